@@ -1,0 +1,3 @@
+from securable.cli import run
+
+run()

@@ -1,0 +1,19 @@
+"""Shared fixtures. NIST sources live beside the repository in ``../shared/sources`` (as in CI)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT.parent / "shared" / "sources"))
+
+
+@pytest.fixture(scope="session")
+def sources() -> Path:
+    """The NIST source tree the catalogs are built from; fidelity tests compare against it."""
+    if not SOURCES.is_dir():
+        pytest.fail(f"NIST sources not found at {SOURCES}; set SECURABLE_SOURCES to the shared/sources folder")
+    return SOURCES

@@ -1,0 +1,5 @@
+"""Builds Securable's shipped catalogs from the NIST sources in ``../shared/sources``.
+
+Run ``python -m tools.catalogbuild`` (or ``make catalogs``); output is deterministic, so a rebuild
+that changes nothing leaves ``git status`` clean.
+"""

@@ -1,0 +1,110 @@
+"""Entry point: ``python -m tools.catalogbuild [--sources DIR] [--out DIR] [--check]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tools.catalogbuild import baselines, federal_profile, questions, sp800_53, sp800_213a
+from tools.catalogbuild.common import BuildError, CatalogDoc
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
+DEFAULT_OUT = ROOT / "src" / "securable" / "data" / "catalogs"
+
+
+def build_all(sources: Path) -> list[CatalogDoc]:
+    controls = sp800_53.build(sources)
+    catalog = sp800_213a.build(sources)
+    docs = [
+        catalog,
+        federal_profile.build(sources),
+        baselines.build_8259a(sources, catalog),
+        baselines.build_8259b(sources, catalog),
+        controls,
+        questions.build(sources),
+    ]
+    check_references(docs)
+    return docs
+
+
+def check_references(docs: list[CatalogDoc]) -> None:
+    """Every link and every SP 800-53 mapping must name a record that exists."""
+    ids = {doc.id: {r["id"] for r in doc.records} for doc in docs}
+    control_ids = ids["sp800-53r5"]
+    problems: list[str] = []
+    for doc in docs:
+        for record in doc.records:
+            for control in record.get("mappings", {}).get("sp800-53r5", []):
+                if control not in control_ids:
+                    problems.append(f"{doc.id}:{record['id']} maps to unknown SP 800-53 control {control!r}")
+            for link in record.get("links", []):
+                cat, _, rid = link["target"].partition(":")
+                if rid not in ids.get(cat, set()):
+                    problems.append(f"{doc.id}:{record['id']} links to unknown record {link['target']!r}")
+    if problems:
+        raise BuildError("broken references:\n  " + "\n  ".join(problems))
+
+
+def render(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def index_of(docs: list[CatalogDoc]) -> dict[str, Any]:
+    ids: dict[str, list[str]] = {}
+    for doc in docs:
+        for record in doc.records:
+            ids.setdefault(record["id"].lower(), []).append(doc.id)
+    return {
+        "format": 1,
+        "catalogs": [
+            {"id": d.id, "title": d.title, "kind": d.kind, "version": d.version, "records": len(d.records)}
+            for d in docs
+        ],
+        "ids": ids,
+    }
+
+
+def outputs(docs: list[CatalogDoc]) -> dict[str, str]:
+    files = {f"{doc.id}.json": render(doc.to_json()) for doc in docs}
+    files["index.json"] = json.dumps(index_of(docs), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return files
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.catalogbuild", description=__doc__)
+    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--check", action="store_true", help="fail if the shipped files differ from a rebuild")
+    args = parser.parse_args(argv)
+    try:
+        files = outputs(build_all(args.sources))
+    except BuildError as err:
+        print(f"catalogbuild: {err}", file=sys.stderr)
+        return 1
+    if args.check:
+        stale = [n for n, text in files.items() if not (args.out / n).exists() or (args.out / n).read_text("utf-8") != text]
+        for name in stale:
+            print(f"catalogbuild: {name} is out of date; run `make catalogs`", file=sys.stderr)
+        return 1 if stale else 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_atomically(args.out / name, text)
+        print(f"wrote {args.out / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
