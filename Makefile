@@ -1,0 +1,57 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Both create .venv and install
+# Securable into it first; nothing else needs to be on the machine but Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+OUT    := out/demo
+
+.PHONY: install demo test lint typecheck unit catalogs catalogs-check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/securable catalog list
+	$(BIN)/securable catalog show 8259A-SU.2
+	$(BIN)/securable catalog show ac-2
+	$(BIN)/securable catalog search "render inoperable" --limit 5
+	$(BIN)/securable catalog export sp800-213a --format oscal -o $(OUT)/sp800-213a.oscal.json
+	$(BIN)/securable catalog export federal-profile-2020 --format oscal -o $(OUT)/federal-profile-2020.oscal.json
+	$(BIN)/securable catalog export nistir-8259a --format oscal -o $(OUT)/nistir-8259a.profile.json
+	$(BIN)/securable catalog export sp800-213a --format oscal-mapping --target sp800-53r5 -o $(OUT)/sp800-213a-to-sp800-53r5.mapping.json
+	$(BIN)/securable catalog export sp800-213a --format csv -o $(OUT)/sp800-213a.csv
+	$(BIN)/securable catalog export federal-profile-2020 --format markdown -o $(OUT)/federal-profile-2020.md
+	@for f in $(OUT)/*.json; do $(BIN)/securable oscal validate $$f || exit 1; done
+	@echo "Demo outputs are in $(OUT)/"
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+catalogs-check: $(STAMP)
+	$(BIN)/python -m tools.catalogbuild --check
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck catalogs-check unit
+
+catalogs: $(STAMP)
+	$(BIN)/python -m tools.catalogbuild
+
+bench: $(STAMP)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/oscal_validate.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

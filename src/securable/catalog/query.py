@@ -1,0 +1,104 @@
+"""Questions asked across catalogs: text search, mappings both ways, links both ways, baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from securable.catalog.model import Catalog, Record
+from securable.catalog.store import catalog_ids, find, load
+
+CONTROLS = "sp800-53r5"
+MAPPING_TARGETS = ("sp800-53r5", "csf-1.1")
+_INVERSE = {
+    "realized-by": "realizes",
+    "realizes": "realized-by",
+    "revised-as": "revision-of",
+    "revision-of": "revised-as",
+    "same-as": "same-as",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    record: Record
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A named selection of catalog records: an IoT baseline or an SP 800-53B control baseline."""
+
+    id: str
+    title: str
+    catalog: str  # the catalog whose records the baseline selects
+    members: tuple[str, ...]
+
+
+def search(text: str, *, catalogs: Iterable[str] | None = None, limit: int | None = None) -> list[Hit]:
+    """Records whose ID, title or text contain every word of ``text`` (case-insensitive), best first.
+
+    Title and ID matches weigh more than body matches, so a search for "software update" puts the
+    capability of that name before the elements that mention it.
+    """
+    words = text.lower().split()
+    if not words:
+        return []
+    hits: list[Hit] = []
+    for catalog_id in catalogs or catalog_ids():
+        for record in load(catalog_id):
+            head = f"{record.id} {record.title}".lower()
+            body = record.text.lower()
+            if all(w in head or w in body for w in words):
+                score = sum(3 if w in head else 1 for w in words) + (5 if text.lower() in head else 0)
+                hits.append(Hit(record, score))
+    hits.sort(key=lambda h: -h.score)  # stable: ties keep catalog order
+    return hits[:limit] if limit else hits
+
+
+def mapped_controls(record: Record, target: str = CONTROLS) -> list[str]:
+    return list(record.mappings.get(target, ()))
+
+
+def records_mapped_to(target_id: str, target: str = CONTROLS) -> list[Record]:
+    """Reverse mapping: the catalog records that NIST maps to a control or CSF subcategory."""
+    wanted = target_id.lower()
+    return [
+        record
+        for catalog in _catalogs_with(lambda c: bool(c.mapping_sources))
+        for record in catalog
+        if any(m.lower() == wanted for m in record.mappings.get(target, ()))
+    ]
+
+
+def linked(record: Record) -> list[tuple[str, Record]]:
+    """Links of a record both ways: its own links, and other records' links that point at it."""
+    out: list[tuple[str, Record]] = []
+    for link in record.links:
+        out.extend((link.rel, target) for target in find(link.target))
+    qualified = record.qualified_id
+    for catalog in _catalogs_with(lambda c: any(r.links for r in c)):
+        for other in catalog:
+            for link in other.links:
+                if link.target == qualified:
+                    out.append((_INVERSE.get(link.rel, f"inverse of {link.rel}"), other))
+    return out
+
+
+def baselines() -> list[Baseline]:
+    """Every baseline Securable knows: the IoT baselines and the SP 800-53B control baselines."""
+    found: list[Baseline] = []
+    for catalog_id in catalog_ids():
+        catalog = load(catalog_id)
+        if catalog.kind == "baseline":
+            targets = sorted({link.target for r in catalog for link in r.links if link.rel == "realized-by"})
+            target_catalog = targets[0].partition(":")[0] if targets else ""
+            members = tuple(t.partition(":")[2] for t in targets)
+            found.append(Baseline(catalog.id, catalog.title, target_catalog, members))
+        for name, members_ in catalog.baselines.items():
+            found.append(Baseline(f"{catalog.id}:{name}", f"{catalog.publication} {name}", catalog.id, members_))
+    return found
+
+
+def _catalogs_with(predicate: Callable[[Catalog], bool]) -> list[Catalog]:
+    return [c for c in (load(i) for i in catalog_ids()) if predicate(c)]

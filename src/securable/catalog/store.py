@@ -1,0 +1,122 @@
+"""Loading the shipped catalogs: one JSON file per catalog, opened on first use and cached.
+
+``index.json`` maps every record ID to the catalogs holding it, so resolving an ID opens only the
+catalog that has it. Start-up cost matters here (``securable catalog show`` should feel instant):
+only the standard library is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from securable.catalog.model import Catalog, Record, catalog_from_json
+from securable.errors import InputError, NotFoundError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
+# SP 800-53 labels as people write them ("AC-2(1)", "ac-2 (1)") become OSCAL IDs ("ac-2.1").
+_CONTROL_LABEL = re.compile(r"^([A-Za-z]{2})-(\d+)\s*(?:\((\d+)\))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    id: str
+    title: str
+    kind: str
+    version: str
+    records: int
+
+
+@cache
+def _index() -> dict[str, Any]:
+    path = DATA_DIR / "index.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_bytes())
+    except FileNotFoundError as err:
+        raise InputError(
+            f"the shipped catalog index is missing ({path})",
+            hint="reinstall Securable, or run `make catalogs` in a source checkout",
+        ) from err
+    return data
+
+
+def catalogs() -> list[CatalogInfo]:
+    """Every shipped catalog, in a fixed order."""
+    return [CatalogInfo(**c) for c in _index()["catalogs"]]
+
+
+def catalog_ids() -> list[str]:
+    return [c["id"] for c in _index()["catalogs"]]
+
+
+def closest(word: str, candidates: list[str], n: int = 5) -> list[str]:
+    import difflib  # only needed on the error path
+
+    lowered = {c.lower(): c for c in candidates}
+    hits = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)
+    return [lowered[h] for h in hits]
+
+
+@cache
+def load(catalog_id: str) -> Catalog:
+    """The catalog with this ID; raises :class:`NotFoundError` with suggestions for unknown IDs."""
+    if catalog_id not in catalog_ids():
+        raise NotFoundError(
+            f"unknown catalog {catalog_id!r}",
+            suggestions=closest(catalog_id, catalog_ids()) or catalog_ids(),
+        )
+    return catalog_from_json(json.loads((DATA_DIR / f"{catalog_id}.json").read_bytes()))
+
+
+def _normalise(ref: str) -> str:
+    match = _CONTROL_LABEL.match(ref.strip())
+    if match:
+        family, number, enhancement = match.groups()
+        return f"{family.lower()}-{number}" + (f".{enhancement}" if enhancement else "")
+    return ref.strip()
+
+
+def find(ref: str, *, catalog: str | None = None) -> list[Record]:
+    """All records a reference names: ``catalog:ID`` or a bare ``ID`` (case-insensitive)."""
+    if ":" in ref and catalog is None:
+        catalog, _, ref = ref.partition(":")
+    key = _normalise(ref).lower()
+    holders = _index()["ids"].get(key, [])
+    if catalog is not None:
+        load(catalog)  # unknown catalog names fail here with suggestions
+        holders = [h for h in holders if h == catalog]
+    found: list[Record] = []
+    for holder in holders:
+        cat = load(holder)
+        record = cat.get(_normalise(ref)) or next(r for r in cat if r.id.lower() == key)
+        found.append(record)
+    return found
+
+
+def resolve(ref: str, *, catalog: str | None = None) -> Record:
+    """Exactly one record for a reference, or a :class:`NotFoundError` saying why not."""
+    found = find(ref, catalog=catalog)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        options = [r.qualified_id for r in found]
+        raise NotFoundError(
+            f"{ref!r} is in more than one catalog",
+            hint="name one of: " + ", ".join(options),
+        )
+    ids = list(_index()["ids"])
+    if catalog is not None:
+        ids = [i for i, holders in _index()["ids"].items() if catalog in holders]
+    where = f" in catalog {catalog!r}" if catalog else ""
+    raise NotFoundError(f"no record {ref!r}{where}", suggestions=_suggest(ref, ids))
+
+
+def _suggest(ref: str, ids: list[str]) -> list[str]:
+    wanted = _normalise(ref.partition(":")[2] or ref).lower()
+    hits = closest(wanted, ids)
+    # The index holds lower-cased IDs; show them the way the catalogs spell them.
+    return [r.qualified_id for h in hits for r in find(h)][:5]

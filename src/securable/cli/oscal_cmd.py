@@ -1,0 +1,34 @@
+"""``securable oscal validate FILE``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from securable.cli.render import emit, emit_json
+from securable.errors import ExitCode, UsageError
+
+
+def run(args: argparse.Namespace) -> ExitCode:
+    if args.oscal_command != "validate":
+        raise UsageError("choose a subcommand: validate", hint="see `securable oscal --help`")
+    from securable.oscal.validate import validate_file
+
+    report = validate_file(Path(args.file), model=args.model)
+    if args.format == "json":
+        emit_json(
+            {
+                "file": str(report.path),
+                "model": report.model,
+                "valid": report.ok,
+                "problems": [{"path": p.path, "message": p.message} for p in report.problems],
+            }
+        )
+    elif report.ok:
+        emit(f"{report.path}: valid OSCAL {report.model} (schema 1.2.1)\n")
+    else:
+        count = len(report.problems)
+        emit(f"{report.path}: {count} problem{'s' if count != 1 else ''} against the OSCAL 1.2.1 {report.model} schema\n")
+        for problem in report.problems:
+            emit(f"  {problem.path}: {problem.message}\n")
+    return ExitCode.OK if report.ok else ExitCode.FINDINGS

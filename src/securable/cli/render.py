@@ -1,0 +1,52 @@
+"""Terminal output: aligned, wrapped tables and key/value blocks, plus JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+
+def width() -> int:
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns sized to content; the last column wraps to the terminal width."""
+    if not rows:
+        return "(nothing)\n"
+    cols = len(headers)
+    sizes = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(cols - 1)]
+    room = max(20, width() - sum(sizes) - 2 * (cols - 1))
+    out = ["  ".join(h.ljust(s) for h, s in zip(headers, [*sizes, 0], strict=True)).rstrip()]
+    out.append("  ".join("-" * s for s in [*sizes, min(room, max(len(headers[-1]), 8))]))
+    for row in rows:
+        lead = "  ".join(c.ljust(s) for c, s in zip(row[:-1], sizes, strict=True))
+        wrapped = textwrap.wrap(row[-1], room) or [""]
+        out.append(f"{lead}  {wrapped[0]}".rstrip() if lead else wrapped[0])
+        pad = " " * (len(lead) + 2) if lead else ""
+        out.extend(pad + more for more in wrapped[1:])
+    return "\n".join(out) + "\n"
+
+
+def block(pairs: Sequence[tuple[str, str]]) -> str:
+    """``key: value`` lines with wrapped, indented values."""
+    key_width = max(len(k) for k, _ in pairs) + 1
+    room = max(30, width() - key_width - 1)
+    out = []
+    for key, value in pairs:
+        lines = [w for part in value.split("\n") for w in (textwrap.wrap(part, room) or [""])]
+        out.append(f"{(key + ':').ljust(key_width)} {lines[0]}".rstrip())
+        out.extend(" " * (key_width + 1) + line for line in lines[1:])
+    return "\n".join(out) + "\n"
+
+
+def emit(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
