@@ -44,7 +44,9 @@ class InputError(SecurableError):
 class NotFoundError(SecurableError):
     """An identifier names nothing Securable knows."""
 
-    def __init__(self, message: str, *, suggestions: list[str] | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, suggestions: list[str] | None = None, hint: str | None = None
+    ) -> None:
         self.suggestions = suggestions or []
         if self.suggestions and hint is None:
             hint = "did you mean: " + ", ".join(self.suggestions) + "?"

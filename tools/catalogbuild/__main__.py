@@ -56,10 +56,19 @@ def render(doc: dict[str, Any]) -> str:
 
 
 def index_of(docs: list[CatalogDoc]) -> dict[str, Any]:
+    """IDs and reverse relations precomputed, so a lookup opens only the catalogs it shows."""
     ids: dict[str, list[str]] = {}
+    links_in: dict[str, list[list[str]]] = {}
+    mapped_from: dict[str, dict[str, list[str]]] = {}
     for doc in docs:
         for record in doc.records:
+            qualified = f"{doc.id}:{record['id']}"
             ids.setdefault(record["id"].lower(), []).append(doc.id)
+            for link in record.get("links", []):
+                links_in.setdefault(link["target"], []).append([link["rel"], qualified])
+            for target, values in record.get("mappings", {}).items():
+                for value in values:
+                    mapped_from.setdefault(target, {}).setdefault(value.lower(), []).append(qualified)
     return {
         "format": 1,
         "catalogs": [
@@ -67,6 +76,8 @@ def index_of(docs: list[CatalogDoc]) -> dict[str, Any]:
             for d in docs
         ],
         "ids": ids,
+        "links_in": links_in,
+        "mapped_from": mapped_from,
     }
 
 
@@ -87,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.catalogbuild", description=__doc__)
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check", action="store_true", help="fail if the shipped files differ from a rebuild")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the shipped files differ from a rebuild"
+    )
     args = parser.parse_args(argv)
     try:
         files = outputs(build_all(args.sources))
@@ -95,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"catalogbuild: {err}", file=sys.stderr)
         return 1
     if args.check:
-        stale = [n for n, text in files.items() if not (args.out / n).exists() or (args.out / n).read_text("utf-8") != text]
+        stale = [
+            n
+            for n, text in files.items()
+            if not (args.out / n).exists() or (args.out / n).read_text("utf-8") != text
+        ]
         for name in stale:
             print(f"catalogbuild: {name} is out of date; run `make catalogs`", file=sys.stderr)
         return 1 if stale else 0

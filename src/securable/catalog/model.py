@@ -40,7 +40,8 @@ class Provenance:
     @property
     def citation(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{self.source.publication} ({self.source.version}), {self.source.repository}@{self.source.commit[:12]} {where}"
+        origin = f"{self.source.repository}@{self.source.commit[:12]}"
+        return f"{self.source.publication} ({self.source.version}), {origin} {where}"
 
 
 @dataclass(frozen=True, slots=True)

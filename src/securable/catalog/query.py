@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from securable.catalog.model import Catalog, Record
-from securable.catalog.store import catalog_ids, find, load
+from securable.catalog.model import Record
+from securable.catalog.store import catalog_ids, find, index, load
 
 CONTROLS = "sp800-53r5"
 MAPPING_TARGETS = ("sp800-53r5", "csf-1.1")
@@ -62,13 +62,8 @@ def mapped_controls(record: Record, target: str = CONTROLS) -> list[str]:
 
 def records_mapped_to(target_id: str, target: str = CONTROLS) -> list[Record]:
     """Reverse mapping: the catalog records that NIST maps to a control or CSF subcategory."""
-    wanted = target_id.lower()
-    return [
-        record
-        for catalog in _catalogs_with(lambda c: bool(c.mapping_sources))
-        for record in catalog
-        if any(m.lower() == wanted for m in record.mappings.get(target, ()))
-    ]
+    qualified = index()["mapped_from"].get(target, {}).get(target_id.lower(), [])
+    return [record for ref in qualified for record in find(ref)]
 
 
 def linked(record: Record) -> list[tuple[str, Record]]:
@@ -76,12 +71,8 @@ def linked(record: Record) -> list[tuple[str, Record]]:
     out: list[tuple[str, Record]] = []
     for link in record.links:
         out.extend((link.rel, target) for target in find(link.target))
-    qualified = record.qualified_id
-    for catalog in _catalogs_with(lambda c: any(r.links for r in c)):
-        for other in catalog:
-            for link in other.links:
-                if link.target == qualified:
-                    out.append((_INVERSE.get(link.rel, f"inverse of {link.rel}"), other))
+    for rel, source in index()["links_in"].get(record.qualified_id, []):
+        out.extend((_INVERSE.get(rel, f"inverse of {rel}"), other) for other in find(source))
     return out
 
 
@@ -96,9 +87,7 @@ def baselines() -> list[Baseline]:
             members = tuple(t.partition(":")[2] for t in targets)
             found.append(Baseline(catalog.id, catalog.title, target_catalog, members))
         for name, members_ in catalog.baselines.items():
-            found.append(Baseline(f"{catalog.id}:{name}", f"{catalog.publication} {name}", catalog.id, members_))
+            found.append(
+                Baseline(f"{catalog.id}:{name}", f"{catalog.publication} {name}", catalog.id, members_)
+            )
     return found
-
-
-def _catalogs_with(predicate: Callable[[Catalog], bool]) -> list[Catalog]:
-    return [c for c in (load(i) for i in catalog_ids()) if predicate(c)]

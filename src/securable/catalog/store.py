@@ -32,7 +32,7 @@ class CatalogInfo:
 
 
 @cache
-def _index() -> dict[str, Any]:
+def index() -> dict[str, Any]:
     path = DATA_DIR / "index.json"
     try:
         data: dict[str, Any] = json.loads(path.read_bytes())
@@ -46,11 +46,11 @@ def _index() -> dict[str, Any]:
 
 def catalogs() -> list[CatalogInfo]:
     """Every shipped catalog, in a fixed order."""
-    return [CatalogInfo(**c) for c in _index()["catalogs"]]
+    return [CatalogInfo(**c) for c in index()["catalogs"]]
 
 
 def catalog_ids() -> list[str]:
-    return [c["id"] for c in _index()["catalogs"]]
+    return [c["id"] for c in index()["catalogs"]]
 
 
 def closest(word: str, candidates: list[str], n: int = 5) -> list[str]:
@@ -85,7 +85,7 @@ def find(ref: str, *, catalog: str | None = None) -> list[Record]:
     if ":" in ref and catalog is None:
         catalog, _, ref = ref.partition(":")
     key = _normalise(ref).lower()
-    holders = _index()["ids"].get(key, [])
+    holders = index()["ids"].get(key, [])
     if catalog is not None:
         load(catalog)  # unknown catalog names fail here with suggestions
         holders = [h for h in holders if h == catalog]
@@ -108,9 +108,9 @@ def resolve(ref: str, *, catalog: str | None = None) -> Record:
             f"{ref!r} is in more than one catalog",
             hint="name one of: " + ", ".join(options),
         )
-    ids = list(_index()["ids"])
+    ids = list(index()["ids"])
     if catalog is not None:
-        ids = [i for i, holders in _index()["ids"].items() if catalog in holders]
+        ids = [i for i, holders in index()["ids"].items() if catalog in holders]
     where = f" in catalog {catalog!r}" if catalog else ""
     raise NotFoundError(f"no record {ref!r}{where}", suggestions=_suggest(ref, ids))
 

@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="securable",
-        description="NIST IoT device cybersecurity catalogs (NISTIR 8259, SP 800-213A), as data you can query.",
+        description="NIST IoT device cybersecurity guidance (NISTIR 8259, SP 800-213A) as data and code.",
     )
     parser.add_argument("--version", action="version", version=f"securable {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     list_ = catalog_cmds.add_parser("list", help="list the shipped catalogs and baselines")
     list_.add_argument("--format", choices=FORMATS_SHOW, default="table")
 
-    show = catalog_cmds.add_parser("show", help="show one record: text, place in the hierarchy, mappings, provenance")
+    show = catalog_cmds.add_parser(
+        "show", help="show one record: text, place in the hierarchy, mappings, provenance"
+    )
     show.add_argument("id", metavar="ID", help="a record ID, bare (DI-1.2) or qualified (sp800-213a:DI-1.2)")
     show.add_argument("--catalog", metavar="C", help="look only in this catalog")
     show.add_argument("--format", choices=FORMATS_SHOW, default="table")
@@ -54,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = catalog_cmds.add_parser("export", help="export a catalog as OSCAL, JSON, CSV or Markdown")
     export.add_argument("catalog", metavar="CATALOG")
-    export.add_argument("--format", choices=("oscal", "oscal-mapping", "json", "csv", "markdown"), required=True)
+    export.add_argument(
+        "--format", choices=("oscal", "oscal-mapping", "json", "csv", "markdown"), required=True
+    )
     export.add_argument(
         "--baseline",
         metavar="NAME",
@@ -70,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     oscal = commands.add_parser("oscal", help="work with OSCAL documents")
     oscal_cmds = oscal.add_subparsers(dest="oscal_command", metavar="SUBCOMMAND", parser_class=_Parser)
-    validate = oscal_cmds.add_parser("validate", help="validate an OSCAL 1.2.1 JSON document against NIST's schema")
+    validate = oscal_cmds.add_parser(
+        "validate", help="validate an OSCAL 1.2.1 JSON document against NIST's schema"
+    )
     validate.add_argument("file", metavar="FILE")
     validate.add_argument(
         "--model",
@@ -95,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list)
+        try:
+            args = parser.parse_args(args_list)
+        except SystemExit as done:  # --help and --version end parsing; report their status, don't exit
+            return int(done.code or 0)
         return int(_dispatch(parser, args))
     except SecurableError as err:
         print(f"securable: error: {err.render()}", file=sys.stderr)

@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> ExitCode:
         return _search(args.text, args.catalog, args.limit, args.format)
     if command == "export":
         return _export(args)
-    raise UsageError("choose a subcommand: list, show, search or export", hint="see `securable catalog --help`")
+    raise UsageError(
+        "choose a subcommand: list, show, search or export", hint="see `securable catalog --help`"
+    )
 
 
 def _list(fmt: str) -> ExitCode:
@@ -33,23 +35,36 @@ def _list(fmt: str) -> ExitCode:
             {
                 "catalogs": [vars_of(i) for i in infos],
                 "baselines": [
-                    {"id": b.id, "title": b.title, "catalog": b.catalog, "members": len(b.members)} for b in found
+                    {"id": b.id, "title": b.title, "catalog": b.catalog, "members": len(b.members)}
+                    for b in found
                 ],
             }
         )
         return ExitCode.OK
-    emit(table(("CATALOG", "KIND", "RECORDS", "VERSION", "TITLE"), [
-        (i.id, i.kind, str(i.records), i.version, i.title) for i in infos
-    ]))
+    emit(
+        table(
+            ("CATALOG", "KIND", "RECORDS", "VERSION", "TITLE"),
+            [(i.id, i.kind, str(i.records), i.version, i.title) for i in infos],
+        )
+    )
     emit("\n")
-    emit(table(("BASELINE", "OVER", "SELECTS", "TITLE"), [
-        (b.id, b.catalog, str(len(b.members)), b.title) for b in found
-    ]))
+    emit(
+        table(
+            ("BASELINE", "OVER", "SELECTS", "TITLE"),
+            [(b.id, b.catalog, str(len(b.members)), b.title) for b in found],
+        )
+    )
     return ExitCode.OK
 
 
 def vars_of(info: api.CatalogInfo) -> dict[str, object]:
-    return {"id": info.id, "title": info.title, "kind": info.kind, "version": info.version, "records": info.records}
+    return {
+        "id": info.id,
+        "title": info.title,
+        "kind": info.kind,
+        "version": info.version,
+        "records": info.records,
+    }
 
 
 def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
@@ -81,7 +96,9 @@ def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
         pairs.append(("contains", "\n".join(f"{c.id}  {c.label}" for c in children)))
     for key, values in record.mappings.items():
         if values:
-            pairs.append((f"maps to {key}", ", ".join(values) + (" (NIST draft)" if _draft(cat, key) else "")))
+            pairs.append(
+                (f"maps to {key}", ", ".join(values) + (" (NIST draft)" if _draft(cat, key) else ""))
+            )
     if mapped_from:
         pairs.append(("mapped from", "\n".join(f"{r.qualified_id}  {r.label}" for r in mapped_from)))
     for rel, other in links:
@@ -105,9 +122,13 @@ def _search(text: str, catalogs: list[str] | None, limit: int, fmt: str) -> Exit
         api.load(catalog_id)  # unknown catalog names fail with suggestions before any searching
     hits = api.search(text, catalogs=catalogs, limit=limit or None)
     if fmt == "json":
-        emit_json([{"id": h.record.qualified_id, "kind": h.record.kind, "label": h.record.label} for h in hits])
+        emit_json(
+            [{"id": h.record.qualified_id, "kind": h.record.kind, "label": h.record.label} for h in hits]
+        )
         return ExitCode.OK
-    emit(table(("ID", "KIND", "TEXT"), [(h.record.qualified_id, h.record.kind, h.record.label) for h in hits]))
+    emit(
+        table(("ID", "KIND", "TEXT"), [(h.record.qualified_id, h.record.kind, h.record.label) for h in hits])
+    )
     return ExitCode.OK
 
 

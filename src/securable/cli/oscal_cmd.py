@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> ExitCode:
         emit(f"{report.path}: valid OSCAL {report.model} (schema 1.2.1)\n")
     else:
         count = len(report.problems)
-        emit(f"{report.path}: {count} problem{'s' if count != 1 else ''} against the OSCAL 1.2.1 {report.model} schema\n")
+        noun = "problem" if count == 1 else "problems"
+        emit(f"{report.path}: {count} {noun} against the OSCAL 1.2.1 {report.model} schema\n")
         for problem in report.problems:
             emit(f"  {problem.path}: {problem.message}\n")
     return ExitCode.OK if report.ok else ExitCode.FINDINGS
