@@ -1,0 +1,286 @@
+"""The Federal Profile builder against the markdown pages and the seed page, read here in the simplest way."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tools.catalogbuild import federal_profile
+from tools.catalogbuild.common import BuildError, CatalogDoc, clean_text
+
+PAGES = Path("nist-federal-profile-2020/pages")
+TECHNICAL = ["identity", "configuration", "protection", "logical", "update", "event", "security"]
+NONTECHNICAL = [*TECHNICAL, "maintenance"]
+SEED = Path("seeds/000_3a79ccec1d9d6d82.txt")  # relative to shared/, the parent of shared/sources
+# Any markdown bullet, including the one written "-Example" without a space; never the "---" fences.
+BULLET = re.compile(r"^\s*-\s?[^\s-]")
+ACTION_KINDS = {"element", "sub-element", "manufacturer-action", "agency-action"}
+HEADING_KINDS = {"sub-capability", "supporting-capability"}
+# What each seed section became, read off the pages by hand: 13 sections went to the Maintenance page,
+# one to Data Protection, nine stayed on Device Security.
+EXPECTED_REVISIONS = {
+    1: ("FPN-MA-5", "moved"),
+    2: ("FPN-DP-7", "moved"),
+    3: ("FPN-MA-6", "moved"),
+    4: ("FPN-MA-7", "moved"),
+    5: ("FPN-MA-8", "moved"),
+    6: ("FPN-MA-9", "moved"),
+    7: ("FPN-MA-10", "moved"),
+    8: ("FPN-MA-11", "moved"),
+    9: ("FPN-MA-1", "moved"),
+    10: ("FPN-MA-2", "moved"),
+    11: ("FPN-MA-3", "moved"),
+    12: ("FPN-MA-4", "moved"),
+    13: ("FPN-DS-1", "reworded"),
+    14: ("FPN-DS-2", "reworded"),
+    15: ("FPN-DS-3", "reworded"),
+    16: ("FPN-DS-4", "unchanged"),
+    17: ("FPN-DS-5", "unchanged"),
+    18: ("FPN-MA-12", "moved"),
+    19: ("FPN-MA-13", "moved"),
+    20: ("FPN-DS-6", "unchanged"),
+    21: ("FPN-DS-7", "unchanged"),
+    22: ("FPN-DS-8", "unchanged"),
+    23: ("FPN-DS-9", "reworded"),
+}
+
+
+@pytest.fixture(scope="module")
+def doc(sources: Path) -> CatalogDoc:
+    return federal_profile.build(sources)
+
+
+@pytest.fixture(scope="module")
+def by_id(doc: CatalogDoc) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in doc.records}
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def body_lines(path: Path) -> list[str]:
+    """The page's lines after its front matter."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    closing = lines.index("---", 1) if lines and lines[0] == "---" else -1
+    return lines[closing + 1 :]
+
+
+def seed_sections(path: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(heading, manufacturer bullets, agency bullets) per ``## `` section of the seed page."""
+    sections: list[tuple[str, list[str], list[str]]] = []
+    actor: list[str] | None = None
+    for line in body_lines(path):
+        if line.startswith("## "):
+            sections.append((words(line[3:]), [], []))
+            actor = None
+        elif line.startswith("**Manufacturer"):
+            actor = sections[-1][1]
+        elif line.startswith("**Agency"):
+            actor = sections[-1][2]
+        elif actor is not None and BULLET.match(line):
+            actor.append(words(line.strip()[1:]))
+    return sections
+
+
+def subtree(doc: CatalogDoc, root: str, actor: str) -> list[str]:
+    """Texts of a record's descendants for one actor, in catalog (= source) order."""
+    prefix = root + "."
+    return [
+        words(r["text"])
+        for r in doc.records
+        if r["id"].startswith(prefix) and r.get("props", {}).get("actor") == actor
+    ]
+
+
+def test_catalog_metadata(doc: CatalogDoc) -> None:
+    assert doc.id == "federal-profile-2020"
+    assert doc.kind == "capability-catalog"
+    assert doc.title == "Federal Profile of the IoT Core Baseline: catalog (2020)"
+    assert doc.publication == "NIST draft Federal Profile catalog (FederalProfile-8259A, 2020)"
+    assert doc.version == "2020-08-11 (64d8e03)"
+    assert set(doc.sources) == {"pages", "seed", "initial-import"}
+    assert doc.sources["pages"].commit == "64d8e033801e4016dd7e97b74013c3b200857efc"
+    assert doc.sources["pages"].status == "draft"
+    assert any("sp800-213a" in note and "Agency actions" in note for note in doc.notes)
+    pairs = {(c["old"], c["new"]) for c in doc.crosswalk}
+    assert ("Device Identity", "Device Identification") in pairs
+    assert ("Cybersecurity Event Awareness", "Cybersecurity State Awareness") in pairs
+    moved = [c for c in doc.crosswalk if c["new"].startswith("Device Acquisition and Maintenance: ")]
+    assert len(moved) == 13
+
+
+def test_seed_page_has_23_sections(sources: Path) -> None:
+    assert len(seed_sections(sources.parent / SEED)) == 23
+
+
+@pytest.mark.parametrize("number", range(1, 24))
+def test_seed_section_recorded_verbatim(
+    doc: CatalogDoc, by_id: dict[str, dict[str, Any]], sources: Path, number: int
+) -> None:
+    heading, manufacturer, agency = seed_sections(sources.parent / SEED)[number - 1]
+    record = by_id[f"FPN-SEED-{number}"]
+    assert record["kind"] == "supporting-capability"
+    assert record["parent"] == "FPN-SEED"
+    assert record["title"] == heading
+    assert record["source"] == "seed"
+    assert subtree(doc, record["id"], "manufacturer") == manufacturer
+    assert subtree(doc, record["id"], "agency") == agency
+
+
+def test_seed_area(by_id: dict[str, dict[str, Any]]) -> None:
+    area = by_id["FPN-SEED"]
+    assert (area["kind"], area["title"]) == ("area", "Device Security (earlier revision, seed page)")
+    assert area["path"] == SEED.as_posix()
+    assert by_id["FPN-SEED-10"]["props"]["manufacturer_actions"] == "N/A"
+    assert by_id["FPN-SEED-4.M1"]["props"]["actor"] == "manufacturer"
+    assert by_id["FPN-SEED-4.A2"]["kind"] == "agency-action"
+    assert by_id["FPN-SEED-13.A1.5"]["parent"] == "FPN-SEED-13.A1"
+
+
+def page_files(sources: Path) -> list[Path]:
+    technical = [sources / PAGES / "_Technical" / f"{stem}.md" for stem in TECHNICAL]
+    nontechnical = [sources / PAGES / "_Nontechnical" / f"{stem}.md" for stem in NONTECHNICAL]
+    return [*technical, *nontechnical, sources.parent / SEED]
+
+
+def test_counts_match_headings_and_bullets(doc: CatalogDoc, sources: Path) -> None:
+    for path in page_files(sources):
+        lines = body_lines(path)
+        headings = sum(line.startswith("## ") for line in lines)
+        bullets = sum(bool(BULLET.match(line)) for line in lines)
+        key = path.relative_to(sources.parent if path.name.startswith("000_") else sources).as_posix()
+        records = [r for r in doc.records if r["path"] == key]
+        forms = Counter(r.get("props", {}).get("source_form") for r in records)
+        text_bullets = sum(len(r.get("props", {}).get("text_bullets", [])) for r in records)
+        assert sum(r["kind"] == "area" for r in records) == 1, key
+        titled = [r for r in records if r["kind"] in HEADING_KINDS and "title" in r]
+        assert len(titled) == headings, key
+        # Paragraph-form actions are not bullets; bullets inside a description are not actions.
+        as_bullets = [
+            r
+            for r in records
+            if r["kind"] in ACTION_KINDS and r.get("props", {}).get("source_form") != "paragraph"
+        ]
+        assert len(as_bullets) == bullets - text_bullets, key
+        assert (
+            len(records) == 1 + headings + forms["no-heading"] + bullets - text_bullets + forms["paragraph"]
+        ), key
+
+
+def test_kinds_per_area(doc: CatalogDoc) -> None:
+    kinds: dict[str, set[str]] = {}
+    for record in doc.records:
+        area = record["id"] if record["kind"] == "area" else record["id"].split(".")[0].rsplit("-", 1)[0]
+        kinds.setdefault(area, set()).add(record["kind"])
+    assert kinds["FP-DI"] == {"area", "sub-capability", "element", "sub-element"}
+    assert kinds["FP-DC"] == {"area", "sub-capability"}  # the page has no bullets
+    for prefix in ("DI", "DC", "DP", "LAI", "SU", "CEA", "DS", "MA", "SEED"):
+        assert kinds[f"FPN-{prefix}"] == {
+            "area",
+            "supporting-capability",
+            "manufacturer-action",
+            "agency-action",
+        }
+
+
+def test_actions_carry_their_actor(doc: CatalogDoc) -> None:
+    for record in doc.records:
+        if record["kind"] in {"manufacturer-action", "agency-action"}:
+            actor = record["props"]["actor"]
+            assert record["kind"] == f"{actor}-action"
+            letter = "M" if actor == "manufacturer" else "A"
+            assert re.fullmatch(rf"FPN-[A-Z]+-\d+\.{letter}\d+(\.\d+)*", record["id"]), record["id"]
+
+
+def test_ids_unique_and_parents_first(doc: CatalogDoc) -> None:
+    seen: set[str] = set()
+    for record in doc.records:
+        assert record["id"] not in seen, record["id"]
+        if "parent" in record:
+            assert record["parent"] in seen, record["id"]
+            assert record["id"].startswith(record["parent"]), record["id"]
+        seen.add(record["id"])
+
+
+def test_revision_links_come_in_pairs(doc: CatalogDoc, by_id: dict[str, dict[str, Any]]) -> None:
+    def links(rel: str) -> set[tuple[str, str]]:
+        return {
+            (f"{doc.id}:{r['id']}", ln["target"])
+            for r in doc.records
+            for ln in r.get("links", [])
+            if ln["rel"] == rel
+        }
+
+    forward = links("revised-as")
+    assert forward
+    assert {(target, source) for source, target in links("revision-of")} == forward
+    for seed, later in forward:
+        seed_change = by_id[seed.split(":", 1)[1]]["props"]["revision_change"]
+        assert by_id[later.split(":", 1)[1]]["props"]["revision_change"] == seed_change
+
+
+def test_every_seed_section_is_linked_or_dropped(by_id: dict[str, dict[str, Any]]) -> None:
+    for number, (target, change) in EXPECTED_REVISIONS.items():
+        record = by_id[f"FPN-SEED-{number}"]
+        assert record["props"]["revision_change"] == change, number
+        assert record["links"] == [{"rel": "revised-as", "target": f"federal-profile-2020:{target}"}], number
+
+
+def test_provenance_lines_point_at_the_record(doc: CatalogDoc, sources: Path) -> None:
+    cache: dict[str, list[str]] = {}
+    for record in doc.records:
+        base = sources.parent if record["source"] == "seed" else sources
+        lines = cache.setdefault(record["path"], (base / record["path"]).read_text("utf-8").splitlines())
+        line = clean_text(lines[record["line"] - 1])
+        # The builder may qualify a title in parentheses ("... (earlier revision, seed page)").
+        title = re.sub(r"\s*\(.*\)$", "", record.get("title", ""))
+        starts = [" ".join(text.split()[:5]) for text in (title, record.get("text", "")) if text]
+        assert any(start in line for start in starts), (record["id"], line)
+
+
+def test_markdown_nesting_rule(by_id: dict[str, dict[str, Any]]) -> None:
+    # _Technical/event.md line 62 is indented three spaces under a two-space bullet: a sibling, not a child.
+    assert by_id["FP-CEA-4.2.2"]["line"] == 62
+    assert by_id["FP-CEA-4.2.2"]["parent"] == "FP-CEA-4.2"
+    assert by_id["FP-CEA-4.2.2.6"]["text"] == "Identity of users/processes associated with the event"
+    # The Event Response bullets are all indented two spaces and have no parent bullet.
+    assert by_id["FP-CEA-3.10"]["kind"] == "element"
+
+
+def test_source_quirks_kept(by_id: dict[str, dict[str, Any]], doc: CatalogDoc) -> None:
+    assert by_id["FP-SU-1"]["props"]["source_form"] == "no-heading"
+    assert by_id["FP-SU-1.5"]["line"] == 20
+    assert by_id["FPN-CEA-2.M1"]["props"]["source_form"] == "paragraph"
+    assert [by_id[f"FPN-CEA-3.A1.{n}"]["line"] for n in (1, 2, 3)] == [62, 63, 64]
+    assert by_id["FPN-LAI-2.A1.2.1"]["props"]["source_form"] == "bullet-without-space"
+    assert len(by_id["FPN-LAI-3"]["props"]["text_bullets"]) == 2
+    assert by_id["FPN-LAI-4.M11"]["text"].startswith("Disclose to Federal agencies")
+    assert by_id["FP-DI-1.1"]["props"]["source_tag"] == "NIST IR 8259"
+    assert any("event.md:37" in note for note in doc.notes)
+
+
+def test_nest_follows_content_columns() -> None:
+    items: list[federal_profile.Para | federal_profile.Bullet] = [
+        federal_profile.Bullet(1, 0, "a", spaced=True),
+        federal_profile.Bullet(2, 2, "a.1", spaced=True),
+        federal_profile.Bullet(3, 3, "a.2", spaced=True),
+        federal_profile.Bullet(4, 6, "a.2.1", spaced=True),
+        federal_profile.Para(5, "lead-in:"),
+        federal_profile.Bullet(6, 0, "b.1", spaced=True),
+        federal_profile.Para(7, "plain"),
+        federal_profile.Bullet(8, 0, "d", spaced=True),
+    ]
+    paths = [path for _, path in federal_profile.nest(items)]
+    assert paths == [(1,), (1, 1), (1, 2), (1, 2, 1), (2,), (2, 1), (3,), (4,)]
+
+
+def test_second_actor_label_is_rejected() -> None:
+    lines = ["**Agency:**", "", "- one", "", "**Agency:**", "", "- two"]
+    tokens = federal_profile.tokenize(enumerate(lines, start=1), "x.md")
+    ctx = federal_profile.Ctx(federal_profile.new_doc(), "pages", "x.md")
+    with pytest.raises(BuildError, match="second 'Agency' label"):
+        federal_profile.split_blocks(ctx, federal_profile.Section("t", 1, tokens))
