@@ -7,17 +7,11 @@ element-to-control mappings become a mapping collection.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from securable.catalog.model import Catalog
 from securable.catalog.store import closest
 from securable.errors import NotFoundError, UsageError
-
-
-def catalog_href(catalog_id: str) -> str:
-    """Where a profile expects the catalog it imports: next to it, as exported by Securable."""
-    return f"{catalog_id}.oscal.json"
 
 
 def oscal_document(cat: Catalog, baseline: str | None = None) -> str:
@@ -38,10 +32,10 @@ def oscal_document(cat: Catalog, baseline: str | None = None) -> str:
         targets = {
             link.target.partition(":")[0] for r in cat for link in r.links if link.rel == "realized-by"
         }
-        doc = export.baseline_to_profile(cat, catalog_href(min(targets) if targets else "sp800-213a"))
+        doc = export.baseline_to_profile(cat, export.catalog_href(min(targets) if targets else "sp800-213a"))
     else:
         doc = export.catalog_to_oscal(cat)
-    return render(doc)
+    return export.dumps(doc)
 
 
 def mapping_document(cat: Catalog, target: str) -> str:
@@ -52,8 +46,4 @@ def mapping_document(cat: Catalog, target: str) -> str:
             f"catalog {cat.id!r} has no mappings to {target}",
             hint="try `securable catalog export sp800-213a --format oscal-mapping`",
         )
-    return render(export.mappings_to_oscal(cat, target))
-
-
-def render(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return export.dumps(export.mappings_to_oscal(cat, target))
