@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tools.catalogbuild import sp800_53
 from tools.catalogbuild.common import CatalogDoc
 
@@ -26,8 +25,12 @@ CSV_COLUMNS = {
 # SI-8(2). Listed so the comparison stays exact everywhere else.
 CSV_ONLY = {"MODERATE": {"si-8.3"}, "HIGH": {"si-8.3"}}
 OSCAL_ONLY = {"MODERATE": {"si-7.7", "si-8.2"}, "HIGH": {"si-7.7", "si-8.2"}}
-# SC-20(1) is marked "3" instead of "w" in the CSV's Withdrawn column.
-CSV_WITHDRAWN_TYPOS = {"sc-20.1": "3"}
+# The 800-53B CSV's Withdrawn column marks SC-20(1) "3" instead of "w", and marks AC-3(2) instead of
+# AC-3(1); NIST's control catalog CSV and the OSCAL catalog both withdraw AC-3(1).
+CSV_WITHDRAWN_MARKS = {"sc-20.1": "3", "ac-3.1": "", "ac-3.2": "w"}
+CSV_WITHDRAWN_MISSED = {"sc-20.1", "ac-3.1"}
+CSV_WITHDRAWN_WRONG = {"ac-3.2"}
+CONTROL_TEXT = Path("nist-sp800-53-rev5-tabular/utf8/sp800-53r5-control-catalog.csv")
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +90,17 @@ def test_withdrawn_match_oscal_and_table(
     from_table = {cid for cid, mark in marked.items() if mark == "w"}
     assert withdrawn_ids(doc) == oscal
     assert len(oscal) == 182
-    assert from_table | set(CSV_WITHDRAWN_TYPOS) == oscal
-    assert all(marked[cid] == mark for cid, mark in CSV_WITHDRAWN_TYPOS.items())
+    assert (from_table - CSV_WITHDRAWN_WRONG) | CSV_WITHDRAWN_MISSED == oscal
+    assert all(marked[cid] == mark for cid, mark in CSV_WITHDRAWN_MARKS.items())
+
+
+def test_withdrawn_match_control_text(doc: CatalogDoc, sources: Path) -> None:
+    with (sources / CONTROL_TEXT).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    # Withdrawn controls' text reads "[Withdrawn: Incorporated into …]" or "[Withdrawn: Moved to …]".
+    stated = {oscal_id(r["Control Identifier"]) for r in rows if "Withdrawn" in r["Control Text"][:20]}
+    assert len(rows) == 1189
+    assert withdrawn_ids(doc) == stated
 
 
 def test_table_lists_the_same_controls(doc: CatalogDoc, table: list[dict[str, str]]) -> None:
@@ -105,7 +117,9 @@ def test_baselines_match_profiles_and_table(
     selected = profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]
     # A cell counts when it holds an "x"; the other values say "not allocated" in words.
     flagged = {
-        oscal_id(row["Control Identifier"]) for row in table if row[CSV_COLUMNS[baseline]].strip().lower() == "x"
+        oscal_id(row["Control Identifier"])
+        for row in table
+        if row[CSV_COLUMNS[baseline]].strip().lower() == "x"
     }
     expected = (flagged - CSV_ONLY.get(baseline, set())) | OSCAL_ONLY.get(baseline, set())
     assert set(doc.baselines[baseline]) == set(selected) == expected

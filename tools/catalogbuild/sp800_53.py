@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,8 @@ def build(sources: Path) -> CatalogDoc:
     date = str(catalog.get("metadata", {}).get("last-modified", ""))[:10]
     doc = CatalogDoc(
         id="sp800-53r5",
-        title="NIST SP 800-53 Rev. 5: Security and Privacy Controls for Information Systems and Organizations",
+        title="NIST SP 800-53 Rev. 5: Security and Privacy Controls for Information Systems and "
+        "Organizations",
         kind="control-catalog",
         publication="NIST SP 800-53 Rev. 5",
         version=version,
@@ -58,8 +60,11 @@ def build(sources: Path) -> CatalogDoc:
             "with the SP 800-53B LOW, MODERATE, HIGH and PRIVACY baselines from NIST's OSCAL profiles."
         ),
     )
-    doc.add_source(_source("catalog", "NIST SP 800-53 Rev. 5", version, date, CATALOG_FILE))
-    doc.add_source(_source("baselines", "NIST SP 800-53B", version, date, profile_file("LOW")))
+    doc.add_source(
+        _source("catalog", "NIST SP 800-53 Rev. 5", version, date, f"blob/{COMMIT}/{REPO_DIR}/{CATALOG_FILE}")
+    )
+    # The four profiles sit side by side at the same commit; the source names their folder.
+    doc.add_source(_source("baselines", "NIST SP 800-53B", version, date, f"tree/{COMMIT}/{REPO_DIR}"))
     doc.notes.extend(
         [
             "Record text is the first level of each control statement only; parameters are shown as "
@@ -72,16 +77,24 @@ def build(sources: Path) -> CatalogDoc:
         ]
     )
     memberships = _baseline_memberships(oscal)
-    params = _collect_params(catalog["groups"])
-    path = rel(catalog_path, sources)
+    context = _Context(rel(catalog_path, sources), _collect_params(catalog["groups"]), memberships)
     for group in catalog["groups"]:
-        _add_family(doc, group, path, params, memberships)
+        _add_family(doc, group, context)
     _check_baselines(doc, memberships)
     doc.baselines = {name: [r["id"] for r in doc.records if name in _baselines_of(r)] for name in BASELINES}
     return doc
 
 
-def _source(key: str, publication: str, version: str, date: str, file: str) -> SourceDoc:
+@dataclass(frozen=True)
+class _Context:
+    """What every record of the catalog shares: its file, the parameters and baseline memberships."""
+
+    path: str
+    params: dict[str, dict[str, Any]]
+    memberships: dict[str, list[str]]
+
+
+def _source(key: str, publication: str, version: str, date: str, where: str) -> SourceDoc:
     return SourceDoc(
         key=key,
         publication=publication,
@@ -89,7 +102,7 @@ def _source(key: str, publication: str, version: str, date: str, file: str) -> S
         date=date,
         repository=REPOSITORY,
         commit=COMMIT,
-        url=f"https://github.com/{REPOSITORY}/blob/{COMMIT}/{REPO_DIR}/{file}",
+        url=f"https://github.com/{REPOSITORY}/{where}",
     )
 
 
@@ -139,41 +152,38 @@ def _collect_params(groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return params
 
 
-def _add_family(
-    doc: CatalogDoc,
-    group: dict[str, Any],
-    path: str,
-    params: dict[str, dict[str, Any]],
-    memberships: dict[str, list[str]],
-) -> None:
+def _add_family(doc: CatalogDoc, group: dict[str, Any], context: _Context) -> None:
     family = str(group["id"]).upper()
-    doc.add(family, "family", source="catalog", path=path, line=None, title=group["title"], props={"family": family})
+    doc.add(
+        family,
+        "family",
+        source="catalog",
+        path=context.path,
+        line=None,
+        title=group["title"],
+        props={"family": family},
+    )
     for control in group.get("controls", []):
-        _add_control(doc, control, family, family, "control", path, params, memberships)
+        _add_control(doc, control, parent=family, kind="control", context=context)
+        # SP 800-53 Rev. 5 enhancements do not nest further, so one level below the control is all.
         for enhancement in control.get("controls", []):
-            _add_control(doc, enhancement, control["id"], family, "enhancement", path, params, memberships)
+            _add_control(doc, enhancement, parent=control["id"], kind="enhancement", context=context)
 
 
 def _add_control(
-    doc: CatalogDoc,
-    control: dict[str, Any],
-    parent: str,
-    family: str,
-    kind: str,
-    path: str,
-    params: dict[str, dict[str, Any]],
-    memberships: dict[str, list[str]],
+    doc: CatalogDoc, control: dict[str, Any], *, parent: str, kind: str, context: _Context
 ) -> None:
     control_id = control["id"]
     props = {p["name"]: p.get("value", "") for p in control.get("props", [])}
     if "label" not in props:
-        raise BuildError(f"{path}: control {control_id!r} has no label prop")
+        raise BuildError(f"{context.path}: control {control_id!r} has no label prop")
+    family = control_id.split("-", 1)[0].upper()
     withdrawn = props.get("status") == "withdrawn"
     record_props: dict[str, str | list[str]] = {
         "label": props["label"],
         "family": family,
         "withdrawn": "yes" if withdrawn else "no",
-        "baselines": list(memberships.get(control_id, [])),
+        "baselines": list(context.memberships.get(control_id, [])),
     }
     for relation in ("incorporated-into", "moved-to"):
         targets = _link_targets(control, relation)
@@ -183,10 +193,10 @@ def _add_control(
         control_id,
         kind,
         source="catalog",
-        path=path,
+        path=context.path,
         line=None,
         title=control["title"],
-        text="" if withdrawn else statement_text(control, params),
+        text="" if withdrawn else statement_text(control, context.params),
         parent=parent,
         props=record_props,
     )

@@ -40,7 +40,8 @@ class Provenance:
     @property
     def citation(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        origin = f"{self.source.repository}@{self.source.commit[:12]}"
+        commit = self.source.commit
+        origin = f"{self.source.repository}@{commit[:19] if commit.startswith('sha256:') else commit[:12]}"
         return f"{self.source.publication} ({self.source.version}), {origin} {where}"
 
 
