@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/securable catalog list
 	$(BIN)/securable catalog show 8259A-SU.2
 	$(BIN)/securable catalog show ac-2
-	$(BIN)/securable catalog search "render inoperable" --limit 5
+	$(BIN)/securable catalog search "remove all data" --limit 5
 	$(BIN)/securable catalog export sp800-213a --format oscal -o $(OUT)/sp800-213a.oscal.json
 	$(BIN)/securable catalog export federal-profile-2020 --format oscal -o $(OUT)/federal-profile-2020.oscal.json
 	$(BIN)/securable catalog export nistir-8259a --format oscal -o $(OUT)/nistir-8259a.profile.json

@@ -15,5 +15,7 @@ SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT.parent / "shared" / "sou
 def sources() -> Path:
     """The NIST source tree the catalogs are built from; fidelity tests compare against it."""
     if not SOURCES.is_dir():
-        pytest.fail(f"NIST sources not found at {SOURCES}; set SECURABLE_SOURCES to the shared/sources folder")
+        pytest.fail(
+            f"NIST sources not found at {SOURCES}; set SECURABLE_SOURCES to the shared/sources folder"
+        )
     return SOURCES

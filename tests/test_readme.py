@@ -26,3 +26,11 @@ def test_readme_names_the_two_commands_and_ci_calls_one() -> None:
     assert "make test" in text
     ci = (README.parent / ".ci" / "run").read_text("utf-8")
     assert "make test" in ci
+
+
+def test_readme_python_examples_run() -> None:
+    text = README.read_text("utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})

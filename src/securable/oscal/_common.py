@@ -128,7 +128,8 @@ def back_matter(catalog_id: str, sources: Mapping[str, Source]) -> JSON:
     resources = []
     for key, source in sources.items():
         rlinks = []
-        if "/" in source.repository and source.commit:
+        # Only "owner/name" repositories live on GitHub; a publication pinned by content hash has no tree.
+        if re.fullmatch(r"[\w.-]+/[\w.-]+", source.repository) and not source.commit.startswith("sha256:"):
             rlinks.append({"href": f"https://github.com/{source.repository}/tree/{source.commit}"})
         if source.url and all(link["href"] != source.url for link in rlinks):
             rlinks.append({"href": source.url})
