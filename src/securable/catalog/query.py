@@ -38,8 +38,9 @@ class Baseline:
 def search(text: str, *, catalogs: Iterable[str] | None = None, limit: int | None = None) -> list[Hit]:
     """Records whose ID, title or text contain every word of ``text`` (case-insensitive), best first.
 
-    Title and ID matches weigh more than body matches, so a search for "software update" puts the
-    capability of that name before the elements that mention it.
+    Title and ID matches weigh more than body matches, and the words as one phrase more than
+    scattered, so "software update" puts the capability of that name before records that merely
+    mention both words.
     """
     words = text.lower().split()
     if not words:
@@ -50,7 +51,9 @@ def search(text: str, *, catalogs: Iterable[str] | None = None, limit: int | Non
             head = f"{record.id} {record.title}".lower()
             body = record.text.lower()
             if all(w in head or w in body for w in words):
-                score = sum(3 if w in head else 1 for w in words) + (5 if text.lower() in head else 0)
+                phrase = text.lower()
+                score = sum(3 if w in head else 1 for w in words)
+                score += 6 if phrase in head else 3 if phrase in body else 0
                 hits.append(Hit(record, score))
     hits.sort(key=lambda h: -h.score)  # stable: ties keep catalog order
     return hits[:limit] if limit else hits

@@ -74,8 +74,6 @@ def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
     children = cat.children(record.id)
     links = api.linked(record)
     mapped_from = api.records_mapped_to(record.id) if record.catalog == "sp800-53r5" else []
-    if record.catalog != "sp800-53r5" and record.kind in ("family",):
-        mapped_from = []
     if fmt == "json":
         data = record_to_json(record)
         data["ancestors"] = [a.qualified_id for a in ancestors]
@@ -85,22 +83,22 @@ def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
         emit_json(data)
         return ExitCode.OK
     prov = record.provenance
-    pairs = [("id", record.qualified_id), ("kind", record.kind)]
+    pairs: list[tuple[str, str | list[str]]] = [("id", record.qualified_id), ("kind", record.kind)]
     if record.title:
         pairs.append(("title", record.title))
     if record.text:
         pairs.append(("text", record.text))
     if ancestors:
-        pairs.append(("within", "\n".join(f"{a.id}  {a.label}" for a in ancestors)))
+        pairs.append(("within", [f"{a.id}  {a.label}" for a in ancestors]))
     if children:
-        pairs.append(("contains", "\n".join(f"{c.id}  {c.label}" for c in children)))
+        pairs.append(("contains", [f"{c.id}  {c.label}" for c in children]))
     for key, values in record.mappings.items():
         if values:
             pairs.append(
                 (f"maps to {key}", ", ".join(values) + (" (NIST draft)" if _draft(cat, key) else ""))
             )
     if mapped_from:
-        pairs.append(("mapped from", "\n".join(f"{r.qualified_id}  {r.label}" for r in mapped_from)))
+        pairs.append(("mapped from", [f"{r.qualified_id}  {r.label}" for r in mapped_from]))
     for rel, other in links:
         pairs.append((rel, f"{other.qualified_id}  {other.label}"))
     for key, value in record.props.items():
@@ -127,7 +125,10 @@ def _search(text: str, catalogs: list[str] | None, limit: int, fmt: str) -> Exit
         )
         return ExitCode.OK
     emit(
-        table(("ID", "KIND", "TEXT"), [(h.record.qualified_id, h.record.kind, h.record.label) for h in hits])
+        table(
+            ("ID", "KIND", "TEXT"),
+            [(h.record.qualified_id, h.record.kind, h.record.title or h.record.text) for h in hits],
+        )
     )
     return ExitCode.OK
 

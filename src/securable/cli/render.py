@@ -22,7 +22,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     sizes = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(cols - 1)]
     room = max(20, width() - sum(sizes) - 2 * (cols - 1))
     out = ["  ".join(h.ljust(s) for h, s in zip(headers, [*sizes, 0], strict=True)).rstrip()]
-    out.append("  ".join("-" * s for s in [*sizes, min(room, max(len(headers[-1]), 8))]))
+    last = min(room, max(len(headers[-1]), *(len(r[-1]) for r in rows)))
+    out.append("  ".join("-" * s for s in [*sizes, last]))
     for row in rows:
         lead = "  ".join(c.ljust(s) for c, s in zip(row[:-1], sizes, strict=True))
         wrapped = textwrap.wrap(row[-1], room) or [""]
@@ -32,13 +33,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def block(pairs: Sequence[tuple[str, str]]) -> str:
-    """``key: value`` lines with wrapped, indented values."""
+def block(pairs: Sequence[tuple[str, str | Sequence[str]]]) -> str:
+    """``key: value`` lines with wrapped, indented values.
+
+    A list value puts one item per line; an item's wrapped lines hang two columns deeper, so a
+    long item never reads as the start of the next one.
+    """
     key_width = max(len(k) for k, _ in pairs) + 1
     room = max(30, width() - key_width - 1)
     out = []
     for key, value in pairs:
-        lines = [w for part in value.split("\n") for w in (textwrap.wrap(part, room) or [""])]
+        items = [value] if isinstance(value, str) else list(value)
+        lines = [
+            line
+            for item in items
+            for line in (textwrap.wrap(item, room, subsequent_indent="  " if len(items) > 1 else "") or [""])
+        ]
         out.append(f"{(key + ':').ljust(key_width)} {lines[0]}".rstrip())
         out.extend(" " * (key_width + 1) + line for line in lines[1:])
     return "\n".join(out) + "\n"
