@@ -186,7 +186,7 @@ def test_unexpected_error_is_exit_3_without_traceback(
     def boom(_args: object) -> int:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(catalog_cmd, "run", boom)
+    monkeypatch.setattr(catalog_cmd, "list_catalogs", boom)
     code, _, err = run(capsys, "catalog", "list")
     assert code == 3
     assert "internal error: RuntimeError: kaput" in err

@@ -1,24 +1,42 @@
 """Value objects for catalogs: records, their provenance and links, and the catalog that holds them.
 
-Records are immutable. A catalog is built once from its shipped JSON file (see
-``docs/catalog-format.md``) and indexed by ID; children and reverse links are derived, not stored.
+A catalog is built from its shipped JSON file (see ``docs/catalog-format.md``). These are plain
+slotted classes rather than dataclasses on purpose: ``securable catalog show`` must start about as
+fast as a bare interpreter, and importing ``dataclasses`` (which pulls in ``inspect``) plus
+generating the classes cost more than the whole data load. Records are read-only views over the
+parsed JSON, made on first access, so loading a catalog is little more than ``json.loads``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, NewType
 
-CatalogId = NewType("CatalogId", str)
-RecordId = NewType("RecordId", str)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+CatalogId = str  # e.g. "sp800-213a"
+RecordId = str  # e.g. "DI-1.2", unique within its catalog
 PropValue = str | tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class _Frozen:
+    """Instances are immutable once built: attribute assignment after ``__init__`` fails."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _init(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
+class Source(_Frozen):
     """One origin document: a NIST publication as found at one commit of one repository."""
 
+    __slots__ = ("commit", "date", "key", "publication", "repository", "status", "url", "version")
     key: str
     publication: str
     version: str
@@ -26,16 +44,45 @@ class Source:
     repository: str
     commit: str
     url: str
-    status: str = "final"  # "draft" where NIST marked the document as a draft
+    status: str  # "final", or "draft" where NIST marked the document as a draft
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        publication: str,
+        version: str,
+        date: str,
+        repository: str,
+        commit: str,
+        url: str = "",
+        status: str = "final",
+    ) -> None:
+        self._init(
+            key=key,
+            publication=publication,
+            version=version,
+            date=date,
+            repository=repository,
+            commit=commit,
+            url=url,
+            status=status,
+        )
+
+    def __repr__(self) -> str:
+        return f"Source({self.key!r}, {self.publication!r}, {self.version!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(_Frozen):
     """Where one record came from, down to the file and line."""
 
+    __slots__ = ("line", "path", "source")
     source: Source
     path: str
     line: int | None
+
+    def __init__(self, source: Source, path: str, line: int | None) -> None:
+        self._init(source=source, path=path, line=line)
 
     @property
     def citation(self) -> str:
@@ -45,26 +92,86 @@ class Provenance:
         return f"{self.source.publication} ({self.source.version}), {origin} {where}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(_Frozen):
     """A typed relation from one record to another, e.g. ``realized-by`` or ``revised-as``."""
 
+    __slots__ = ("rel", "target")
     rel: str
     target: str  # qualified "catalog:ID"
 
+    def __init__(self, rel: str, target: str) -> None:
+        self._init(rel=rel, target=target)
 
-@dataclass(frozen=True, slots=True)
-class Record:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.rel, self.target) == (other.rel, other.target)
+
+    def __hash__(self) -> int:
+        return hash((self.rel, self.target))
+
+    def __repr__(self) -> str:
+        return f"Link({self.rel!r}, {self.target!r})"
+
+
+class CrosswalkEntry(_Frozen):
+    """A name that changed between versions of a NIST catalog."""
+
+    __slots__ = ("new", "old", "where")
+    old: str
+    new: str
+    where: str
+
+    def __init__(self, old: str, new: str, where: str) -> None:
+        self._init(old=old, new=new, where=where)
+
+
+class Record(_Frozen):
+    """One catalog entry (capability, element, action, control, question, ...): a view over its JSON."""
+
+    __slots__ = ("_raw", "_sources", "catalog")
     catalog: CatalogId
-    id: RecordId
-    kind: str
-    title: str
-    text: str
-    parent: RecordId | None
-    provenance: Provenance
-    mappings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    links: tuple[Link, ...] = ()
-    props: Mapping[str, PropValue] = field(default_factory=dict)
+    _raw: Mapping[str, Any]
+    _sources: Mapping[str, Source]
+
+    def __init__(self, catalog: CatalogId, raw: Mapping[str, Any], sources: Mapping[str, Source]) -> None:
+        self._init(catalog=catalog, _raw=raw, _sources=sources)
+
+    @property
+    def id(self) -> RecordId:
+        return str(self._raw["id"])
+
+    @property
+    def kind(self) -> str:
+        return str(self._raw["kind"])
+
+    @property
+    def title(self) -> str:
+        return str(self._raw.get("title", ""))
+
+    @property
+    def text(self) -> str:
+        return str(self._raw.get("text", ""))
+
+    @property
+    def parent(self) -> RecordId | None:
+        parent = self._raw.get("parent")
+        return str(parent) if parent else None
+
+    @property
+    def provenance(self) -> Provenance:
+        raw = self._raw
+        return Provenance(self._sources[raw["source"]], raw["path"], raw.get("line"))
+
+    @property
+    def mappings(self) -> Mapping[str, tuple[str, ...]]:
+        return {k: tuple(v) for k, v in self._raw.get("mappings", {}).items()}
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(Link(link["rel"], link["target"]) for link in self._raw.get("links", ()))
+
+    @property
+    def props(self) -> Mapping[str, PropValue]:
+        return {k: (tuple(v) if isinstance(v, list) else v) for k, v in self._raw.get("props", {}).items()}
 
     @property
     def qualified_id(self) -> str:
@@ -75,57 +182,103 @@ class Record:
         """A short display name: the title, or the start of the text when a record has no title."""
         if self.title:
             return self.title
-        return self.text if len(self.text) <= 90 else self.text[:87].rstrip() + "..."
+        text = self.text
+        return text if len(text) <= 90 else text[:87].rstrip() + "..."
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and (self.catalog, self.id) == (other.catalog, other.id)
+
+    def __hash__(self) -> int:
+        return hash((self.catalog, self.id))
+
+    def __repr__(self) -> str:
+        return f"Record({self.qualified_id!r}, kind={self.kind!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class CrosswalkEntry:
-    """A name that changed between versions of a NIST catalog."""
-
-    old: str
-    new: str
-    where: str
-
-
-@dataclass(frozen=True)
 class Catalog:
-    id: CatalogId
-    title: str
-    kind: str
-    publication: str
-    version: str
-    description: str
-    sources: Mapping[str, Source]
-    records: tuple[Record, ...]
-    notes: tuple[str, ...] = ()
-    crosswalk: tuple[CrosswalkEntry, ...] = ()
-    baselines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    mapping_sources: Mapping[str, str] = field(default_factory=dict)
-    _by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
-    _children: dict[str | None, list[Record]] = field(default_factory=dict, repr=False, compare=False)
+    """A loaded catalog: records in source order, indexed by ID; children are derived on demand."""
 
-    def __post_init__(self) -> None:
-        for record in self.records:
-            self._by_id[record.id] = record
-            self._children.setdefault(record.parent, []).append(record)
+    __slots__ = (
+        "_by_id",
+        "_children",
+        "_records",
+        "baselines",
+        "crosswalk",
+        "description",
+        "id",
+        "kind",
+        "mapping_sources",
+        "notes",
+        "publication",
+        "sources",
+        "title",
+        "version",
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.id: CatalogId = data["id"]
+        self.title: str = data["title"]
+        self.kind: str = data["kind"]
+        self.publication: str = data["publication"]
+        self.version: str = data["version"]
+        self.description: str = data.get("description", "")
+        self.sources: Mapping[str, Source] = {
+            key: Source(
+                key=key,
+                publication=s["publication"],
+                version=s["version"],
+                date=s["date"],
+                repository=s["repository"],
+                commit=s["commit"],
+                url=s.get("url", ""),
+                status=s.get("status", "final"),
+            )
+            for key, s in data["sources"].items()
+        }
+        self.notes: tuple[str, ...] = tuple(data.get("notes", ()))
+        self.crosswalk = tuple(
+            CrosswalkEntry(c["old"], c["new"], c["where"]) for c in data.get("crosswalk", ())
+        )
+        self.baselines: Mapping[str, tuple[str, ...]] = {
+            k: tuple(v) for k, v in data.get("baselines", {}).items()
+        }
+        self.mapping_sources: Mapping[str, str] = dict(data.get("mapping_sources", {}))
+        self._records = tuple(Record(self.id, raw, self.sources) for raw in data["records"])
+        self._by_id = {r.id: r for r in self._records}
+        self._children: dict[str | None, list[Record]] | None = None
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._records)
 
     def __iter__(self) -> Iterator[Record]:
-        return iter(self.records)
+        return iter(self._records)
 
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._by_id
 
+    def __repr__(self) -> str:
+        return f"Catalog({self.id!r}, {len(self)} records)"
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        return self._records
+
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
 
+    def _tree(self) -> dict[str | None, list[Record]]:
+        if self._children is None:
+            tree: dict[str | None, list[Record]] = {}
+            for record in self._records:
+                tree.setdefault(record.parent, []).append(record)
+            self._children = tree
+        return self._children
+
     def roots(self) -> list[Record]:
-        return list(self._children.get(None, []))
+        return list(self._tree().get(None, []))
 
     def children(self, record_id: str) -> list[Record]:
-        return list(self._children.get(record_id, []))
+        return list(self._tree().get(record_id, []))
 
     def ancestors(self, record_id: str) -> list[Record]:
         """From the root down to the record's parent."""
@@ -138,58 +291,16 @@ class Catalog:
         return list(reversed(chain))
 
     def descendants(self, record_id: str) -> Iterator[Record]:
-        for child in self._children.get(record_id, []):
+        for child in self._tree().get(record_id, []):
             yield child
             yield from self.descendants(child.id)
 
     def of_kind(self, *kinds: str) -> list[Record]:
-        return [r for r in self.records if r.kind in kinds]
+        return [r for r in self._records if r.kind in kinds]
 
 
 def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
     """Build a :class:`Catalog` from the parsed shipped JSON (format 1)."""
     if data.get("format") != 1:
         raise ValueError(f"unsupported catalog format {data.get('format')!r}")
-    catalog_id = CatalogId(data["id"])
-    sources = {
-        key: Source(
-            key=key,
-            publication=s["publication"],
-            version=s["version"],
-            date=s["date"],
-            repository=s["repository"],
-            commit=s["commit"],
-            url=s.get("url", ""),
-            status=s.get("status", "final"),
-        )
-        for key, s in data["sources"].items()
-    }
-    records = tuple(
-        Record(
-            catalog=catalog_id,
-            id=RecordId(r["id"]),
-            kind=r["kind"],
-            title=r.get("title", ""),
-            text=r.get("text", ""),
-            parent=RecordId(r["parent"]) if r.get("parent") else None,
-            provenance=Provenance(sources[r["source"]], r["path"], r.get("line")),
-            mappings={k: tuple(v) for k, v in r.get("mappings", {}).items()},
-            links=tuple(Link(link["rel"], link["target"]) for link in r.get("links", ())),
-            props={k: (tuple(v) if isinstance(v, list) else v) for k, v in r.get("props", {}).items()},
-        )
-        for r in data["records"]
-    )
-    return Catalog(
-        id=catalog_id,
-        title=data["title"],
-        kind=data["kind"],
-        publication=data["publication"],
-        version=data["version"],
-        description=data.get("description", ""),
-        sources=sources,
-        records=records,
-        notes=tuple(data.get("notes", ())),
-        crosswalk=tuple(CrosswalkEntry(c["old"], c["new"], c["where"]) for c in data.get("crosswalk", ())),
-        baselines={k: tuple(v) for k, v in data.get("baselines", {}).items()},
-        mapping_sources=dict(data.get("mapping_sources", {})),
-    )
+    return Catalog(data)

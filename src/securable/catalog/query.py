@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from securable.catalog.model import Record
 from securable.catalog.store import catalog_ids, find, index, load
@@ -19,20 +18,27 @@ _INVERSE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+# Plain slotted classes, not dataclasses: see the note on start-up time in catalog/model.py.
 class Hit:
-    record: Record
-    score: int
+    """A search result and its rank."""
+
+    __slots__ = ("record", "score")
+
+    def __init__(self, record: Record, score: int) -> None:
+        self.record = record
+        self.score = score
 
 
-@dataclass(frozen=True, slots=True)
 class Baseline:
     """A named selection of catalog records: an IoT baseline or an SP 800-53B control baseline."""
 
-    id: str
-    title: str
-    catalog: str  # the catalog whose records the baseline selects
-    members: tuple[str, ...]
+    __slots__ = ("catalog", "id", "members", "title")
+
+    def __init__(self, id: str, title: str, catalog: str, members: tuple[str, ...]) -> None:
+        self.id = id
+        self.title = title
+        self.catalog = catalog  # the catalog whose records the baseline selects
+        self.members = members
 
 
 def search(text: str, *, catalogs: Iterable[str] | None = None, limit: int | None = None) -> list[Hit]:

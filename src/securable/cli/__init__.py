@@ -8,15 +8,19 @@ become messages and exit codes. Command modules are imported only when their com
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
 from securable import __version__
+from securable.cli.spec import COMMANDS, GROUPS
 from securable.errors import ExitCode, SecurableError, UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
+
 INTERNAL_ERROR = 3  # a bug in Securable, not in the input; documented in the README
-FORMATS_SHOW = ("table", "json")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,80 +30,35 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, hint=f"see `{self.prog} --help`")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser for ``argv``: every command is listed, but only the one named gets its arguments."""
+    words = tuple(a for a in argv if not a.startswith("-"))
     parser = _Parser(
         prog="securable",
         description="NIST IoT device cybersecurity guidance (NISTIR 8259, SP 800-213A) as data and code.",
     )
     parser.add_argument("--version", action="version", version=f"securable {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    catalog = commands.add_parser("catalog", help="browse, search and export the shipped catalogs")
-    catalog_cmds = catalog.add_subparsers(dest="catalog_command", metavar="SUBCOMMAND", parser_class=_Parser)
-
-    list_ = catalog_cmds.add_parser("list", help="list the shipped catalogs and baselines")
-    list_.add_argument("--format", choices=FORMATS_SHOW, default="table")
-
-    show = catalog_cmds.add_parser(
-        "show", help="show one record: text, place in the hierarchy, mappings, provenance"
-    )
-    show.add_argument("id", metavar="ID", help="a record ID, bare (DI-1.2) or qualified (sp800-213a:DI-1.2)")
-    show.add_argument("--catalog", metavar="C", help="look only in this catalog")
-    show.add_argument("--format", choices=FORMATS_SHOW, default="table")
-
-    search = catalog_cmds.add_parser("search", help="find records whose ID, title or text contain every word")
-    search.add_argument("text", metavar="TEXT")
-    search.add_argument("--catalog", metavar="C", action="append", help="limit to a catalog (repeatable)")
-    search.add_argument("--limit", type=int, default=25, help="show at most this many hits (0: all)")
-    search.add_argument("--format", choices=FORMATS_SHOW, default="table")
-
-    export = catalog_cmds.add_parser("export", help="export a catalog as OSCAL, JSON, CSV or Markdown")
-    export.add_argument("catalog", metavar="CATALOG")
-    export.add_argument(
-        "--format", choices=("oscal", "oscal-mapping", "json", "csv", "markdown"), required=True
-    )
-    export.add_argument(
-        "--baseline",
-        metavar="NAME",
-        help="with --format oscal on sp800-53r5: export the LOW, MODERATE, HIGH or PRIVACY baseline profile",
-    )
-    export.add_argument(
-        "--target",
-        choices=("sp800-53r5", "csf-1.1"),
-        default="sp800-53r5",
-        help="with --format oscal-mapping: which mapping to export",
-    )
-    export.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
-
-    oscal = commands.add_parser("oscal", help="work with OSCAL documents")
-    oscal_cmds = oscal.add_subparsers(dest="oscal_command", metavar="SUBCOMMAND", parser_class=_Parser)
-    validate = oscal_cmds.add_parser(
-        "validate", help="validate an OSCAL 1.2.1 JSON document against NIST's schema"
-    )
-    validate.add_argument("file", metavar="FILE")
-    validate.add_argument(
-        "--model",
-        choices=(
-            "catalog",
-            "profile",
-            "component-definition",
-            "mapping-collection",
-            "system-security-plan",
-            "assessment-plan",
-            "assessment-results",
-            "plan-of-action-and-milestones",
-        ),
-        help="require this model (default: detected from the document)",
-    )
-    validate.add_argument("--format", choices=FORMATS_SHOW, default="table")
+    top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    groups: dict[str, argparse._SubParsersAction[_Parser]] = {}
+    for name, help_ in GROUPS.items():
+        group = top.add_parser(name, help=help_)
+        group.set_defaults(_group=name)
+        groups[name] = group.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        *group_path, name = command.path
+        where = groups[group_path[0]] if group_path else top
+        sub = where.add_parser(name, help=command.help)
+        if words[: len(command.path)] == command.path:
+            command.configure(sub)
+            sub.set_defaults(_handler=command.handler)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
-    parser = build_parser()
+    parser = build_parser(args_list)
     try:
         try:
             args = parser.parse_args(args_list)
@@ -126,16 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> ExitCode:
-    if args.command == "catalog":
-        from securable.cli import catalog_cmd
-
-        return catalog_cmd.run(args)
-    if args.command == "oscal":
-        from securable.cli import oscal_cmd
-
-        return oscal_cmd.run(args)
-    parser.print_help()
-    return ExitCode.OK
+    handler = getattr(args, "_handler", None)
+    if handler is None:
+        group = getattr(args, "_group", None)
+        if group is None:
+            parser.print_help()
+            return ExitCode.OK
+        names = ", ".join(c.path[1] for c in COMMANDS if c.path[0] == group)
+        raise UsageError(f"choose a subcommand: {names}", hint=f"see `securable {group} --help`")
+    module_name, _, function = handler.partition(":")
+    module = importlib.import_module(module_name)
+    return ExitCode(getattr(module, function)(args))
 
 
 def run() -> NoReturn:

@@ -1,33 +1,18 @@
-"""``securable catalog …``: list, show, search, export."""
+"""``securable catalog …``: list, show, search, export (wired up in ``securable.cli.spec``)."""
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 from securable import catalog as api
-from securable.catalog.export import record_to_json
 from securable.cli.render import block, emit, emit_json, table
 from securable.errors import ExitCode, UsageError
-from securable.fileio import write_text_atomic
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    import argparse
 
 
-def run(args: argparse.Namespace) -> ExitCode:
-    command = args.catalog_command
-    if command == "list":
-        return _list(args.format)
-    if command == "show":
-        return _show(args.id, args.catalog, args.format)
-    if command == "search":
-        return _search(args.text, args.catalog, args.limit, args.format)
-    if command == "export":
-        return _export(args)
-    raise UsageError(
-        "choose a subcommand: list, show, search or export", hint="see `securable catalog --help`"
-    )
-
-
-def _list(fmt: str) -> ExitCode:
+def list_catalogs(args: argparse.Namespace) -> ExitCode:
+    fmt = args.format
     infos = api.catalogs()
     found = api.baselines()
     if fmt == "json":
@@ -67,7 +52,8 @@ def vars_of(info: api.CatalogInfo) -> dict[str, object]:
     }
 
 
-def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
+def show(args: argparse.Namespace) -> ExitCode:
+    ref, catalog_id, fmt = args.id, args.catalog, args.format
     record = api.resolve(ref, catalog=catalog_id)
     cat = api.load(record.catalog)
     ancestors = cat.ancestors(record.id)
@@ -75,6 +61,8 @@ def _show(ref: str, catalog_id: str | None, fmt: str) -> ExitCode:
     links = api.linked(record)
     mapped_from = api.records_mapped_to(record.id) if record.catalog == "sp800-53r5" else []
     if fmt == "json":
+        from securable.catalog.export import record_to_json
+
         data = record_to_json(record)
         data["ancestors"] = [a.qualified_id for a in ancestors]
         data["children"] = [c.qualified_id for c in children]
@@ -115,7 +103,8 @@ def _draft(cat: api.Catalog, target: str) -> bool:
     return key is not None and cat.sources[key].status == "draft"
 
 
-def _search(text: str, catalogs: list[str] | None, limit: int, fmt: str) -> ExitCode:
+def search(args: argparse.Namespace) -> ExitCode:
+    text, catalogs, limit, fmt = args.text, args.catalog, args.limit, args.format
     for catalog_id in catalogs or ():
         api.load(catalog_id)  # unknown catalog names fail with suggestions before any searching
     hits = api.search(text, catalogs=catalogs, limit=limit or None)
@@ -133,10 +122,14 @@ def _search(text: str, catalogs: list[str] | None, limit: int, fmt: str) -> Exit
     return ExitCode.OK
 
 
-def _export(args: argparse.Namespace) -> ExitCode:
+def export(args: argparse.Namespace) -> ExitCode:
     cat = api.load(args.catalog)
     text = render_export(cat, args.format, baseline=args.baseline, target=args.target)
     if args.output:
+        from pathlib import Path
+
+        from securable.fileio import write_text_atomic
+
         write_text_atomic(Path(args.output), text)
     else:
         emit(text)

@@ -6,12 +6,10 @@ import argparse
 from pathlib import Path
 
 from securable.cli.render import emit, emit_json
-from securable.errors import ExitCode, UsageError
+from securable.errors import ExitCode
 
 
-def run(args: argparse.Namespace) -> ExitCode:
-    if args.oscal_command != "validate":
-        raise UsageError("choose a subcommand: validate", hint="see `securable oscal --help`")
+def validate(args: argparse.Namespace) -> ExitCode:
     from securable.oscal.validate import validate_file
 
     report = validate_file(Path(args.file), model=args.model)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
 import textwrap
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 
 def width() -> int:
-    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    """Terminal width as shutil.get_terminal_size would say, without importing shutil at start-up."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1).columns
+        except (OSError, ValueError):
+            columns = 100
+    return max(60, min(columns, 160))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
