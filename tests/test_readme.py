@@ -16,7 +16,9 @@ def test_readme_documents_every_exit_code() -> None:
     from securable.errors import ExitCode
 
     text = README.read_text("utf-8")
-    for code in [*ExitCode, INTERNAL_ERROR]:
+    codes = [v for k, v in vars(ExitCode).items() if k.isupper()]
+    assert len(codes) == 3
+    for code in [*codes, INTERNAL_ERROR]:
         assert f"\n| {int(code)} |" in text
 
 

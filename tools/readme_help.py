@@ -6,14 +6,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import sys
 from pathlib import Path
 
-from securable.cli import main
+from securable.cli import help_for
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"(<!-- help: ?(?P<cmd>[^>]*?) ?-->\n)(?P<body>.*?)(<!-- end help -->)", re.S)
@@ -21,11 +19,8 @@ WIDTH = "100"
 
 
 def help_text(command: str) -> str:
-    os.environ["COLUMNS"] = WIDTH  # argparse wraps to the terminal; pin it so the README is stable
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main([*command.split(), "--help"])
-    return out.getvalue().replace("usage: __main__.py", "usage: securable")
+    os.environ["COLUMNS"] = WIDTH  # help wraps to the terminal; pin the width so the README is stable
+    return help_for(command.split())
 
 
 def render(readme: str) -> str:

@@ -1,18 +1,19 @@
 """The ``securable`` command: a thin shell over the Python API.
 
 ``main(argv)`` parses arguments, calls one command function and is the single place where errors
-become messages and exit codes. Command modules are imported only when their command runs, so
-``securable --help`` stays as fast as a bare interpreter start.
+become messages and exit codes. Command modules are imported only when their command runs, and
+the parser is our own small one (``securable.cli.args``), so ``securable --help`` costs little
+more than starting Python.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 
 from securable import __version__
-from securable.cli.spec import COMMANDS, GROUPS
+from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
+from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, Command
 from securable.errors import ExitCode, SecurableError, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -21,58 +22,28 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 INTERNAL_ERROR = 3  # a bug in Securable, not in the input; documented in the README
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors go through the one error path."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message, hint=f"see `{self.prog} --help`")
-
-
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The parser for ``argv``: every command is listed, but only the one named gets its arguments."""
-    words = tuple(a for a in argv if not a.startswith("-"))
-    parser = _Parser(
-        prog="securable",
-        description="NIST IoT device cybersecurity guidance (NISTIR 8259, SP 800-213A) as data and code.",
-    )
-    parser.add_argument("--version", action="version", version=f"securable {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    groups: dict[str, argparse._SubParsersAction[_Parser]] = {}
-    for name, help_ in GROUPS.items():
-        group = top.add_parser(name, help=help_)
-        group.set_defaults(_group=name)
-        groups[name] = group.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=_Parser)
-    for command in COMMANDS:
-        *group_path, name = command.path
-        where = groups[group_path[0]] if group_path else top
-        sub = where.add_parser(name, help=command.help)
-        if words[: len(command.path)] == command.path:
-            command.configure(sub)
-            sub.set_defaults(_handler=command.handler)
-    return parser
+TOP_OPTIONS = (
+    Opt("--version", flag=True, help="print the version and exit"),
+    Opt("--debug", flag=True, help="show tracebacks for unexpected errors"),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
-    parser = build_parser(args_list)
     try:
-        try:
-            args = parser.parse_args(args_list)
-        except SystemExit as done:  # --help and --version end parsing; report their status, don't exit
-            return int(done.code or 0)
-        return int(_dispatch(parser, args))
+        return _run([a for a in args_list if a != "--debug"])
+    except HelpRequested as requested:
+        sys.stdout.write(requested.text)
+        return ExitCode.OK
     except SecurableError as err:
         print(f"securable: error: {err.render()}", file=sys.stderr)
-        return int(err.exit_code)
+        return err.exit_code
     except KeyboardInterrupt:
         print("securable: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0  # the reader (e.g. `| head`) went away; nothing is wrong
+        return ExitCode.OK  # the reader (e.g. `| head`) went away; nothing is wrong
     except Exception as err:  # the last line of defence: users see a message, --debug shows the traceback
         if debug:
             raise
@@ -84,18 +55,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERNAL_ERROR
 
 
-def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> ExitCode:
-    handler = getattr(args, "_handler", None)
-    if handler is None:
-        group = getattr(args, "_group", None)
-        if group is None:
-            parser.print_help()
-            return ExitCode.OK
-        names = ", ".join(c.path[1] for c in COMMANDS if c.path[0] == group)
-        raise UsageError(f"choose a subcommand: {names}", hint=f"see `securable {group} --help`")
-    module_name, _, function = handler.partition(":")
-    module = importlib.import_module(module_name)
-    return ExitCode(getattr(module, function)(args))
+def help_for(words: Sequence[str]) -> str:
+    """The help text of the command or group named by ``words`` (empty: the whole tool)."""
+    path = tuple(words)
+    if not path:
+        entries = [(name, text) for name, text in GROUPS.items()]
+        entries += [(c.path[0], c.help) for c in COMMANDS if len(c.path) == 1]
+        return group_help("securable", DESCRIPTION, entries, TOP_OPTIONS)
+    if len(path) == 1 and path[0] in GROUPS:
+        entries = [(c.path[1], c.help) for c in COMMANDS if c.path[0] == path[0] and len(c.path) == 2]
+        return group_help(f"securable {path[0]}", GROUPS[path[0]], entries)
+    command = _command(path)
+    return command_help("securable " + " ".join(command.path), command.help, command.opts)
+
+
+def _command(path: tuple[str, ...]) -> Command:
+    for command in COMMANDS:
+        if command.path == path:
+            return command
+    *group, name = path
+    known = [c.path[-1] for c in COMMANDS if list(c.path[:-1]) == group] or list(GROUPS)
+    where = "securable " + " ".join(group) if group else "securable"
+    raise UsageError(
+        f"invalid choice {name!r} for `{where}`",
+        hint=f"choose one of {', '.join(known)} (see `{where} --help`)",
+    )
+
+
+def _run(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        raise HelpRequested(help_for(()))
+    if argv[0] == "--version":
+        print(f"securable {__version__}")
+        return ExitCode.OK
+    if argv[0].startswith("-"):
+        raise UsageError(f"unknown option {argv[0]!r}", hint="see `securable --help`")
+    if argv[0] in GROUPS:
+        if len(argv) == 1:
+            names = ", ".join(c.path[1] for c in COMMANDS if c.path[0] == argv[0])
+            raise UsageError(f"choose a subcommand: {names}", hint=f"see `securable {argv[0]} --help`")
+        if argv[1] in ("-h", "--help"):
+            raise HelpRequested(help_for(argv[:1]))
+        command, rest = _command((argv[0], argv[1])), argv[2:]
+    else:
+        command, rest = _command((argv[0],)), argv[1:]
+    prog = "securable " + " ".join(command.path)
+    if "-h" in rest or "--help" in rest:
+        raise HelpRequested(command_help(prog, command.help, command.opts))
+    args = parse(prog, command.opts, rest, help_text="")
+    module_name, _, function = command.handler.partition(":")
+    return int(getattr(importlib.import_module(module_name), function)(args))
 
 
 def run() -> NoReturn:

@@ -8,10 +8,10 @@ from securable.errors import ExitCode, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    import argparse
+    from securable.cli.args import Args
 
 
-def list_catalogs(args: argparse.Namespace) -> ExitCode:
+def list_catalogs(args: Args) -> int:
     fmt = args.format
     infos = api.catalogs()
     found = api.baselines()
@@ -52,7 +52,7 @@ def vars_of(info: api.CatalogInfo) -> dict[str, object]:
     }
 
 
-def show(args: argparse.Namespace) -> ExitCode:
+def show(args: Args) -> int:
     ref, catalog_id, fmt = args.id, args.catalog, args.format
     record = api.resolve(ref, catalog=catalog_id)
     cat = api.load(record.catalog)
@@ -103,7 +103,7 @@ def _draft(cat: api.Catalog, target: str) -> bool:
     return key is not None and cat.sources[key].status == "draft"
 
 
-def search(args: argparse.Namespace) -> ExitCode:
+def search(args: Args) -> int:
     text, catalogs, limit, fmt = args.text, args.catalog, args.limit, args.format
     for catalog_id in catalogs or ():
         api.load(catalog_id)  # unknown catalog names fail with suggestions before any searching
@@ -122,7 +122,7 @@ def search(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def export(args: argparse.Namespace) -> ExitCode:
+def export(args: Args) -> int:
     cat = api.load(args.catalog)
     text = render_export(cat, args.format, baseline=args.baseline, target=args.target)
     if args.output:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from securable.cli.render import emit, emit_json
 from securable.errors import ExitCode
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from securable.cli.args import Args
 
-def validate(args: argparse.Namespace) -> ExitCode:
+
+def validate(args: Args) -> int:
     from securable.oscal.validate import validate_file
 
     report = validate_file(Path(args.file), model=args.model)

@@ -1,10 +1,12 @@
 """The command tree: every command's help line, its arguments and the function that runs it.
 
-Arguments are added only for the command being run (``configure`` is called lazily by
-``build_parser``): argparse spends noticeable time per argument, and start-up is a feature.
+Handlers are named as ``"module:function"`` and imported only when their command runs, so adding
+commands never slows down the others.
 """
 
 from __future__ import annotations
+
+from securable.cli.args import Opt
 
 FORMATS_SHOW = ("table", "json")
 OSCAL_MODELS = (
@@ -18,24 +20,23 @@ OSCAL_MODELS = (
     "plan-of-action-and-milestones",
 )
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
-if TYPE_CHECKING:
-    import argparse
-    from collections.abc import Callable
-
-    Configure = Callable[[argparse.ArgumentParser], None]
+DESCRIPTION = "NIST IoT device cybersecurity guidance (NISTIR 8259, SP 800-213A) as data and code."
 
 
 class Command:
-    """A leaf of the command tree: ``path`` words, a help line, argument setup and its handler."""
+    """A leaf of the command tree: ``path`` words, a help line, its arguments and its handler."""
 
-    __slots__ = ("configure", "handler", "help", "path")
+    __slots__ = ("handler", "help", "opts", "path")
 
-    def __init__(self, path: tuple[str, ...], help: str, configure: Configure, handler: str) -> None:
+    def __init__(self, path: tuple[str, ...], help: str, opts: tuple[Opt, ...], handler: str) -> None:
         self.path = path
         self.help = help
-        self.configure = configure
-        self.handler = handler  # "module:function", imported only when the command runs
+        self.opts = opts
+        self.handler = handler  # "module:function"
+
+
+def _format() -> Opt:
+    return Opt("--format", choices=FORMATS_SHOW, default="table", help="output format")
 
 
 GROUPS = {
@@ -43,78 +44,74 @@ GROUPS = {
     "oscal": "work with OSCAL documents",
 }
 
-
-def _catalog_list(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS_SHOW, default="table", help="output format")
-
-
-def _catalog_show(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", metavar="ID", help="a record ID, bare (DI-1.2) or qualified (sp800-213a:DI-1.2)")
-    p.add_argument("--catalog", metavar="C", help="look only in this catalog")
-    p.add_argument("--format", choices=FORMATS_SHOW, default="table", help="output format")
-
-
-def _catalog_search(p: argparse.ArgumentParser) -> None:
-    p.add_argument("text", metavar="TEXT")
-    p.add_argument("--catalog", metavar="C", action="append", help="limit to a catalog (repeatable)")
-    p.add_argument("--limit", type=int, default=25, help="show at most this many hits (0: all)")
-    p.add_argument("--format", choices=FORMATS_SHOW, default="table", help="output format")
-
-
-def _catalog_export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("catalog", metavar="CATALOG")
-    p.add_argument("--format", choices=("oscal", "oscal-mapping", "json", "csv", "markdown"), required=True)
-    p.add_argument(
-        "--baseline",
-        metavar="NAME",
-        help="with --format oscal on sp800-53r5: export the LOW, MODERATE, HIGH or PRIVACY baseline profile",
-    )
-    p.add_argument(
-        "--target",
-        choices=("sp800-53r5", "csf-1.1"),
-        default="sp800-53r5",
-        help="with --format oscal-mapping: which mapping to export",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
-
-
-def _oscal_validate(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE")
-    p.add_argument(
-        "--model", choices=OSCAL_MODELS, help="require this model (default: detected from the document)"
-    )
-    p.add_argument("--format", choices=FORMATS_SHOW, default="table", help="output format")
-
-
 COMMANDS = (
     Command(
         ("catalog", "list"),
         "list the shipped catalogs and baselines",
-        _catalog_list,
+        (_format(),),
         "securable.cli.catalog_cmd:list_catalogs",
     ),
     Command(
         ("catalog", "show"),
         "show one record: text, place in the hierarchy, mappings, provenance",
-        _catalog_show,
+        (
+            Opt("id", metavar="ID", help="a record ID, bare (DI-1.2) or qualified (sp800-213a:DI-1.2)"),
+            Opt("--catalog", metavar="C", help="look only in this catalog"),
+            _format(),
+        ),
         "securable.cli.catalog_cmd:show",
     ),
     Command(
         ("catalog", "search"),
         "find records whose ID, title or text contain every word",
-        _catalog_search,
+        (
+            Opt("text", metavar="TEXT", help="words to look for, in any order"),
+            Opt("--catalog", metavar="C", repeat=True, help="limit to a catalog"),
+            Opt("--limit", metavar="N", type=int, default=25, help="show at most N hits (0: all)"),
+            _format(),
+        ),
         "securable.cli.catalog_cmd:search",
     ),
     Command(
         ("catalog", "export"),
         "export a catalog as OSCAL, JSON, CSV or Markdown",
-        _catalog_export,
+        (
+            Opt("catalog", metavar="CATALOG", help="a catalog ID from `securable catalog list`"),
+            Opt(
+                "--format",
+                choices=("oscal", "oscal-mapping", "json", "csv", "markdown"),
+                required=True,
+                help="what to write",
+            ),
+            Opt(
+                "--baseline",
+                metavar="NAME",
+                help="with --format oscal on sp800-53r5: export LOW, MODERATE, HIGH or PRIVACY as a profile",
+            ),
+            Opt(
+                "--target",
+                choices=("sp800-53r5", "csf-1.1"),
+                default="sp800-53r5",
+                help="with --format oscal-mapping: which mapping to export",
+            ),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+        ),
         "securable.cli.catalog_cmd:export",
     ),
     Command(
         ("oscal", "validate"),
         "validate an OSCAL 1.2.1 JSON document against NIST's schema",
-        _oscal_validate,
+        (
+            Opt("file", metavar="FILE", help="an OSCAL JSON document"),
+            Opt(
+                "--model",
+                choices=OSCAL_MODELS,
+                help="require this model (default: detected from the document)",
+            ),
+            _format(),
+        ),
         "securable.cli.oscal_cmd:validate",
     ),
 )

@@ -1,0 +1,104 @@
+"""The small argument parser behind the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from securable.cli.args import HelpRequested, Opt, command_help, parse, wrap
+from securable.errors import UsageError
+
+OPTS = (
+    Opt("id", metavar="ID", help="what to show"),
+    Opt("--format", choices=("table", "json"), default="table"),
+    Opt("--catalog", metavar="C", repeat=True),
+    Opt("--limit", metavar="N", type=int, default=25),
+    Opt("--strict", flag=True),
+    Opt("-o", "--output", metavar="FILE"),
+)
+
+
+def p(*argv: str) -> dict[str, object]:
+    return vars(parse("securable x", OPTS, argv, help_text="HELP"))
+
+
+def test_defaults_and_positional() -> None:
+    assert p("DI-1") == {
+        "id": "DI-1",
+        "format": "table",
+        "catalog": None,
+        "limit": 25,
+        "strict": False,
+        "output": None,
+    }
+
+
+def test_every_option_form() -> None:
+    got = p("--format=json", "DI-1", "--catalog", "a", "--catalog=b", "--limit", "3", "--strict", "-o", "f")
+    assert got == {
+        "id": "DI-1",
+        "format": "json",
+        "catalog": ["a", "b"],
+        "limit": 3,
+        "strict": True,
+        "output": "f",
+    }
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "missing ID"),
+        (("a", "b"), "unexpected argument 'b'"),
+        (("a", "--format", "xml"), "invalid choice 'xml'"),
+        (("a", "--limit", "many"), "not a whole number"),
+        (("a", "--limit"), "needs a value"),
+        (("a", "--nope"), "unknown option '--nope'"),
+        (("a", "--strict=yes"), "takes no value"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(argv: tuple[str, ...], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        p(*argv)
+
+
+def test_required_option() -> None:
+    opts = (Opt("--format", choices=("a", "b"), required=True),)
+    with pytest.raises(UsageError, match="missing --format"):
+        parse("x", opts, [], help_text="")
+    assert vars(parse("x", opts, ["--format", "b"], help_text="")) == {"format": "b"}
+
+
+def test_help_anywhere_wins() -> None:
+    with pytest.raises(HelpRequested) as caught:
+        p("--format", "json", "-h")
+    assert caught.value.text == "HELP"
+
+
+def test_close_option_names_are_suggested() -> None:
+    with pytest.raises(UsageError) as caught:
+        p("a", "--form", "json")
+    assert caught.value.hint == "did you mean --format?"
+
+
+def test_help_text_lists_every_option_with_choices_and_defaults() -> None:
+    text = command_help("securable x", "does x", OPTS)
+    assert text.startswith("usage: securable x [options] ID\n")
+    for fragment in (
+        "ID",
+        "--format FORMAT",
+        "table (default), json",
+        "--catalog C",
+        "(repeatable)",
+        "-o, --output",
+    ):
+        assert fragment in text
+
+
+@given(st.lists(st.text(alphabet="abc ", min_size=1, max_size=12), max_size=30), st.integers(10, 80))
+def test_wrap_keeps_every_word_and_respects_width(words: list[str], room: int) -> None:
+    text = " ".join(words)
+    lines = wrap(text, room)
+    assert " ".join(lines).split() == text.split()
+    assert all(len(line) <= room or " " not in line for line in lines)
