@@ -1,0 +1,254 @@
+"""Rules between the fields of a product description, checked on the raw data.
+
+They run on plain values rather than on the model so that they report even when other parts of the
+file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
+and parties resolve, catalog references name records of the shipped catalogs, dates come in a
+possible order, non-technical means carry no robustness, the SBOM file exists, and questions marked
+not applicable are not answered anyway.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from securable.errors import InputError, SecurableError
+from securable.product.introspect import format_loc
+from securable.product.model import CATALOG_REF_PATTERN, TECHNICAL_KINDS, Product
+from securable.product.yamlsource import Loc, SourceDoc
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_COLLECTIONS: dict[str, Loc] = {
+    "use case": ("use_cases",),
+    "need": ("needs",),
+    "means": ("means",),
+    "audience": ("audiences",),
+    "data type": ("composition", "data_types"),
+    "party": ("composition", "parties"),
+}
+_REFERENCES: tuple[tuple[Loc, str], ...] = (
+    (("needs", "*", "use_cases", "*"), "use case"),
+    (("means", "*", "addresses", "*"), "need"),
+    (("use_cases", "*", "audiences", "*"), "audience"),
+    (("support_planning", "hardware_capabilities", "*", "means", "*"), "means"),
+    (("means", "*", "robustness", "data_protection", "*", "data", "*"), "data type"),
+    (("composition", "data_types", "*", "accessible_by", "*"), "party"),
+)
+
+
+def _glob(data: Any, pattern: Loc, here: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Values at ``pattern`` in raw data; parts of the wrong type are skipped (the model reports them)."""
+    if not pattern:
+        yield here, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _glob(item, rest, (*here, index))
+    elif isinstance(data, dict) and head in data:
+        yield from _glob(data[head], rest, (*here, head))
+
+
+def check_rules(doc: SourceDoc, data: dict[str, Any], base_dir: Path | None) -> None:
+    ids = _check_ids(doc, data)
+    for pattern, kind in _REFERENCES:
+        for loc, ref in _glob(data, pattern):
+            if isinstance(ref, str) and ref not in ids[kind]:
+                doc.add(
+                    doc.at(loc), format_loc(loc), f"unknown {kind} {ref!r}", _ref_fix(kind, ref, ids[kind])
+                )
+    _check_dates(doc, data)
+    for loc, means in _glob(data, ("means", "*")):
+        if (
+            isinstance(means, dict)
+            and means.get("kind") == "non-technical"
+            and means.get("robustness") is not None
+        ):
+            doc.add(
+                doc.at((*loc, "robustness"), key=True),
+                format_loc((*loc, "robustness")),
+                "robustness applies to technical means, and this means is non-technical",
+                "remove robustness, or change kind to " + ", ".join(TECHNICAL_KINDS),
+            )
+    refs = [
+        (loc, ref)
+        for loc, ref in _glob(data, ("means", "*", "catalog", "*"))
+        if isinstance(ref, str) and re.match(CATALOG_REF_PATTERN, ref)
+    ]
+    _check_catalog_refs(doc, refs)
+    if base_dir is not None:
+        _check_sbom(doc, data, base_dir)
+
+
+def _check_ids(doc: SourceDoc, data: dict[str, Any]) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for kind, where in _COLLECTIONS.items():
+        seen: dict[str, Loc] = {}
+        for loc, value in _glob(data, (*where, "*", "id")):
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                first = doc.at(seen[value])
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"duplicate {kind} id {value!r} (first used at line {first[0]})",
+                    f"give each {kind} its own id",
+                )
+            else:
+                seen[value] = loc
+        ids[kind] = list(seen)
+    return ids
+
+
+def _ref_fix(kind: str, ref: str, known: list[str]) -> str:
+    where = format_loc(_COLLECTIONS[kind])
+    if not known:
+        return f"no {kind} is defined yet; add one under `{where}`"
+    near = closest(ref, known)
+    if near:
+        return f"did you mean {near[0]!r}?"
+    shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+    return f"use the id of a {kind} defined under `{where}` ({shown})"
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None  # the model reports impossible dates
+    return None
+
+
+def _check_dates(doc: SourceDoc, data: dict[str, Any]) -> None:
+    def get(*loc: str) -> date | None:
+        return next((_as_date(v) for _, v in _glob(data, loc)), None)
+
+    release = get("product", "release_date")
+    support_end = get("support", "support_end")
+    end_of_life = get("support", "end_of_life")
+    if release and support_end and support_end < release:
+        doc.add(
+            doc.at(("support", "support_end")),
+            "support.support_end",
+            f"support ends ({support_end}) before the product is released ({release})",
+            "set support_end on or after product.release_date",
+        )
+    if support_end and end_of_life and end_of_life < support_end:
+        doc.add(
+            doc.at(("support", "end_of_life")),
+            "support.end_of_life",
+            f"end of life ({end_of_life}) comes before support ends ({support_end})",
+            "set end_of_life on or after support_end",
+        )
+    elif release and end_of_life and end_of_life < release:
+        doc.add(
+            doc.at(("support", "end_of_life")),
+            "support.end_of_life",
+            f"end of life ({end_of_life}) comes before the product is released ({release})",
+            "set end_of_life on or after product.release_date",
+        )
+
+
+def _check_catalog_refs(doc: SourceDoc, refs: list[tuple[Loc, str]]) -> None:
+    """Catalog references must name records of the shipped catalogs (skipped while none are built)."""
+    if not refs:
+        return
+    from securable.catalog import store
+
+    try:
+        known = store.catalog_ids()
+    except InputError:
+        return  # a source checkout before `make catalogs`: nothing to check against
+    for loc, ref in refs:
+        catalog, _, record = ref.partition(":")
+        try:
+            if catalog not in known:
+                near = store.closest(catalog, known)
+                fix = f"did you mean '{near[0]}:{record}'?" if near else "use one of: " + ", ".join(known)
+                doc.add(doc.at(loc), format_loc(loc), f"unknown catalog {catalog!r} in {ref!r}", fix)
+            elif not store.find(ref):
+                near = store.closest(record, [r.id for r in store.load(catalog)])
+                fix = (
+                    f"did you mean '{catalog}:{near[0]}'?"
+                    if near
+                    else f"look the ID up with `securable catalog search --catalog {catalog}`"
+                )
+                doc.add(doc.at(loc), format_loc(loc), f"no record {record!r} in catalog {catalog!r}", fix)
+        except SecurableError as err:
+            doc.add(
+                doc.at(loc), format_loc(loc), f"cannot check {ref!r}: {err.message}", "rebuild the catalogs"
+            )
+
+
+def qualify(bare: str) -> list[str]:
+    """Qualified forms of an unqualified catalog ID, when the catalogs are available."""
+    try:
+        from securable.catalog import store
+
+        return [record.qualified_id for record in store.find(bare)]
+    except SecurableError:
+        return []
+
+
+def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
+    loc: Loc = ("composition", "software_inventory", "sbom")
+    for _, value in _glob(data, loc):
+        if not isinstance(value, str) or not value.strip():
+            return
+        path = base_dir / value
+        if not path.is_file():
+            doc.add(
+                doc.at(loc),
+                format_loc(loc),
+                f"SBOM file {value!r} not found",
+                f"give its path relative to {base_dir}",
+            )
+            return
+        if path.suffix.lower() == ".json":
+            try:
+                bom = json.loads(path.read_bytes())
+            except (OSError, ValueError) as err:
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"cannot read SBOM {value!r}: {err}",
+                    "fix or regenerate the SBOM",
+                )
+                return
+            if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
+                    "point to a CycloneDX JSON or XML file",
+                )
+
+
+def check_not_applicable(doc: SourceDoc, product: Product) -> None:
+    from securable.product.questions import Status, question_status
+
+    for state in question_status(product, honour_not_applicable=False):
+        if state.question in product.not_applicable and state.status is Status.ANSWERED:
+            loc: Loc = ("not_applicable", state.question)
+            doc.add(
+                doc.at(loc, key=True),
+                format_loc(loc),
+                f"marked not applicable, but it is answered (by {', '.join(state.fields)})",
+                "remove the not_applicable entry, or the answer",
+            )
+
+
+def closest(word: str, candidates: list[str]) -> list[str]:
+    lowered = {c.lower(): c for c in candidates}
+    return [lowered[h] for h in difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.6)]
