@@ -136,7 +136,7 @@ def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str
             seen.add(opt.dest)
         else:
             raise UsageError(f"unexpected argument {word!r}", hint=f"see `{prog} --help`")
-    missing = [o.label for o in positionals] + [
+    missing = [o.label for o in positionals if o.default is None] + [
         o.label for o in opts if o.required and not o.positional and o.dest not in seen
     ]
     if missing:
@@ -212,7 +212,7 @@ def usage(prog: str, opts: Sequence[Opt]) -> str:
     parts += [f"{o.names[0]} {o.metavar}" for o in opts if o.required and not o.positional]
     if any(not o.positional and not o.required for o in opts):
         parts.append("[options]")
-    parts += [o.metavar for o in opts if o.positional]
+    parts += [o.metavar if o.default is None else f"[{o.metavar}]" for o in opts if o.positional]
     return "usage: " + " ".join(parts)
 
 

@@ -39,12 +39,73 @@ def _format() -> Opt:
     return Opt("--format", choices=FORMATS_SHOW, default="table", help="output format")
 
 
+SEVERITIES = ("high", "medium", "low", "info", "none")
+BASELINES = ("nistir-8259a", "nistir-8259b", "sp800-213a", "federal-profile-2020")
+
 GROUPS = {
     "catalog": "browse, search and export the shipped catalogs",
     "oscal": "work with OSCAL documents",
 }
 
 COMMANDS = (
+    Command(
+        ("check",),
+        "assess a product description: coverage of baselines and profiles, and findings",
+        (
+            Opt("product", metavar="PRODUCT", help="a product description (securable.yaml)"),
+            Opt(
+                "--baseline",
+                choices=BASELINES,
+                repeat=True,
+                help="assess against this baseline (default: nistir-8259a and nistir-8259b)",
+            ),
+            Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile file (see README)"),
+            Opt(
+                "--format",
+                choices=("table", "json", "markdown", "sarif"),
+                default="table",
+                help="report format",
+            ),
+            Opt("-o", "--output", metavar="FILE", help="write the report here (atomically)"),
+            Opt(
+                "--fail-on",
+                choices=SEVERITIES,
+                default="high",
+                help="exit 1 when a finding is at least this severe",
+            ),
+            Opt(
+                "--date",
+                metavar="YYYY-MM-DD",
+                help="assess as of this date (default: today, or SOURCE_DATE_EPOCH)",
+            ),
+        ),
+        "securable.cli.check_cmd:check",
+    ),
+    Command(
+        ("questions",),
+        "list which NISTIR 8259 questions a product description answers, leaves open or marks not applicable",
+        (
+            Opt("product", metavar="PRODUCT", help="a product description (securable.yaml)"),
+            Opt("--status", choices=("answered", "open", "not-applicable"), help="show only these"),
+            _format(),
+        ),
+        "securable.cli.product_cmd:questions",
+    ),
+    Command(
+        ("init",),
+        "write a product description: interactively, question by question, or as a commented template",
+        (
+            Opt(
+                "file",
+                metavar="FILE",
+                default="securable.yaml",
+                help="where to write (default securable.yaml)",
+            ),
+            Opt("--template", flag=True, help="write the commented skeleton without asking anything"),
+            Opt("--force", flag=True, help="overwrite an existing file"),
+        ),
+        "securable.cli.product_cmd:init",
+    ),
     Command(
         ("catalog", "list"),
         "list the shipped catalogs and baselines",

@@ -1,0 +1,1 @@
+"""Assessment of a product description: coverage against baselines and profiles, and findings."""
