@@ -9,10 +9,9 @@ parsed JSON, made on first access, so loading a catalog is little more than ``js
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
     from typing import Any
 
 CatalogId = str  # e.g. "sp800-213a"
@@ -133,7 +132,11 @@ class Record(_Frozen):
     _sources: Mapping[str, Source]
 
     def __init__(self, catalog: CatalogId, raw: Mapping[str, Any], sources: Mapping[str, Source]) -> None:
-        self._init(catalog=catalog, _raw=raw, _sources=sources)
+        # Made by the thousand: direct slot writes instead of the generic _init.
+        set_ = object.__setattr__
+        set_(self, "catalog", catalog)
+        set_(self, "_raw", raw)
+        set_(self, "_sources", sources)
 
     @property
     def id(self) -> RecordId:
@@ -201,7 +204,8 @@ class Catalog:
     __slots__ = (
         "_by_id",
         "_children",
-        "_records",
+        "_made",
+        "_raws",
         "baselines",
         "crosswalk",
         "description",
@@ -243,15 +247,23 @@ class Catalog:
             k: tuple(v) for k, v in data.get("baselines", {}).items()
         }
         self.mapping_sources: Mapping[str, str] = dict(data.get("mapping_sources", {}))
-        self._records = tuple(Record(self.id, raw, self.sources) for raw in data["records"])
-        self._by_id = {r.id: r for r in self._records}
-        self._children: dict[str | None, list[Record]] | None = None
+        # Record views are made on first use: `catalog show` touches a handful of a catalog's records.
+        self._raws: list[Mapping[str, Any]] = data["records"]
+        self._by_id: dict[str, int] = {raw["id"]: i for i, raw in enumerate(self._raws)}
+        self._made: list[Record | None] = [None] * len(self._raws)
+        self._children: dict[str | None, list[int]] | None = None
+
+    def _record(self, i: int) -> Record:
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = Record(self.id, self._raws[i], self.sources)
+        return made
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._raws)
 
     def __iter__(self) -> Iterator[Record]:
-        return iter(self._records)
+        return (self._record(i) for i in range(len(self._raws)))
 
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._by_id
@@ -261,42 +273,44 @@ class Catalog:
 
     @property
     def records(self) -> tuple[Record, ...]:
-        return self._records
+        return tuple(self)
 
     def get(self, record_id: str) -> Record | None:
-        return self._by_id.get(record_id)
+        i = self._by_id.get(record_id)
+        return None if i is None else self._record(i)
 
-    def _tree(self) -> dict[str | None, list[Record]]:
+    def _tree(self) -> dict[str | None, list[int]]:
+        """Positions of each record's children, from the raw data (no record views are made)."""
         if self._children is None:
-            tree: dict[str | None, list[Record]] = {}
-            for record in self._records:
-                tree.setdefault(record.parent, []).append(record)
+            tree: dict[str | None, list[int]] = {}
+            for i, raw in enumerate(self._raws):
+                tree.setdefault(raw.get("parent") or None, []).append(i)
             self._children = tree
         return self._children
 
     def roots(self) -> list[Record]:
-        return list(self._tree().get(None, []))
+        return [self._record(i) for i in self._tree().get(None, [])]
 
     def children(self, record_id: str) -> list[Record]:
-        return list(self._tree().get(record_id, []))
+        return [self._record(i) for i in self._tree().get(record_id, [])]
 
     def ancestors(self, record_id: str) -> list[Record]:
         """From the root down to the record's parent."""
         chain: list[Record] = []
-        record = self._by_id.get(record_id)
+        record = self.get(record_id)
         while record is not None and record.parent is not None:
-            record = self._by_id.get(record.parent)
+            record = self.get(record.parent)
             if record is not None:
                 chain.append(record)
         return list(reversed(chain))
 
     def descendants(self, record_id: str) -> Iterator[Record]:
-        for child in self._tree().get(record_id, []):
+        for child in self.children(record_id):
             yield child
             yield from self.descendants(child.id)
 
     def of_kind(self, *kinds: str) -> list[Record]:
-        return [r for r in self._records if r.kind in kinds]
+        return [r for r in self if r.kind in kinds]
 
 
 def catalog_from_json(data: Mapping[str, Any]) -> Catalog:

@@ -1,11 +1,14 @@
-"""Terminal output: aligned, wrapped tables and key/value blocks, plus JSON for scripts."""
+"""Terminal output: aligned, wrapped tables and key/value blocks, plus JSON for scripts.
+
+Wrapping uses ``securable.cli.args.wrap`` rather than textwrap, which would import ``re``.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import textwrap
+
+from securable.cli.args import wrap
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out.append("  ".join("-" * s for s in [*sizes, last]))
     for row in rows:
         lead = "  ".join(c.ljust(s) for c, s in zip(row[:-1], sizes, strict=True))
-        wrapped = textwrap.wrap(row[-1], room) or [""]
+        wrapped = wrap(row[-1], room)
         out.append(f"{lead}  {wrapped[0]}".rstrip() if lead else wrapped[0])
         pad = " " * (len(lead) + 2) if lead else ""
         out.extend(pad + more for more in wrapped[1:])
@@ -55,11 +58,7 @@ def block(pairs: Sequence[tuple[str, str | Sequence[str]]]) -> str:
     out = []
     for key, value in pairs:
         items = [value] if isinstance(value, str) else list(value)
-        lines = [
-            line
-            for item in items
-            for line in (textwrap.wrap(item, room, subsequent_indent="  " if len(items) > 1 else "") or [""])
-        ]
+        lines = [line for item in items for line in _hanging(item, room, "  " if len(items) > 1 else "")]
         out.append(f"{(key + ':').ljust(key_width)} {lines[0]}".rstrip())
         out.extend(" " * (key_width + 1) + line for line in lines[1:])
     return "\n".join(out) + "\n"
@@ -70,4 +69,11 @@ def emit(text: str) -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _hanging(text: str, room: int, indent: str) -> list[str]:
+    first, *rest = wrap(text, room)
+    return [first, *(indent + line for line in wrap(" ".join(rest), room - len(indent)) if rest)]
