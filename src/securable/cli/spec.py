@@ -49,6 +49,53 @@ GROUPS = {
 
 COMMANDS = (
     Command(
+        ("package",),
+        "build the customer package: documents, fact sheet, machine-readable files, signed manifest",
+        (
+            Opt("product", metavar="PRODUCT", help="a product description (securable.yaml)"),
+            Opt(
+                "-o",
+                "--output",
+                metavar="DIR",
+                required=True,
+                help="the package folder (replaced atomically)",
+            ),
+            Opt("--key", metavar="PRIVATE", help="sign the manifest with this Ed25519 private key (PEM)"),
+            Opt("--vex", metavar="FILE", help="vulnerability status: CycloneDX VEX, OpenVEX or CSAF"),
+            Opt(
+                "--no-pdf",
+                flag=True,
+                help="skip PDF and PNG renderings (HTML and machine-readable files only)",
+            ),
+            Opt(
+                "--strict",
+                flag=True,
+                help="refuse to build when the description leaves customer topics unstated",
+            ),
+        ),
+        "securable.cli.package_cmd:package",
+    ),
+    Command(
+        ("keygen",),
+        "make an Ed25519 key pair for signing packages",
+        (
+            Opt("private", metavar="PRIVATE", help="where to write the private key (PEM, mode 0600)"),
+            Opt("public", metavar="PUBLIC", help="where to write the public key (PEM)"),
+            Opt("--force", flag=True, help="overwrite existing key files"),
+        ),
+        "securable.cli.package_cmd:keygen",
+    ),
+    Command(
+        ("verify",),
+        "check a package against its signed manifest: changed, missing and added files",
+        (
+            Opt("package", metavar="DIR", help="a package folder made by `securable package`"),
+            Opt("--key", metavar="PUBLIC", required=True, help="the manufacturer's Ed25519 public key (PEM)"),
+            Opt("--format", choices=FORMATS_SHOW, default="table", help="output format"),
+        ),
+        "securable.cli.package_cmd:verify",
+    ),
+    Command(
         ("check",),
         "assess a product description: coverage of baselines and profiles, and findings",
         (
