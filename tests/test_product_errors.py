@@ -31,10 +31,7 @@ def refused(text: str) -> InputError:
 
 
 def _clear_catalog_caches() -> None:
-    for value in vars(store).values():
-        clear = getattr(value, "cache_clear", None)
-        if callable(clear):
-            clear()
+    store.clear_cache()
 
 
 @pytest.fixture

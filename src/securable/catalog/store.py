@@ -160,3 +160,8 @@ def _suggest(ref: str, ids: list[str]) -> list[str]:
     hits = closest(wanted, ids)
     # The index holds lower-cased IDs; show them the way the catalogs spell them.
     return [r.qualified_id for h in hits for r in find(h)][:5]
+
+
+def clear_cache() -> None:
+    """Forget loaded catalogs and the index (tests point DATA_DIR elsewhere and back)."""
+    _CACHE.clear()

@@ -5,31 +5,60 @@ Reading happens in three steps:
 1. **YAML, defensively** (:mod:`securable.product.yamlsource`): at most 1 MiB of UTF-8, no anchors,
    aliases or tags; these and syntax errors raise :class:`~securable.errors.InputError`.
 2. **The model.** pydantic validates types, allowed values and unknown fields (with suggestions).
-3. **The rules between fields** (:mod:`securable.product.rules`): IDs are unique, references
+3. **Consistency between fields** (:mod:`securable.product.consistency`): IDs are unique, references
    resolve, catalog references name shipped records, dates come in a possible order.
 
 Every problem found in steps 1 (duplicates) to 3 is reported at once, each as
 ``file:line:column: where: what is wrong; how to fix it``, in a :class:`~securable.errors.ValidationFailed`.
+
+:func:`load_document` also keeps where every value was written, for reports that point into the
+file (SARIF, terminal): ``loaded.position(("means", 2, "robustness"))`` is a 1-based (line, column).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from securable.errors import InputError, ValidationFailed
+from securable.product.consistency import check_consistency, check_not_applicable, closest, qualify
 from securable.product.introspect import field_at, format_loc, model_at, walk
 from securable.product.model import FORMAT_VERSION, Product
-from securable.product.rules import check_not_applicable, check_rules, closest, qualify
-from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, decode, read_yaml
+from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, decode, position, read_yaml
 
-__all__ = ["MAX_BYTES", "load_product", "parse_product"]
+__all__ = ["MAX_BYTES", "LoadedProduct", "load_document", "load_product", "parse_product"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedProduct:
+    """A checked product description and where each of its values is written in ``path``."""
+
+    product: Product
+    path: Path
+    _values: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _keys: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def position(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``loc``, e.g. ``("means", 2, "robustness")``.
+
+        A value that is not written in the file (a field left out, an index past the end) gets the
+        place of the nearest enclosing value that is written, and (1, 1) at worst. With ``key=True``,
+        the place of the key (``robustness:``) where the value sits under one.
+        """
+        return position(self._values, self._keys, tuple(loc), key=key)
 
 
 def load_product(path: Path) -> Product:
     """Read and check ``path``; raises :class:`InputError` or :class:`ValidationFailed`."""
+    return load_document(path).product
+
+
+def load_document(path: Path) -> LoadedProduct:
+    """Read and check ``path`` like :func:`load_product`, keeping the place of every value."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -40,7 +69,9 @@ def load_product(path: Path) -> Product:
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror}") from err
     check_size(len(raw), str(path))
-    return parse_product(decode(raw, str(path)), filename=str(path), base_dir=path.parent)
+    text = decode(raw, str(path))
+    product, source = _parse(text, filename=str(path), base_dir=path.parent)
+    return LoadedProduct(product, path, source.values, source.keys)
 
 
 def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> Product:
@@ -49,6 +80,10 @@ def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> 
     ``base_dir`` is where relative paths in the file (the SBOM) are looked up; without it they are
     not checked.
     """
+    return _parse(text, filename=filename, base_dir=base_dir)[0]
+
+
+def _parse(text: str, *, filename: str, base_dir: Path | None) -> tuple[Product, SourceDoc]:
     check_size(len(text.encode("utf-8", "surrogatepass")), filename)
     doc = read_yaml(text.removeprefix("\ufeff"), filename)
     data = doc.data
@@ -63,13 +98,13 @@ def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> 
         raise _failed(doc)
     _check_version(doc, data)
     product = _validate_model(doc, data)
-    check_rules(doc, data, base_dir)
+    check_consistency(doc, data, base_dir)
     if product is not None:
         check_not_applicable(doc, product)
     if doc.problems:
         raise _failed(doc)
     assert product is not None  # no problems means the model validated
-    return product
+    return product, doc
 
 
 def _failed(doc: SourceDoc) -> ValidationFailed:

@@ -1,26 +1,36 @@
 """The YAML layer of product descriptions: read text defensively, keep the place of every value.
 
 At most :data:`MAX_BYTES` (1 MiB) of UTF-8 text is read (a UTF-8 byte-order mark is allowed).
-ruamel.yaml composes the node tree only: no objects are constructed from tags, and an alias is a
-second reference to one node, not a copy. While the nodes are turned into plain Python values by
-hand, anchors and aliases (``&x``, ``*x``: so no alias-expansion bombs), tags other than YAML's plain
-core types (``!!python/...``, ``!custom``, ``!!binary``), merge keys and nesting deeper than
-:data:`MAX_DEPTH` are refused before anything is expanded, with an :class:`InputError`, as are
-syntax errors, more than one document and text that is not UTF-8. Dates stay text (the model checks
-them). The 1-based line and column of every key and value are kept; duplicate keys and keys that are
-not text are recorded as problems, so they are reported with everything else.
+PyYAML's parser (libyaml, in C, when PyYAML was built with it) turns the text into a stream of
+events; this module builds plain Python values from them as they come, one event at a time. Nothing
+is ever constructed from a tag and no alias is ever followed: the first anchor or alias (``&x``,
+``*x``: so no alias-expansion bombs), tag other than YAML's plain core types (``!!python/...``,
+``!custom``, ``!!binary``), merge key (``<<``) or nesting deeper than :data:`MAX_DEPTH` stops the
+reading at once with an :class:`InputError`, before anything after it is read, as do syntax errors,
+a second document and text that is not UTF-8.
+
+Plain scalars are typed by the YAML 1.2 core schema (as ruamel.yaml did before): ``yes``, ``no``,
+``on``, ``NO`` stay text, ``0755`` is 755, ``1:30`` is text; ``1_000`` is 1000. Dates stay text (the
+model checks them). The 1-based line and column of every key and value are kept, and every scalar as
+written (``2.10``, not 2.1); duplicate keys and keys that are not text are recorded as problems, so
+they are reported with everything else.
+
+``yaml`` is imported only when a file is read, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from securable.errors import InputError
 from securable.product.introspect import format_loc
 
 if TYPE_CHECKING:
-    from ruamel.yaml.nodes import Node
+    import re
+    from collections.abc import Callable, Mapping
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: far more than any real product description needs
 MAX_DEPTH = 64
@@ -52,15 +62,22 @@ class SourceDoc:
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or the key) at ``loc``, else of the nearest enclosing value."""
-        if key and loc in self.keys:
-            return self.keys[loc]
-        while loc not in self.values and loc:
-            loc = loc[:-1]
-        return self.values.get(loc, (1, 1))
+        return position(self.values, self.keys, loc, key=key)
 
     def add(self, where: tuple[int, int], path: str, what: str, fix: str) -> None:
         head = f"{path}: {what}" if path else what
         self.problems.append(Problem(where[0], where[1], f"{head}; {fix}"))
+
+
+def position(
+    values: Mapping[Loc, tuple[int, int]], keys: Mapping[Loc, tuple[int, int]], loc: Loc, *, key: bool = False
+) -> tuple[int, int]:
+    """Position of the value (or the key) at ``loc``, else of the nearest enclosing value, else (1, 1)."""
+    if key and loc in keys:
+        return keys[loc]
+    while loc not in values and loc:
+        loc = loc[:-1]
+    return values.get(loc, (1, 1))
 
 
 def check_size(size: int, filename: str) -> None:
@@ -84,130 +101,304 @@ def decode(raw: bytes, filename: str) -> str:
         ) from err
 
 
+def read_yaml(text: str, filename: str) -> SourceDoc:
+    """Read one YAML document; raises :class:`InputError` for anything refused (see the module doc)."""
+    import yaml
+
+    doc = SourceDoc(filename)
+    loader_class = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    try:
+        loader = loader_class(text)  # only its parser is used: events in, no nodes, no objects
+    except (yaml.YAMLError, UnicodeEncodeError) as err:  # lone surrogates cannot be given to libyaml
+        raise _parse_error(err, text, filename) from err
+    try:
+        doc.data = _Reader(doc, loader.get_event).document()
+    except yaml.YAMLError as err:
+        raise _parse_error(err, text, filename) from err
+    finally:
+        loader.dispose()
+    return doc
+
+
+class _Reader:
+    """Builds plain values from parser events, one node at a time.
+
+    Every node is screened before anything below or after it is read. Recursion follows nesting,
+    which stops at MAX_DEPTH, so it stays shallow however deep the text is nested.
+    """
+
+    __slots__ = (
+        "doc",
+        "filename",
+        "keys",
+        "mapping_end",
+        "mapping_start",
+        "next_event",
+        "resolvers",
+        "scalar",
+        "sequence_end",
+        "texts",
+        "values",
+    )
+
+    def __init__(self, doc: SourceDoc, next_event: Callable[[], Any]) -> None:  # events, duck-typed
+        from yaml import events
+
+        self.doc = doc
+        self.filename = doc.filename
+        self.values = doc.values
+        self.keys = doc.keys
+        self.texts = doc.texts
+        self.next_event = next_event
+        self.resolvers = _resolvers()
+        self.scalar = events.ScalarEvent
+        self.mapping_start = events.MappingStartEvent
+        self.mapping_end = events.MappingEndEvent
+        self.sequence_end = events.SequenceEndEvent
+
+    def document(self) -> Any:
+        from yaml.events import DocumentStartEvent, StreamEndEvent
+
+        self.next_event()  # the stream start
+        if isinstance(self.next_event(), StreamEndEvent):  # else the document start
+            raise InputError(
+                "the file holds no YAML document",
+                hint="start from `securable init --template`",
+                location=self.filename,
+            )
+        data = self.node(self.next_event(), (), 0, True)
+        self.next_event()  # the document end
+        event = self.next_event()
+        if isinstance(event, DocumentStartEvent):
+            raise _refuse(
+                self.filename,
+                event.start_mark,
+                "more than one YAML document",
+                "keep one device per file; remove the '---' line",
+            )
+        return data
+
+    def node(self, event: Any, loc: Loc, depth: int, record: bool) -> Any:
+        """The value of the node starting with ``event``; ``record`` keeps places, texts and problems."""
+        if event.anchor is not None:  # an anchor (&x) on this node, or an alias (*x): refused unread
+            raise _refuse(
+                self.filename,
+                event.start_mark,
+                "YAML anchors and aliases (&name, *name) are not allowed",
+                "write the values out in full",
+            )
+        tag: str | None = event.tag
+        if type(event) is self.scalar:
+            text: str = event.value
+            if tag is None or tag == "!":  # typed by how it is written: quoted is text, plain is resolved
+                tag = _STR
+                if event.implicit[0] and (resolvers := self.resolvers.get(text[:1])):
+                    tag = next((t for t, pattern in resolvers if pattern.match(text)), _STR)
+                    if tag == _MERGE:
+                        raise _refuse_tag(self.filename, event.start_mark, tag)
+            elif tag not in _ALLOWED_TAGS:
+                raise _refuse_tag(self.filename, event.start_mark, tag)
+            if depth > MAX_DEPTH:
+                raise _too_deep(self.filename, event.start_mark)
+            if record:
+                mark: Any = event.start_mark
+                self.values[loc] = (mark.line + 1, mark.column + 1)
+                self.texts[loc] = text
+            return text if tag is _STR else _construct(tag, text, self.filename, event.start_mark)
+        if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+            raise _refuse_tag(self.filename, event.start_mark, tag)
+        if depth > MAX_DEPTH:
+            raise _too_deep(self.filename, event.start_mark)
+        if record:
+            mark = event.start_mark
+            self.values[loc] = (mark.line + 1, mark.column + 1)
+        if type(event) is self.mapping_start:
+            return self.mapping(loc, depth, record)
+        items: list[Any] = []  # a sequence: aliases were refused above
+        next_event, end, node = self.next_event, self.sequence_end, self.node
+        while type(event := next_event()) is not end:
+            items.append(node(event, (*loc, len(items)), depth + 1, record))
+        return items
+
+    def mapping(self, loc: Loc, depth: int, record: bool) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        next_event, end, node, scalar = self.next_event, self.mapping_end, self.node, self.scalar
+        depth += 1
+        while type(event := next_event()) is not end:
+            key = node(event, loc, depth, False)
+            value_event = next_event()
+            if type(key) is not str or key in first_line:
+                if record:
+                    self.key_problem(event.start_mark, loc, key, first_line)
+                node(value_event, loc, depth, False)  # screened and skipped; nothing kept
+                continue
+            key = intern(key)  # the same few names over and over: one string each, shared by all
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            first_line[key] = where[0]
+            value_loc = (*loc, key)
+            result[key] = node(value_event, value_loc, depth, record)
+            if record:
+                self.keys[value_loc] = where
+                if type(value_event) is scalar and value_event.value == "" and not value_event.style:
+                    self.values[value_loc] = where  # an empty value has no place of its own: use its key
+        return result
+
+    def key_problem(self, mark: Any, loc: Loc, key: Any, first_line: dict[str, int]) -> None:
+        where = (mark.line + 1, mark.column + 1)
+        if not isinstance(key, str):
+            self.doc.add(
+                where, format_loc(loc), "keys must be plain text", "write the key as a word, e.g. name"
+            )
+        else:
+            self.doc.add(
+                where,
+                format_loc((*loc, key)),
+                f"duplicate key {key!r} (first given at line {first_line[key]})",
+                "keep only one of them",
+            )
+
+
+# --- the YAML 1.2 core schema ------------------------------------------------------------------------
+
+_STR = _CORE + "str"
+_MERGE = _CORE + "merge"
+# What an explicit !!bool accepts (YAML 1.1 words included, as ruamel.yaml did); implicitly, only
+# true and false are booleans, so `no` and `NO` (Norway) stay text.
+_BOOL_VALUES = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
+_BOOL_VALUES |= {"on": True, "off": False}
+# Implicit resolvers: (tag, pattern, first characters), tried in this order. Timestamps are left out:
+# they stay text, like any other text. `=` is text too (YAML 1.1's !!value is not core).
+_IMPLICIT = (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        "float",
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    ("int", r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$", "-+0123456789"),
+    ("merge", r"^(?:<<)$", "<"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
+)
+
+
+@cache
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    import re
+
+    by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for name, pattern, first in _IMPLICIT:
+        compiled = re.compile(pattern, re.X)
+        for char in first:
+            by_first.setdefault(char, []).append((_CORE + name, compiled))
+    return by_first
+
+
+def _construct(tag: str, text: str, filename: str, mark: Any) -> Any:
+    try:
+        return _value(tag[len(_CORE) :], text)
+    except (ValueError, KeyError, IndexError) as err:  # e.g. `!!int x`, `!!bool maybe`, 5000 digits
+        raise _refuse(filename, mark, f"cannot read the value {text!r}: {err}", "quote it") from err
+
+
+def _value(kind: str, text: str) -> Any:
+    """The value of a scalar with a core tag, as ruamel.yaml built it for YAML 1.2."""
+    if kind in ("str", "timestamp"):
+        return text  # dates stay text; the model checks they are real dates
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return _BOOL_VALUES[text.lower()]
+    if kind == "int":
+        digits = text.replace("_", "")
+        sign = -1 if digits[0] == "-" else 1
+        digits = digits[1:] if digits[0] in "+-" else digits
+        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if digits.startswith(prefix):
+                return sign * int(digits[2:], base)
+        return sign * int(digits)
+    if kind == "float":
+        number = text.replace("_", "").lower()
+        sign_f = -1.0 if number[0] == "-" else 1.0
+        number = number[1:] if number[0] in "+-" else number
+        if number == ".inf":
+            return sign_f * float("inf")
+        return float("nan") if number == ".nan" else sign_f * float(number)
+    raise ValueError(f"a {'mapping' if kind == 'map' else 'sequence'} cannot be written as text")
+
+
+# --- refusals and syntax errors ----------------------------------------------------------------------
+
+
 def _refuse(filename: str, mark: Any, what: str, fix: str) -> InputError:
     return InputError(what, hint=fix, location=f"{filename}:{mark.line + 1}:{mark.column + 1}")
 
 
-def read_yaml(text: str, filename: str) -> SourceDoc:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        # Composing builds nodes only: an alias is the same node again, never a copy, and no tag is
-        # acted on. _convert then refuses anchors, aliases and tags before it expands anything.
-        root = yaml.compose(text)
-    except YAMLError as err:
-        raise _syntax_error(err, text, filename) from err
-    except RecursionError as err:
-        raise InputError(
-            f"nesting deeper than {MAX_DEPTH} levels", hint="flatten the structure", location=filename
-        ) from err
-    doc = SourceDoc(filename)
-    if root is None:
-        raise InputError(
-            "the file holds no YAML document",
-            hint="start from `securable init --template`",
-            location=filename,
-        )
-    doc.data = _convert(yaml, root, (), doc)
-    return doc
+def _refuse_tag(filename: str, mark: Any, tag: str) -> InputError:
+    shown = tag.replace(_CORE, "!!")
+    if shown == "!!merge":
+        return _refuse(filename, mark, "YAML merge keys (<<) are not allowed", "write the keys out in full")
+    return _refuse(
+        filename,
+        mark,
+        f"the YAML tag {shown} is not allowed",
+        "remove it: a product description holds plain text, numbers, booleans, dates, lists and mappings",
+    )
 
 
-def _screen(node: Node, depth: int, filename: str) -> None:
-    """Refuse what a product description never needs: anchors and aliases, tags, deep nesting."""
-    mark = node.start_mark
-    if getattr(node, "anchor", None):
-        raise _refuse(
-            filename,
-            mark,
-            "YAML anchors and aliases (&name, *name) are not allowed",
-            "write the values out in full",
-        )
-    if str(node.tag) not in _ALLOWED_TAGS:
-        tag = str(node.tag).replace(_CORE, "!!")
-        if tag == "!!merge":
-            raise _refuse(
-                filename, mark, "YAML merge keys (<<) are not allowed", "write the keys out in full"
-            )
-        raise _refuse(
-            filename,
-            mark,
-            f"the YAML tag {tag} is not allowed",
-            "remove it: a product description holds plain text, numbers, booleans, dates, lists and mappings",
-        )
-    if depth > MAX_DEPTH:
-        raise _refuse(filename, mark, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
+def _too_deep(filename: str, mark: Any) -> InputError:
+    return _refuse(filename, mark, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
 
 
-def _syntax_error(err: Any, text: str, filename: str) -> InputError:
+def _parse_error(err: Exception, text: str, filename: str) -> InputError:
+    """An :class:`InputError` for text the parser rejects, at its place."""
+    import yaml
+
+    if yaml.__with_libyaml__:
+        # libyaml's messages are terse ("found character that cannot start any token"); PyYAML's
+        # Python parser fails at the same place and names the problem, so read the text once more
+        # with it. This costs time only for broken files; it composes nothing, so nothing expands.
+        try:
+            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+                pass
+        except yaml.YAMLError as detailed:
+            return _syntax_error(detailed, text, filename, getattr(detailed, "position", None))
+    if isinstance(err, UnicodeEncodeError):
+        return _syntax_error(err, text, filename, err.start)
+    position = getattr(err, "position", None)
+    if isinstance(position, int) and yaml.__with_libyaml__:  # libyaml counts bytes, not characters
+        position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+    return _syntax_error(err, text, filename, position)
+
+
+def _syntax_error(err: Exception, text: str, filename: str, position: int | None) -> InputError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
-    elif isinstance(getattr(err, "position", None), int):  # ReaderError: a character YAML forbids
-        line = text.count("\n", 0, err.position) + 1
-        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+    elif position is not None:
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
     else:
         line, column = 1, 1
     problem = str(getattr(err, "problem", None) or getattr(err, "reason", None) or err)
     context = getattr(err, "context", None)
     what = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
-    if "single document" in str(context):
-        what, fix = "more than one YAML document", "keep one device per file; remove the '---' line"
-    elif "'\\t'" in problem or "tab" in problem:
+    if "'\\t'" in problem or "tab" in problem:
         fix = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         fix = "put a space after each ':' that ends a key, and quote text that contains ': '"
-    elif "special characters are not allowed" in problem or "unacceptable character" in problem:
+    elif (
+        "special characters are not allowed" in problem
+        or "control characters are not allowed" in problem
+        or "unacceptable character" in problem
+        or isinstance(err, UnicodeEncodeError)
+    ):
         fix = "remove the control character"
     else:
         fix = "check the indentation, the ':' after keys and the quotes around text near this place"
     return InputError(what, hint=fix, location=f"{filename}:{line}:{column}")
-
-
-def _convert(yaml: Any, node: Node, loc: Loc, doc: SourceDoc) -> Any:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    _screen(node, len(loc), doc.filename)
-    doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _screen(key_node, len(loc) + 1, doc.filename)
-            key = _scalar(yaml, key_node, doc) if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str):
-                doc.add(
-                    where, format_loc(loc), "keys must be plain text", "write the key as a word, e.g. name"
-                )
-                continue
-            if key in result:
-                first = doc.keys[(*loc, key)]
-                doc.add(
-                    where,
-                    format_loc((*loc, key)),
-                    f"duplicate key {key!r} (first given at line {first[0]})",
-                    "keep only one of them",
-                )
-                continue
-            doc.keys[(*loc, key)] = where
-            result[key] = _convert(yaml, value_node, (*loc, key), doc)
-            if isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None:
-                doc.values[(*loc, key)] = where  # an empty value has no place of its own: use its key
-        return result
-    if isinstance(node, SequenceNode):
-        return [_convert(yaml, item, (*loc, index), doc) for index, item in enumerate(node.value)]
-    doc.texts[loc] = node.value
-    return _scalar(yaml, node, doc)
-
-
-def _scalar(yaml: Any, node: Node, doc: SourceDoc) -> Any:
-    tag = str(node.tag)
-    if tag in (_CORE + "str", _CORE + "timestamp"):
-        return node.value  # dates stay text; the model checks they are real dates
-    try:
-        return yaml.constructor.construct_object(node, deep=True)
-    except Exception as err:  # a value the resolver accepted but cannot be built, e.g. a huge float
-        raise _refuse(
-            doc.filename, node.start_mark, f"cannot read the value {node.value!r}: {err}", "quote it"
-        ) from err

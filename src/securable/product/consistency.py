@@ -1,7 +1,7 @@
-"""Rules between the fields of a product description, checked on the raw data.
+"""Consistency between the fields of a product description, checked on the raw data at load time.
 
-They run on plain values rather than on the model so that they report even when other parts of the
-file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
+The checks run on plain values rather than on the model so that they report even when other parts
+of the file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
 and parties resolve, catalog references name records of the shipped catalogs, dates come in a
 possible order, non-technical means carry no robustness, the SBOM file exists, and questions marked
 not applicable are not answered anyway.
@@ -9,8 +9,6 @@ not applicable are not answered anyway.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -56,7 +54,7 @@ def _glob(data: Any, pattern: Loc, here: Loc = ()) -> Iterator[tuple[Loc, Any]]:
         yield from _glob(data[head], rest, (*here, head))
 
 
-def check_rules(doc: SourceDoc, data: dict[str, Any], base_dir: Path | None) -> None:
+def check_consistency(doc: SourceDoc, data: dict[str, Any], base_dir: Path | None) -> None:
     ids = _check_ids(doc, data)
     for pattern, kind in _REFERENCES:
         for loc, ref in _glob(data, pattern):
@@ -216,6 +214,8 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
             )
             return
         if path.suffix.lower() == ".json":
+            import json
+
             try:
                 bom = json.loads(path.read_bytes())
             except (OSError, ValueError) as err:
@@ -236,6 +236,8 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
 
 
 def check_not_applicable(doc: SourceDoc, product: Product) -> None:
+    if not product.not_applicable:
+        return  # nothing marked: no need to work out the state of every question
     from securable.product.questions import Status, question_status
 
     for state in question_status(product, honour_not_applicable=False):
@@ -250,5 +252,7 @@ def check_not_applicable(doc: SourceDoc, product: Product) -> None:
 
 
 def closest(word: str, candidates: list[str]) -> list[str]:
+    import difflib  # only needed to explain a problem
+
     lowered = {c.lower(): c for c in candidates}
     return [lowered[h] for h in difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.6)]
