@@ -1,0 +1,101 @@
+"""Reading a product description's free text and places: what rules share beyond the model.
+
+Patterns are written in lower case and matched against lower-cased text: re's IGNORECASE makes
+these alternations about five times slower, and all rules must run in well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from securable.product.model import DataType
+
+Path = tuple[str | int, ...]
+
+# Data whose disclosure harms people: the categories NISTIR 8259 4.2.3 Q6/Q7 name, plus credentials,
+# which unlock everything else (the camera example's "burglar takes the camera" threat).
+SENSITIVE = frozenset({"personal", "health", "audio", "video", "location", "credentials"})
+
+# Physical-world interaction that makes availability a safety matter (NISTIR 8259 3.2 Q1, Q2, Q7).
+# The model has no flag for it, so the research answers are read; "no actuation" does not count.
+SAFETY = re.compile(
+    r"actuat\w*|\bsafety[- ]critical|\blife[- ](?:critical|sustaining|support)"
+    r"|\b(?:controls?|opens?|closes?|unlocks?|drives?|moves?|heats?|doses?)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:doors?|locks?|gates?|valves?|motors?|heaters?|ovens?|stoves?|pumps?|brakes?|vehicles?|"
+    r"machinery|insulin|medication)\b"
+)
+# Every SAFETY match contains one of these; `in` finds them far faster than the regex runs, and most
+# texts contain none (a test runs sample phrases with and without the hints).
+SAFETY_HINTS = (
+    "actuat", "safety", "life", "door", "lock", "gate", "valve", "motor", "heater", "oven", "stove",
+    "pump", "brake", "vehicle", "machinery", "insulin", "medication",
+)  # fmt: skip
+
+_NEGATED = re.compile(r"\b(?:no|not|non|never|without|nor)\b[^.;:!?]{0,20}$")
+
+# An answer that says there is nothing: "none", "no", "n/a", "cannot be disabled", "no rollback".
+_NONE = re.compile(
+    r"^\W*(?:none\b|nothing\b|never\b|unsupported\b|n/?a\b|no\b(?!\s+\w)|cannot\b|can ?not\b|can't\b"
+    r"|not\s+(?:supported|possible|available|provided|planned|verifiable|considered)\b"
+    r"|no\s+(?:way|method|means|option|mechanism|support|process|recovery|rollback|removal|"
+    r"verification|plan)\b)"
+)
+
+# Where data lives on the device itself; anything else (cloud, app, phone, server) is off the device.
+_ON_DEVICE = re.compile(
+    r"\b(?:device|on-device|sd[- ]?card|flash|emmc|eeprom|ram|memory|secure element|tpm|local(?:ly)?|"
+    r"internal storage|camera|sensor)\b"
+)
+
+
+def blank(text: str | None) -> bool:
+    """No answer: missing or only whitespace."""
+    return text is None or not text.strip()
+
+
+def says_none(text: str | None) -> bool:
+    """An answer that says there is nothing, e.g. ``none``, ``cannot be disabled``, ``no rollback``."""
+    return text is not None and _NONE.match(text.lower()) is not None
+
+
+def mentions(text: str | None, pattern: re.Pattern[str], hints: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` mentions ``pattern`` (lower case) other than negated ("no actuation",
+    "not public"); ``hints``, when given, are substrings one of which every match contains."""
+    if not text:
+        return False
+    text = text.lower()
+    if hints and not any(hint in text for hint in hints):
+        return False
+    for match in pattern.finditer(text):
+        if not _NEGATED.search(text, max(0, match.start() - 24), match.start()):
+            return True
+    return False
+
+
+def off_device(data: DataType) -> bool | None:
+    """Whether the data is kept somewhere other than the device (so it travels); ``None``: not said."""
+    if data.stored is None:
+        return None
+    return any(not _ON_DEVICE.search(place.lower()) for place in data.stored)
+
+
+def label(name: str | None, fallback: str) -> str:
+    """How a message names a thing: its name, quoted, or what it is when it has none."""
+    return f'"{name.strip()}"' if name and name.strip() else fallback
+
+
+def at(root: object, path: Path) -> Path:
+    """The longest start of ``path`` that holds a value: findings point at what the file has, so a
+    report can give its line (an unanswered ``updates.recovery`` is reported at ``updates``)."""
+    node = root
+    for depth, step in enumerate(path):
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, tuple) and step < len(node) else None
+        elif isinstance(node, Mapping):
+            node = node.get(step)
+        else:
+            node = getattr(node, step, None)
+        if node is None:
+            return path[:depth]
+    return path

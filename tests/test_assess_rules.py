@@ -1,0 +1,230 @@
+"""The rule registry: well-formed rules, real citations, generated docs, order, speed, the example.
+
+Each rule's firing and quiet cases are in ``test_assess_rules_cases.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from securable import catalog
+from securable.assess.findings import Severity
+from securable.assess.rules import RULES, rules_markdown, run_rules
+from securable.assess.rules.questions import SECTIONS, place_path
+from securable.assess.rules.reading import SAFETY, SAFETY_HINTS, mentions, says_none
+from securable.assess.rules.support import period_days
+from securable.product import Product, load_product, question_status
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "home-camera" / "securable.yaml"
+DOCS = ROOT / "docs" / "rules.md"
+TODAY = date(2025, 9, 1)
+PREFIXES = {"SUP", "UPD", "DAT", "IFC", "DIS", "COM", "VUL", "RET", "SAF", "QST", "MNS"}
+
+
+@pytest.fixture(scope="module")
+def camera() -> Product:
+    return load_product(EXAMPLE)
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+
+def test_at_least_twenty_rules_with_unique_well_formed_ids() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) >= 20
+    assert len(ids) == len(set(ids))
+    assert ids == sorted(ids)
+    for rule_id in ids:
+        assert re.fullmatch(r"[A-Z]{3}-\d{3}", rule_id), rule_id
+        assert rule_id[:3] in PREFIXES, rule_id
+
+
+def test_every_rule_is_documented() -> None:
+    for rule in RULES:
+        assert rule.title[:1].isupper(), rule.id
+        assert rule.fires_when.endswith("."), rule.id
+        # every rule says how it reads an unanswered field
+        assert "ilence" in rule.rationale, f"{rule.id}: the rationale must say whether silence fires"
+
+
+def test_citations_name_real_sections_questions_and_elements() -> None:
+    questions = catalog.load("nistir-8259-questions")
+    for rule in RULES:
+        citation = rule.citation
+        assert citation.section in (*SECTIONS, "3.1-4.2.6"), rule.id
+        assert citation.elements, f"{rule.id} cites no catalog element"
+        for question in citation.questions:
+            assert questions.get(question) is not None, f"{rule.id}: unknown question {question}"
+            assert questions.get(question).kind in ("question", "sub-question")  # type: ignore[union-attr]
+        for element in citation.elements:
+            assert ":" in element, f"{rule.id}: {element} is not qualified"
+            assert catalog.resolve(element).qualified_id == element, f"{rule.id}: {element}"
+
+
+def test_section_titles_match_the_questions_catalog() -> None:
+    questions = catalog.load("nistir-8259-questions")
+    assert {r.id[1:]: r.title for r in questions if r.kind == "section"} == SECTIONS
+
+
+def test_docs_are_generated_from_the_rules() -> None:
+    text = rules_markdown()
+    assert DOCS.read_text(encoding="utf-8") == text, (
+        "docs/rules.md is stale: run `.venv/bin/python -m securable.assess.rules > docs/rules.md`"
+    )
+    for rule in RULES:
+        assert f"| [{rule.id}](#{rule.id.lower()}) | {rule.severity.value} |" in text
+        assert f"\n## {rule.id}\n" in text
+
+
+# --- running --------------------------------------------------------------------------------------
+
+
+def test_the_home_camera_is_a_fairly_good_product(camera: Product) -> None:
+    findings = run_rules(camera, today=TODAY)
+    # the one gap: account data is said to be encrypted in the cloud, but no means says how
+    assert [(f.rule, f.path) for f in findings] == [("MNS-003", ("composition", "data_types", 2))]
+
+
+def test_findings_come_most_severe_first_then_by_rule_and_place(camera: Product) -> None:
+    product = camera.model_copy(
+        update={
+            "updates": None,
+            "retirement": None,
+            "not_applicable": {"Q4.2.4-1": "no software"},
+        }
+    )
+    findings = run_rules(product, today=date(2032, 1, 1))
+    assert {f.severity for f in findings} >= {Severity.HIGH, Severity.MEDIUM, Severity.LOW}
+    ranks = [-f.severity.rank for f in findings]
+    assert ranks == sorted(ranks)
+    for a, b in itertools.pairwise(findings):
+        if a.severity is b.severity:
+            assert a.rule <= b.rule
+    assert findings == run_rules(product, today=date(2032, 1, 1))
+
+
+def test_question_states_can_be_passed_in(camera: Product) -> None:
+    product = camera.model_copy(update={"updates": None})
+    states = question_status(product)
+    assert run_rules(product, today=TODAY, states=states) == run_rules(product, today=TODAY)
+
+
+def test_a_subset_of_rules_can_be_run(camera: Product) -> None:
+    product = camera.model_copy(update={"updates": None})
+    only = [r for r in RULES if r.id == "QST-001"]
+    assert {f.rule for f in run_rules(product, today=TODAY, rules=only)} == {"QST-001"}
+
+
+def test_all_rules_run_in_well_under_a_millisecond(camera: Product) -> None:
+    states = question_status(camera)
+    run_rules(camera, today=TODAY, states=states)
+    runs = 200
+    start = time.perf_counter()
+    for _ in range(runs):
+        run_rules(camera, today=TODAY, states=states)
+    per_product = (time.perf_counter() - start) / runs
+    # measured ~0.14 ms on a laptop; the portfolio budget is 5 ms for load and assessment
+    assert per_product < 0.001, f"{per_product * 1000:.2f} ms per product"
+
+
+# --- reading free text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("3 to 6 years; many owners keep it longer", (3 * 365.25, 6 * 365.25)),
+        ("about 18 months", (18 * 30.4375, 18 * 30.4375)),
+        ("two decades", (7305.0, 7305.0)),
+        ("5-7 Years", (5 * 365.25, 7 * 365.25)),
+        ("a 10-year life in the field", (10 * 365.25, 10 * 365.25)),
+        ("a few hours", None),
+        ("several years", None),
+        (None, None),
+    ],
+)
+def test_period_of_use_is_read_from_text(text: str | None, days: tuple[float, float] | None) -> None:
+    assert period_days(text) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "none"),
+    [
+        ("none", True),
+        ("None yet.", True),
+        ("No.", True),
+        ("N/A", True),
+        ("cannot be disabled", True),
+        ("Not supported", True),
+        ("no rollback", True),
+        ("No local web interface; the app uses TLS", False),
+        ("nothing", True),
+        ("removed from the production image", False),
+        ("noted in the manual", False),
+        (None, False),
+    ],
+)
+def test_answers_that_say_there_is_nothing(text: str | None, none: bool) -> None:
+    assert says_none(text) is none
+
+
+@pytest.mark.parametrize(
+    ("text", "safety"),
+    [
+        ("Actuates the front-door lock.", True),
+        ("It controls the heater and the pump.", True),
+        ("Safety-critical infusion pump.", True),
+        ("Measures only (video, audio, motion); no actuation.", False),
+        ("A failure is not a safety issue; privacy and personal safety matter.", False),
+        ("Does not actuate anything.", False),
+    ],
+)
+def test_safety_relevance_is_read_from_text_with_negation(text: str, safety: bool) -> None:
+    assert mentions(text, SAFETY, SAFETY_HINTS) is safety
+    assert mentions(text, SAFETY) is safety  # the hints never hide a match
+
+
+def test_places_of_open_answers_become_paths() -> None:
+    assert place_path("use_cases[0].research.interference") == ("use_cases", 0, "research", "interference")
+    assert place_path("means[2] (m-x).robustness") == ("means", 2, "robustness")
+    assert place_path("needs[0] (need-x): no means addresses it") == ("needs", 0)
+    assert place_path("means (no device means yet)") == ("means",)
+
+
+# --- half-written files ---------------------------------------------------------------------------
+
+
+def _skeleton(value: object, key: str = "") -> object:
+    """The same shape with the answers removed: objects, lists of objects, ids and the labels that
+    say what a thing is (kind, category) stay; everything else is unanswered (None)."""
+    if isinstance(value, dict):
+        return {k: _skeleton(v, k) for k, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [_skeleton(v) for v in value]
+    return value if key in ("id", "securable", "kind", "category") else None
+
+
+def test_rules_never_fail_on_half_written_files(camera: Product) -> None:
+    data = camera.model_dump(mode="json")
+    optional = [name for name, info in Product.model_fields.items() if info.default is None]
+    products = [Product.model_validate(_skeleton(data)), Product.model_validate({"securable": 1})]
+    products += [camera.model_copy(update={name: None}) for name in optional]
+    for product in products:
+        for finding in run_rules(product, today=TODAY):
+            assert finding.message
+            assert finding.fix
+
+
+def test_only_rules_documented_to_read_silence_fire_on_an_unanswered_file(camera: Product) -> None:
+    shell = Product.model_validate(_skeleton(camera.model_dump(mode="json")))
+    fired = {f.rule for f in run_rules(shell, today=TODAY)}
+    reads_silence = {r.id for r in RULES if "Silence fires" in " ".join(r.rationale.split())} | {"QST-001"}
+    assert fired <= reads_silence
+    assert fired >= {"QST-001", "DAT-003", "DAT-004", "DIS-001", "RET-002"}

@@ -1,0 +1,556 @@
+"""Every rule fires on a product that breaks it and stays quiet on one that does not.
+
+Products are the home-camera example with a few answers changed (:func:`edit`). The table ``CASES``
+must cover every rule with at least one firing and one quiet case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from securable import catalog
+from securable.assess.findings import Finding
+from securable.assess.rules import RULES, run_rules
+from securable.product import Product, load_product
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "home-camera" / "securable.yaml"
+TODAY = date(2025, 9, 1)  # the example's release date: its channel tests are recent, support is ahead
+BY_ID = {r.id: r for r in RULES}
+
+
+@cache
+def camera() -> Product:
+    return load_product(EXAMPLE)
+
+
+def _step(node: Any, key: str) -> Any:
+    """One step down raw data: a mapping key, a list index, or the list item with that ``id``."""
+    if isinstance(node, list):
+        if key.isdigit():
+            return node[int(key)]
+        return next(item for item in node if item.get("id") == key)
+    return node[key]
+
+
+def edit(changes: Mapping[str, Any]) -> Product:
+    """The camera with answers changed. Keys are dotted paths (``updates.recovery``,
+    ``means.m-secure-update.robustness.update_reversion``, ``composition.data_types.2.stored``);
+    a callable value gets the old value and returns the new one."""
+    data = camera().model_dump(mode="json")
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        node = data
+        for key in parents:
+            node = _step(node, key)
+        if isinstance(node, list):
+            index = int(last) if last.isdigit() else node.index(_step(node, last))
+            node[index] = value(node[index]) if callable(value) else value
+        else:
+            node[last] = value(node.get(last)) if callable(value) else value
+    return Product.model_validate(data)
+
+
+def appended(item: Mapping[str, Any]) -> Callable[[list[Any] | None], list[Any]]:
+    return lambda items: [*(items or []), dict(item)]
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    why: str  # the test ID
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    fires: int = 0  # how many findings (0: the rule stays quiet)
+    today: date = TODAY
+    path: tuple[str | int, ...] | None = None  # the first finding's path, when it matters
+    product: Callable[[], Product] | None = None  # instead of editing the camera
+
+    def build(self) -> Product:
+        return self.product() if self.product is not None else edit(self.changes)
+
+
+def fire(rule: str, why: str, changes: Mapping[str, Any] | None = None, n: int = 1, **kw: Any) -> Case:
+    return Case(rule, why, changes or {}, n, **kw)
+
+
+def quiet(rule: str, why: str, changes: Mapping[str, Any] | None = None, **kw: Any) -> Case:
+    return Case(rule, why, changes or {}, 0, **kw)
+
+
+PUBLIC_ENV = "use_cases.uc-small-business.environments"
+SAFETY_USE = {"use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command."}
+NO_DEGRADED = {
+    **SAFETY_USE,
+    "use_cases.uc-home.research.interference": "Home Wi-Fi can be slow.",
+    "use_cases.uc-small-business.research.interference": "Shop Wi-Fi is congested.",
+}
+NO_REPORTING = {
+    "support.vulnerability_reporting.channels": [],
+    "product.security_contact": None,
+    "audiences": [{"id": "aud-home", "name": "Home users"}],
+}
+LOCATION = {"id": "data-location", "name": "home location", "category": "location", "stored": ["Acme Cloud"]}
+
+CASES: tuple[Case, ...] = (
+    # --- support -------------------------------------------------------------------------------------
+    fire(
+        "SUP-001", "support-3y-short", {"support.support_end": "2027-08-31"}, path=("support", "support_end")
+    ),
+    fire(
+        "SUP-001",
+        "no-release-date-counts-from-today",
+        {"product.release_date": None},
+        today=date(2030, 1, 1),
+    ),
+    quiet("SUP-001", "within-a-month-of-3y", {"support.support_end": "2028-08-15"}),
+    quiet(
+        "SUP-001",
+        "vague-periods",
+        {
+            "support.support_end": "2026-01-01",
+            "use_cases.uc-home.period_of_use": "several years",
+            "use_cases.uc-small-business.period_of_use": "as long as it works",
+        },
+    ),
+    fire(
+        "SUP-002",
+        "4y-support-6y-use-no-plan",
+        {"support.support_end": "2029-09-01", "support.securable_after_support": None},
+        path=("support", "support_end"),
+    ),
+    fire(
+        "SUP-002",
+        "plan-says-none",
+        {"support.support_end": "2029-09-01", "support.securable_after_support": "none"},
+    ),
+    quiet("SUP-002", "plan-given", {"support.support_end": "2029-09-01"}),
+    quiet(
+        "SUP-002",
+        "shortest-use-uncovered-is-SUP-001s",
+        {"support.support_end": "2027-08-31", "support.securable_after_support": None},
+    ),
+    fire("SUP-003", "ended-yesterday", today=date(2031, 9, 1)),
+    quiet("SUP-003", "ends-today", today=date(2031, 8, 31)),
+    fire("SUP-004", "three-months", {"support.end_of_life_notice_months": 3}),
+    quiet("SUP-004", "six-months", {"support.end_of_life_notice_months": 6}),
+    quiet("SUP-004", "not-said", {"support.end_of_life_notice_months": None}),
+    fire("SUP-005", "several-years", {"use_cases.uc-home.period_of_use": "several years"}),
+    quiet("SUP-005", "months", {"use_cases.uc-home.period_of_use": "about 18 months"}),
+    quiet(
+        "SUP-005",
+        "no-support-end",
+        {"use_cases.uc-home.period_of_use": "several years", "support.support_end": None},
+    ),
+    # --- updates -------------------------------------------------------------------------------------
+    fire("UPD-001", "not-available", {"updates.available": False}),
+    quiet("UPD-001", "not-said", {"updates.available": None}),
+    fire("UPD-002", "installs-unverified", {"updates.authenticated_before_install": False}),
+    quiet("UPD-002", "not-said", {"updates.authenticated_before_install": None}),
+    quiet(
+        "UPD-002",
+        "no-updates-is-UPD-001s",
+        {"updates.available": False, "updates.authenticated_before_install": False},
+    ),
+    fire("UPD-003", "no-way-to-verify", {"updates.verification": []}),
+    quiet("UPD-003", "not-said", {"updates.verification": None}),
+    fire(
+        "UPD-004",
+        "anti-rollback-only",
+        {"updates.recovery": None, "means.m-secure-update.robustness.update_reversion": "anti-rollback"},
+        path=("updates",),
+    ),
+    fire(
+        "UPD-004",
+        "recovery-none",
+        {"updates.recovery": "none", "means.m-secure-update.robustness.update_reversion": "none"},
+        path=("updates", "recovery"),
+    ),
+    quiet("UPD-004", "means-rolls-back", {"updates.recovery": None}),
+    quiet(
+        "UPD-004",
+        "updates-not-said",
+        {"updates.available": None, "updates.recovery": None, "means.m-secure-update.robustness": None},
+    ),
+    fire("UPD-005", "ota-not-said", {"updates.low_bandwidth": None}, path=("updates", "delivery")),
+    fire("UPD-005", "ota-not-considered", {"updates.low_bandwidth": "not considered"}),
+    quiet("UPD-005", "technician-only", {"updates.low_bandwidth": None, "updates.delivery": ["technician"]}),
+    quiet("UPD-005", "described"),
+    fire("UPD-006", "customer-unnotified", {"updates.responsible": "customer", "updates.notification": None}),
+    quiet("UPD-006", "customer-notified", {"updates.responsible": "customer-chooses"}),
+    quiet("UPD-006", "manufacturer-does-it", {"updates.notification": None}),
+    # --- data ----------------------------------------------------------------------------------------
+    fire(
+        "DAT-001",
+        "video-clear-at-rest",
+        {"composition.data_types.data-video.protected_at_rest": False},
+        path=("composition", "data_types", 0, "protected_at_rest"),
+    ),
+    quiet(
+        "DAT-001",
+        "not-stored",
+        {
+            "composition.data_types.data-video.protected_at_rest": False,
+            "composition.data_types.data-video.stored": [],
+        },
+    ),
+    quiet(
+        "DAT-001",
+        "telemetry-not-sensitive",
+        {"composition.data_types.data-telemetry.protected_at_rest": False},
+    ),
+    fire(
+        "DAT-002",
+        "account-clear-in-transit",
+        {"composition.data_types.data-account.protected_in_transit": False},
+    ),
+    fire(
+        "DAT-002",
+        "places-not-said",
+        {
+            "composition.data_types.data-credentials.protected_in_transit": False,
+            "composition.data_types.data-credentials.stored": None,
+        },
+    ),
+    quiet(
+        "DAT-002",
+        "credentials-stay-on-device",
+        {"composition.data_types.data-credentials.protected_in_transit": False},
+    ),
+    fire(
+        "DAT-003",
+        "audio-at-rest-not-said",
+        {"composition.data_types.data-audio.protected_at_rest": None},
+        path=("composition", "data_types", 1),
+    ),
+    fire("DAT-003", "new-location-data", {"composition.data_types": appended(LOCATION)}),
+    quiet(
+        "DAT-003",
+        "on-device-transit-moot",
+        {"composition.data_types.data-credentials.protected_in_transit": None},
+    ),
+    quiet("DAT-003", "telemetry", {"composition.data_types.data-telemetry.protected_at_rest": None}),
+    fire("DAT-004", "video-access-not-said", {"composition.data_types.data-video.accessible_by": None}),
+    quiet("DAT-004", "nobody-is-an-answer"),
+    quiet("DAT-004", "telemetry", {"composition.data_types.data-telemetry.accessible_by": None}),
+    # --- interfaces ----------------------------------------------------------------------------------
+    fire(
+        "IFC-001",
+        "uart-on-in-shop",
+        {"support_planning.unneeded_capabilities.0.enabled_by_default": True},
+        path=("support_planning", "unneeded_capabilities", 0),
+    ),
+    fire(
+        "IFC-001",
+        "jtag-cannot-be-disabled",
+        {"support_planning.unneeded_capabilities.1.how_disabled": "cannot be disabled"},
+    ),
+    quiet(
+        "IFC-001",
+        "private-places-only",
+        {
+            "support_planning.unneeded_capabilities.0.enabled_by_default": True,
+            PUBLIC_ENV: ["indoors in a back office, not in public areas"],
+        },
+    ),
+    quiet(
+        "IFC-001", "enabled-not-said", {"support_planning.unneeded_capabilities.0.enabled_by_default": None}
+    ),
+    quiet(
+        "IFC-001",
+        "network-service-is-IFC-003s",
+        {"support_planning.unneeded_capabilities.2.enabled_by_default": True},
+    ),
+    fire(
+        "IFC-002",
+        "jtag-fixed",
+        {"support_planning.unneeded_capabilities.1.how_disabled": "Cannot be disabled."},
+    ),
+    quiet("IFC-002", "all-removed"),
+    fire("IFC-003", "telnet-on", {"support_planning.unneeded_capabilities.2.enabled_by_default": True}),
+    quiet("IFC-003", "uart-is-local", {"support_planning.unneeded_capabilities.0.enabled_by_default": True}),
+    # --- safety --------------------------------------------------------------------------------------
+    fire("SAF-001", "door-lock-with-fixed-lockout", SAFETY_USE, path=("means", 1)),
+    quiet(
+        "SAF-001",
+        "lockout-configurable",
+        {**SAFETY_USE, "means.m-account-security.catalog": ["sp800-213a:LAI-2", "nistir-8259a:8259A-LAI.3"]},
+    ),
+    quiet(
+        "SAF-001",
+        "lockout-said-adjustable",
+        {
+            **SAFETY_USE,
+            "means.m-account-security.robustness.input_validation": "lockout after 10 failures; "
+            "administrators can change the threshold or turn it off",
+        },
+    ),
+    quiet(
+        "SAF-001",
+        "no-actuation",
+        {"use_cases.uc-home.research.physical_world": "Measures only; no actuation."},
+    ),
+    fire(
+        "SAF-002",
+        "door-lock-without-degraded-state",
+        NO_DEGRADED,
+        path=("use_cases", 0, "research", "interference"),
+    ),
+    quiet(
+        "SAF-002",
+        "keeps-operating-offline",
+        {
+            **NO_DEGRADED,
+            "use_cases.uc-home.research.interference": "Without the internet it keeps operating.",
+        },
+    ),
+    quiet(
+        "SAF-002",
+        "means-realizes-CSA.2",
+        {**NO_DEGRADED, "means.m-app-controls.catalog": ["nistir-8259a:8259A-CSA.2"]},
+    ),
+    quiet("SAF-002", "camera-measures-only"),
+    # --- disclosure ----------------------------------------------------------------------------------
+    fire(
+        "DIS-001",
+        "hidden-camera",
+        {"composition.sensors.0.disclosed": False},
+        path=("composition", "sensors", 0, "disclosed"),
+    ),
+    fire(
+        "DIS-001",
+        "microphone-not-said",
+        {"composition.sensors.1.disclosed": None},
+        path=("composition", "sensors", 1),
+    ),
+    quiet("DIS-001", "motion-sensor-is-not-private", {"composition.sensors.2.disclosed": False}),
+    fire("DIS-002", "no-camera-listed", {"composition.sensors": [{"kind": "other", "name": "PIR"}]}, n=2),
+    fire("DIS-002", "location-data-without-sensor", {"composition.data_types": appended(LOCATION)}),
+    quiet("DIS-002", "sensors-not-said", {"composition.sensors": None}),
+    fire("DIS-003", "support-contractor-hidden", {"composition.parties.party-support.disclosed": False}),
+    fire("DIS-003", "support-contractor-not-said", {"composition.parties.party-support.disclosed": None}),
+    quiet(
+        "DIS-003",
+        "party-without-reach",
+        {
+            "composition.parties.party-cloud.access": "none",
+            "composition.parties.party-cloud.control": "none",
+            "composition.parties.party-cloud.disclosed": False,
+        },
+    ),
+    fire(
+        "DIS-004",
+        "unknown-update-provider",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "Updatr Ltd",
+        },
+        path=("means", 6, "provider_name"),
+    ),
+    fire(
+        "DIS-004",
+        "unnamed-provider",
+        {"means.m-update-service.provider": "third-party", "means.m-update-service.provider_name": None},
+    ),
+    quiet(
+        "DIS-004",
+        "provider-listed",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "Cloud hosting provider",
+        },
+    ),
+    quiet(
+        "DIS-004",
+        "parties-not-said",
+        {"means.m-update-service.provider": "third-party", "composition.parties": None},
+    ),
+    # --- communication -------------------------------------------------------------------------------
+    fire("COM-001", "integrity-none", {"audiences.aud-home.integrity": "none"}),
+    fire(
+        "COM-001",
+        "email-without-integrity",
+        {"audiences.aud-small-business.integrity": None},
+        path=("audiences", 1),
+    ),
+    quiet("COM-001", "no-email-no-answer", {"audiences.aud-home.integrity": None}),
+    fire("COM-002", "app-contact-untested", {"audiences.aud-home.contact.0.tested": False}),
+    fire(
+        "COM-002",
+        "reporting-form-untested",
+        {"support.vulnerability_reporting.channels.1.tested": False},
+        path=("support", "vulnerability_reporting", "channels", 1, "tested"),
+    ),
+    quiet("COM-002", "not-said", {"audiences.aud-home.contact.0.tested": None}),
+    fire(
+        "COM-003",
+        "a-year-and-more",
+        today=date(2026, 9, 1),
+        path=("audiences", 0, "contact", 0, "last_tested"),
+    ),
+    quiet("COM-003", "exactly-a-year", today=date(2026, 6, 15)),
+    # --- vulnerability reporting ---------------------------------------------------------------------
+    fire(
+        "VUL-001", "nowhere-to-report", NO_REPORTING, path=("support", "vulnerability_reporting", "channels")
+    ),
+    quiet(
+        "VUL-001",
+        "security-contact-is-enough",
+        {k: v for k, v in NO_REPORTING.items() if k != "product.security_contact"},
+    ),
+    quiet(
+        "VUL-001",
+        "audience-contact-for-security",
+        {"support.vulnerability_reporting.channels": [], "product.security_contact": None},
+    ),
+    fire(
+        "VUL-002",
+        "refused-after-support",
+        {"support.vulnerability_reporting.accepted_after_support_end": False},
+    ),
+    quiet("VUL-002", "not-said", {"support.vulnerability_reporting.accepted_after_support_end": None}),
+    fire(
+        "VUL-003", "refused-after-eol", {"support.vulnerability_reporting.accepted_after_end_of_life": False}
+    ),
+    quiet("VUL-003", "accepted"),
+    fire("VUL-004", "no-intake", {"support_planning.secure_development.vulnerability_reports": []}),
+    fire(
+        "VUL-004", "no-triage", {"support_planning.secure_development.remediation_prioritization": ["none"]}
+    ),
+    quiet("VUL-004", "not-said", {"support_planning.secure_development.vulnerability_reports": None}),
+    # --- retirement ----------------------------------------------------------------------------------
+    fire("RET-001", "removal-impossible", {"retirement.ownership_transfer.data_removal": "not possible"}),
+    fire(
+        "RET-001",
+        "transfer-without-how",
+        {"retirement.ownership_transfer.data_removal": None},
+        path=("retirement", "ownership_transfer"),
+    ),
+    quiet(
+        "RET-001",
+        "no-transfer",
+        {
+            "retirement.ownership_transfer.supported": False,
+            "retirement.ownership_transfer.data_removal": None,
+        },
+    ),
+    fire("RET-002", "no-erasure-anywhere", {"retirement": None, "means.m-factory-reset.catalog": None}),
+    quiet("RET-002", "reset-means-realizes-DP.2", {"retirement": None}),
+    quiet(
+        "RET-002",
+        "collects-no-data",
+        {"retirement": None, "means.m-factory-reset.catalog": None, "composition.data_types": []},
+    ),
+    fire(
+        "RET-003",
+        "reset-forgets-cloud",
+        {"retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it."},
+    ),
+    quiet("RET-003", "removes-from-app-and-cloud"),
+    quiet("RET-003", "empty-is-RET-001s", {"retirement.ownership_transfer.data_removal": "none"}),
+    # --- means ---------------------------------------------------------------------------------------
+    fire("MNS-001", "offline-only-partly", {"means.m-local-recording.status": "partial"}, path=("needs", 4)),
+    quiet("MNS-001", "status-not-said", {"means.m-local-recording.status": None}),
+    fire("MNS-002", "offline-left-to-customer", {"means.m-local-recording.kind": "customer"}),
+    quiet("MNS-002", "customer-helps-but-device-too"),
+    fire("MNS-003", "account-data-untraced", path=("composition", "data_types", 2)),
+    quiet(
+        "MNS-003",
+        "account-data-traced",
+        {
+            "means.m-transport-encryption.robustness.data_protection.0.data": lambda ids: [
+                *ids,
+                "data-account",
+            ]
+        },
+    ),
+    # --- questions -----------------------------------------------------------------------------------
+    fire(
+        "QST-001",
+        "verification-and-notes-open",
+        {"updates.verification": None, "updates.release_notes": None},
+        path=("updates", "verification"),
+    ),
+    fire("QST-001", "empty-file", n=11, product=lambda: Product.model_validate({"securable": 1})),
+    quiet("QST-001", "all-answered"),
+    quiet(
+        "QST-001",
+        "open-one-marked-not-applicable",
+        {"updates.release_notes": None, "not_applicable": {"Q4.2.4-6": "updates carry no notes"}},
+    ),
+    fire(
+        "QST-002",
+        "no-updates-marked-not-applicable",
+        {"not_applicable": {"Q4.2.4-1": "the device has no software"}},
+        path=("not_applicable", "Q4.2.4-1"),
+    ),
+    quiet("QST-002", "hub-question-not-applicable", {"not_applicable": {"Q4.2.6-1.b": "no hub is involved"}}),
+)
+
+
+def run_one(case: Case) -> list[Finding]:
+    return run_rules(case.build(), today=case.today, rules=[BY_ID[case.rule]])
+
+
+def resolve_path(product: Product, path: tuple[str | int, ...]) -> object:
+    """The value a finding's path points at; raises when a step does not exist."""
+    node: object = product
+    for step in path:
+        if isinstance(step, int):
+            assert isinstance(node, tuple), (path, step)
+            node = node[step]
+        elif isinstance(node, BaseModel):
+            assert step in type(node).model_fields, (path, step)
+            node = getattr(node, step)
+        else:
+            assert isinstance(node, Mapping), (path, step)
+            node = node[step]
+    return node
+
+
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{c.rule}-{'fires' if c.fires else 'quiet'}-{c.why}" for c in CASES]
+)
+def test_rule_case(case: Case) -> None:
+    findings = run_one(case)
+    assert len(findings) == case.fires, [f.message for f in findings]
+    product = case.build()
+    for finding in findings:
+        assert finding.rule == case.rule
+        assert finding.severity is BY_ID[case.rule].severity
+        assert finding.message
+        assert finding.fix
+        # every finding points at a place in the file: its parent exists, and, for rules that
+        # report answers (not open questions), the place itself holds a value
+        assert resolve_path(product, finding.path[:-1]) is not None
+        if case.rule != "QST-001":
+            assert resolve_path(product, finding.path) is not None
+        for related in finding.related:
+            assert resolve_path(product, related[:-1]) is not None
+        for question in finding.citation.questions:
+            assert question in catalog.load("nistir-8259-questions")
+        for element in finding.citation.elements:
+            catalog.resolve(element)
+    if case.path is not None:
+        assert findings[0].path == case.path
+
+
+def test_cases_cover_every_rule_both_ways() -> None:
+    fires = {c.rule for c in CASES if c.fires}
+    quiets = {c.rule for c in CASES if not c.fires}
+    rules = set(BY_ID)
+    assert {c.rule for c in CASES} <= rules, "a case names an unknown rule"
+    assert rules - fires == set(), "rules without a case that makes them fire"
+    assert rules - quiets == set(), "rules without a case that keeps them quiet"
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [(c.rule, c.why) for c in CASES]
+    assert len(ids) == len(set(ids))
