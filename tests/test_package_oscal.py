@@ -1,0 +1,235 @@
+"""OSCAL component definition of the device: NIST's schema, compliance-trestle, and references that resolve.
+
+compliance-trestle pins its own dependencies (exact versions of jinja2 and paramiko, among others),
+so it is not part of the project's environment: the trestle test runs it in the bench venv
+``.bench/trestle-venv`` (made by ``bench/oscal_validate.py`` on first use, and here if missing) in a
+subprocess. When trestle is importable in-process, that is used instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from securable.oscal.validate import validate_document
+from securable.package.context import PackageContext
+from securable.package.oscal_component import FOLDER, PATH, build_oscal_component
+from securable.product import Product, load_product
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
+DOCS = "https://acme-home.example.com/homecam2/docs"
+NS = "https://securable.dev/ns/oscal"
+
+
+@pytest.fixture(scope="module")
+def camera() -> Product:
+    return load_product(CAMERA)
+
+
+@pytest.fixture(scope="module")
+def files(camera: Product) -> dict[str, bytes]:
+    part = build_oscal_component(context(camera))
+    assert part.gaps == ()
+    return part.files
+
+
+def context(product: Product) -> PackageContext:
+    return PackageContext(product=product, product_path=CAMERA, date=date(2025, 9, 1), documentation_url=DOCS)
+
+
+def definition(files: dict[str, bytes]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(files[PATH])["component-definition"]
+    return result
+
+
+def components(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    return {c["title"]: c for c in definition(files)["components"]}
+
+
+def props(item: dict[str, Any], name: str) -> list[str]:
+    return [p["value"] for p in item.get("props", ()) if p["name"] == name and p.get("ns") == NS]
+
+
+def changed_means(product: Product, means_id: str, **values: Any) -> Product:
+    data = product.model_dump()
+    for means in data["means"]:
+        if means["id"] == means_id:
+            means.update(values)
+    return Product.model_validate(data)
+
+
+def test_every_file_validates_against_nists_schema(files: dict[str, bytes]) -> None:
+    assert set(files) == {
+        PATH,
+        f"{FOLDER}/sp800-213a.oscal.json",
+        f"{FOLDER}/nistir-8259a.oscal.json",
+        f"{FOLDER}/nistir-8259b.oscal.json",
+    }
+    for name, content in files.items():
+        report = validate_document(json.loads(content), name=name)
+        assert report.problems == (), name
+    assert (
+        validate_document(json.loads(files[PATH]), name=PATH, model="component").model
+        == "component-definition"
+    )
+
+
+def test_same_input_same_bytes(camera: Product, files: dict[str, bytes]) -> None:
+    assert build_oscal_component(context(camera)).files == files
+
+
+def test_components_and_their_types(files: dict[str, bytes]) -> None:
+    found = {title: c["type"] for title, c in components(files).items()}
+    assert found == {
+        "Acme HomeCam 2": "hardware",
+        "Acme Cloud": "service",
+        "Acme Home app on the owner's phone": "software",  # a related device whose means are software
+        "Non-technical support by Acme Home Devices Inc.": "process-procedure",
+    }
+    meta = definition(files)["metadata"]
+    assert meta["last-modified"] == "2025-09-01T00:00:00Z"
+    assert meta["version"] == "2.0"
+    (maker,) = meta["parties"]
+    device = components(files)["Acme HomeCam 2"]
+    assert device["responsible-roles"] == [{"role-id": "provider", "party-uuids": [maker["uuid"]]}]
+
+
+def test_every_control_id_exists_in_its_source(files: dict[str, bytes]) -> None:
+    """Each implementation's source is shipped beside it, and each control-id is a control there."""
+    for component in components(files).values():
+        for implementation in component.get("control-implementations", ()):
+            source = json.loads(files[f"{FOLDER}/{implementation['source']}"])
+            known = _control_ids(source)
+            for requirement in implementation["implemented-requirements"]:
+                assert requirement["control-id"] in known, (
+                    implementation["source"],
+                    requirement["control-id"],
+                )
+
+
+def _control_ids(document: dict[str, Any]) -> set[str]:
+    if "profile" in document:
+        return {
+            i
+            for imp in document["profile"]["imports"]
+            for sel in imp["include-controls"]
+            for i in sel["with-ids"]
+        }
+    # Groups are not controls: start below them.
+    pending = [c for group in document["catalog"].get("groups", ()) for c in group.get("controls", ())]
+    ids: set[str] = set()
+    while pending:
+        control = pending.pop()
+        ids.add(control["id"])
+        pending += control.get("controls", [])
+    return ids
+
+
+def test_how_and_by_which_means(files: dict[str, bytes]) -> None:
+    device = components(files)["Acme HomeCam 2"]
+    by_source = {ci["source"]: ci for ci in device["control-implementations"]}
+    assert list(by_source) == ["sp800-213a.oscal.json", "nistir-8259a.oscal.json"]
+    direct = {r["control-id"]: r for r in by_source["sp800-213a.oscal.json"]["implemented-requirements"]}
+    lai = direct["lai-1"]
+    assert props(lai, "means") == ["m-unique-credentials"]
+    assert props(lai, "means-status") == ["full"]
+    assert lai["description"].startswith("**No default passwords")
+    assert "provided by the device" in lai["description"]
+    # A baseline element is listed under every SP 800-213A element that realizes it.
+    realized = {r["control-id"]: r for r in by_source["nistir-8259a.oscal.json"]["implemented-requirements"]}
+    assert {"lai-1.1", "lai-1.2.1", "lai-4", "lai-9.7"} <= set(realized)
+    assert props(realized["lai-4"], "realizes") == ["8259A-LAI.2"]
+    assert "Restrict interface access to authorized entities" in realized["lai-4"]["description"]
+
+
+def test_a_capability_cited_whole_is_listed_by_sub_capability(camera: Product) -> None:
+    product = changed_means(camera, "m-security-documentation", catalog=["sp800-213a:DOC"])
+    part = build_oscal_component(context(product))
+    support = components(part.files)["Non-technical support by Acme Home Devices Inc."]
+    (direct,) = [ci for ci in support["control-implementations"] if ci["source"] == "sp800-213a.oscal.json"]
+    ids = [r["control-id"] for r in direct["implemented-requirements"]]
+    assert {"doc-1", "doc-2", "doc-3", "doc-4"} <= set(ids)
+    assert "doc" not in ids  # an OSCAL group, not a control
+
+
+def test_partial_means_and_customer_responsibility(camera: Product) -> None:
+    product = changed_means(camera, "m-end-to-end-video", catalog=["sp800-213a:DP-4"])
+    product = changed_means(product, "m-customer-practices", catalog=["sp800-213a:DP-4"])
+    part = build_oscal_component(context(product))
+    validate_document(json.loads(part.files[PATH]), name=PATH).raise_for_problems()
+    device = components(part.files)["Acme HomeCam 2"]
+    (direct,) = [ci for ci in device["control-implementations"] if ci["source"] == "sp800-213a.oscal.json"]
+    dp4 = next(r for r in direct["implemented-requirements"] if r["control-id"] == "dp-4")
+    assert props(dp4, "means") == ["m-transport-encryption", "m-end-to-end-video", "m-customer-practices"]
+    assert props(dp4, "means-status") == ["full"]  # one means fully in place is enough
+    assert "partly in place" in dp4["description"]
+    assert [r["role-id"] for r in dp4["responsible-roles"]] == ["provider", "customer"]
+
+
+def test_means_without_a_kind_is_a_gap(camera: Product) -> None:
+    part = build_oscal_component(context(changed_means(camera, "m-update-service", kind=None)))
+    (gap,) = part.gaps
+    assert "m-update-service" in gap.message
+    assert gap.questions == ("Q3.3-3",)
+    assert "Acme Cloud" in components(part.files)  # still there for its other means
+
+
+def test_loads_with_compliance_trestle(files: dict[str, bytes], tmp_path: Path) -> None:
+    path = tmp_path / "component-definition.json"
+    path.write_bytes(files[PATH])
+    script = (
+        "import sys, pathlib\n"
+        "from trestle.oscal.component import ComponentDefinition\n"
+        "cd = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))\n"
+        "impls = [ci for c in cd.components for ci in c.control_implementations or []]\n"
+        "reqs = sum(len(ci.implemented_requirements) for ci in impls)\n"
+        "print(len(cd.components), reqs)\n"
+    )
+    done = subprocess.run(
+        [str(_trestle_python()), "-c", script, str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    doc = definition(files)
+    expected = sum(
+        len(ci["implemented-requirements"])
+        for c in doc["components"]
+        for ci in c.get("control-implementations", ())
+    )
+    assert done.stdout.split() == [str(len(doc["components"])), str(expected)]
+
+
+def _trestle_python() -> Path:
+    """A Python that can import trestle: this one if it can, else the bench venv's (made if missing)."""
+    if importlib.util.find_spec("trestle") is not None:
+        return Path(sys.executable)
+    # Loaded by path: bench/ is a folder of scripts, not a package the tests import by name.
+    spec = importlib.util.spec_from_file_location(
+        "_bench_oscal_validate", ROOT / "bench" / "oscal_validate.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    try:
+        bench.trestle()  # creates .bench/trestle-venv with compliance-trestle on first use
+    except (subprocess.CalledProcessError, OSError) as err:
+        pytest.skip(f"compliance-trestle could not be installed into .bench/trestle-venv: {err}")
+    return Path(bench.TRESTLE_VENV) / "bin" / "python"
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("examples/*/securable.yaml")), ids=lambda p: p.parent.name)
+def test_every_example_validates(path: Path) -> None:
+    product = load_product(path)
+    part = build_oscal_component(
+        PackageContext(product=product, product_path=path, date=date(2025, 9, 1), documentation_url="")
+    )
+    for name, content in part.files.items():
+        assert validate_document(json.loads(content), name=name).problems == ()

@@ -1,0 +1,369 @@
+"""SBOM summary: CycloneDX read and validated with its own specVersion's schema; VEX, OpenVEX, CSAF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from securable.errors import InputError
+from securable.package.context import PackageContext
+from securable.package.sbom import SBOM_PATH, SUMMARY_PATH, build_sbom, read_sbom, summary_json
+from securable.package.sbom_formats import CYCLONEDX_DIR, CYCLONEDX_VERSIONS, VEX_DIR, InvalidDocument
+from securable.product import Product, load_product
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
+SUMMARY_SCHEMA = ROOT / "src" / "securable" / "data" / "schemas" / "sbom-summary.schema.json"
+
+
+@pytest.fixture(scope="module")
+def camera() -> Product:
+    return load_product(CAMERA)
+
+
+@pytest.fixture(scope="module")
+def formats(sources: Path) -> Path:
+    return sources / "formats"
+
+
+def context(product: Product, product_path: Path = CAMERA, vex: Path | None = None) -> PackageContext:
+    return PackageContext(
+        product=product, product_path=product_path, date=date(2025, 9, 1), documentation_url="", vex_path=vex
+    )
+
+
+def with_sbom(product: Product, sbom: str | None) -> Product:
+    data = product.model_dump()
+    data["composition"]["software_inventory"]["sbom"] = sbom
+    return Product.model_validate(data)
+
+
+def sbom_context(camera: Product, tmp_path: Path, sbom: Path, vex: Path | None = None) -> PackageContext:
+    """A context whose product names ``sbom`` (copied beside a product file in ``tmp_path``)."""
+    shutil.copyfile(sbom, tmp_path / sbom.name)
+    return context(with_sbom(camera, sbom.name), tmp_path / "securable.yaml", vex)
+
+
+def write_json(path: Path, doc: object) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def assert_valid_summary(doc: object) -> None:
+    validator = jsonschema_rs.validator_for(json.loads(SUMMARY_SCHEMA.read_bytes()))
+    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(doc)]
+    assert errors == []
+
+
+# ---- the home camera --------------------------------------------------------------------------------
+
+
+def test_home_camera_package_files(camera: Product) -> None:
+    part = build_sbom(context(camera))
+    assert part.gaps == ()
+    assert part.files[SBOM_PATH] == (CAMERA.parent / "sbom.cdx.json").read_bytes()  # unchanged
+    doc = json.loads(part.files[SUMMARY_PATH])
+    assert_valid_summary(doc)
+    assert doc["sbom"]["spec_version"] == "1.5"
+    assert doc["sbom"]["file"] == "sbom.cdx.json"
+    assert doc["subject"]["name"] == "HomeCam 2 firmware"
+    assert [(c["name"], c["version"]) for c in doc["components"]] == [
+        ("linux", "6.6.44"),
+        ("mbedtls", "3.6.2"),
+        ("busybox", "1.36.1"),
+        ("homecam-app", "2.0.0"),
+        ("update-agent", "2.0.0"),
+    ]
+    assert doc["components"][3]["supplier"] == "Acme Home Devices Inc."
+    assert doc["components"][1]["purl"] == "pkg:github/Mbed-TLS/mbedtls@v3.6.2"
+    assert doc["vulnerabilities"] == []
+
+
+def test_same_input_same_bytes(camera: Product) -> None:
+    assert build_sbom(context(camera)).files == build_sbom(context(camera)).files
+
+
+def test_read_sbom_is_the_public_view(camera: Product) -> None:
+    summary = read_sbom(context(camera))
+    assert summary.sbom is not None
+    assert summary.sbom.format == "cyclonedx"
+    assert summary.components[0].type == "operating-system"
+    assert summary.vex is None
+
+
+def test_no_sbom_named_is_a_gap(camera: Product) -> None:
+    part = build_sbom(context(with_sbom(camera, None)))
+    assert part.files == {}
+    assert part.gaps[0].questions == ("Q4.2.3-3",)
+    assert read_sbom(context(with_sbom(camera, None))).components == ()
+
+
+# ---- CycloneDX validation by specVersion -----------------------------------------------------------
+
+
+def test_the_specification_valid_files_read(camera: Product, formats: Path, tmp_path: Path) -> None:
+    valid = sorted((formats / "cyclonedx" / "spec-tests-1.6").glob("valid-*.json"))
+    assert len(valid) >= 6
+    for path in valid:
+        summary = read_sbom(sbom_context(camera, tmp_path, path))
+        assert summary.sbom is not None
+        assert summary.sbom.spec_version == "1.6"
+        assert_valid_summary(summary_json(summary))
+
+
+def test_the_specification_invalid_files_fail_with_json_paths(
+    camera: Product, formats: Path, tmp_path: Path
+) -> None:
+    expected = {
+        "invalid-component-type-1.6.json": "$.components[0].type",
+        "invalid-license-id-1.6.json": "$.components[0].licenses",
+        "invalid-serialnumber-1.6.json": "$.serialNumber",
+    }
+    for name, where in expected.items():
+        with pytest.raises(InvalidDocument) as caught:
+            read_sbom(sbom_context(camera, tmp_path, formats / "cyclonedx" / "spec-tests-1.6" / name))
+        assert caught.value.message.startswith("not valid CycloneDX 1.6")
+        assert caught.value.problems[0].startswith(f"{where}: ")
+        assert where in caught.value.render()
+
+
+def test_each_version_is_checked_with_its_own_schema(camera: Product, tmp_path: Path) -> None:
+    for version in CYCLONEDX_VERSIONS:
+        minimal = {"bomFormat": "CycloneDX", "specVersion": version, "version": 1}
+        path = write_json(tmp_path / f"min-{version}.cdx.json", minimal)
+        assert read_sbom(context(with_sbom(camera, path.name), tmp_path / "p.yaml")).components == ()
+    # "manufacturer" on a component arrived in 1.6: the 1.5 schema refuses it, the 1.6 one takes it.
+    component = {"type": "library", "name": "x", "manufacturer": {"name": "Maker"}}
+    for version, ok in (("1.5", False), ("1.6", True)):
+        doc = {"bomFormat": "CycloneDX", "specVersion": version, "version": 1, "components": [component]}
+        path = write_json(tmp_path / f"m-{version}.cdx.json", doc)
+        ctx = context(with_sbom(camera, path.name), tmp_path / "p.yaml")
+        if ok:
+            assert read_sbom(ctx).components[0].supplier == "Maker"
+        else:
+            with pytest.raises(InvalidDocument, match=r"CycloneDX 1\.5"):
+                read_sbom(ctx)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}, "is not CycloneDX"),
+        ({"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1}, 'specVersion "1.2"'),
+        ({"bomFormat": "CycloneDX", "version": 1}, "no specVersion"),
+        ([1, 2, 3], "not a JSON object"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_bad_sboms_are_refused_clearly(camera: Product, tmp_path: Path, content: object, words: str) -> None:
+    path = tmp_path / "bad.json"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        write_json(path, content)
+    with pytest.raises(InputError, match=words) as caught:
+        build_sbom(context(with_sbom(camera, path.name), tmp_path / "securable.yaml"))
+    assert caught.value.location == str(path)
+
+
+def test_missing_sbom_file(camera: Product, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="SBOM not found"):
+        read_sbom(context(with_sbom(camera, "gone.cdx.json"), tmp_path / "securable.yaml"))
+
+
+def test_shipped_schemas_are_the_published_ones(formats: Path) -> None:
+    for name in [p.name for p in (formats / "cyclonedx" / "schema").glob("*.json")]:
+        assert (CYCLONEDX_DIR / name).read_bytes() == (formats / "cyclonedx" / "schema" / name).read_bytes()
+    assert (CYCLONEDX_DIR / "LICENSE").read_bytes() == (
+        formats / "cyclonedx" / "schema" / "LICENSE.specification.txt"
+    ).read_bytes()
+    pairs = {
+        "openvex_json_schema.json": formats / "openvex" / "openvex_json_schema.json",
+        "csaf_json_schema.json": formats / "csaf" / "schema" / "csaf_json_schema.json",
+        **{
+            f"cvss-v{v}.json": formats / "csaf" / "schema" / "first" / f"cvss-v{v}.json"
+            for v in ("2.0", "3.0", "3.1")
+        },
+    }
+    for name, origin in pairs.items():
+        assert (VEX_DIR / name).read_bytes() == origin.read_bytes()
+
+
+# ---- vulnerability status files ---------------------------------------------------------------------
+
+
+def vulnerabilities(camera: Product, vex: Path) -> list[dict[str, Any]]:
+    part = build_sbom(context(camera, vex=vex))
+    doc = json.loads(part.files[SUMMARY_PATH])
+    assert_valid_summary(doc)
+    result: list[dict[str, Any]] = doc["vulnerabilities"]
+    return result
+
+
+def test_cyclonedx_vex_examples(camera: Product, formats: Path) -> None:
+    folder = formats / "cyclonedx" / "examples" / "vex"
+    expected = {
+        "cisa-case1-vex-affected.json": ("affected", "exploitable"),
+        "cisa-case1-vex-fixed.json": ("fixed", "resolved"),
+        "cisa-case1-vex-not_affected.json": ("not_affected", "not_affected"),
+        "cisa-case1-vex-under_investigation.json": ("under_investigation", "in_triage"),
+    }
+    for name, (status, state) in expected.items():
+        (found,) = vulnerabilities(camera, folder / name)
+        assert found["id"] == "CVE-2021-44228"
+        assert (found["status"], found["state"], found["source_format"]) == (status, state, "cyclonedx")
+    (found,) = vulnerabilities(camera, folder / "vex.json")
+    assert found["justification"] == "code_not_reachable"
+    # A BOM-Link into another BOM: the reference after "#" is what names the component.
+    assert found["component_ref"] == "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"
+
+
+def test_openvex_examples(camera: Product, formats: Path) -> None:
+    demo = vulnerabilities(camera, formats / "openvex" / "examples" / "demo.vex.json")
+    assert [(v["id"], v["status"]) for v in demo] == [("CVE-2014-123456", "fixed")] * 2
+    (pending,) = vulnerabilities(camera, formats / "openvex" / "examples" / "document1.vex.json")
+    assert (pending["status"], pending["source_format"]) == ("under_investigation", "openvex")
+
+
+def test_csaf_examples(camera: Product, formats: Path) -> None:
+    examples = formats / "csaf" / "examples"
+    (vex,) = vulnerabilities(camera, examples / "csaf_vex-2022-evd-uc-01-na-001.json")
+    assert (vex["id"], vex["status"], vex["state"]) == (
+        "CVE-2021-44228",
+        "not_affected",
+        "known_not_affected",
+    )
+    assert vex["component"] == "Example Company ABC 4.2"  # named from the CSAF product tree
+    assert vex["detail"] == "Class with vulnerable code was removed before shipping."
+    for name in ("bsi-2022-0001.json", "cisco-sa-20180328-smi2.json"):
+        found = vulnerabilities(camera, examples / name)
+        assert found
+        assert {v["source_format"] for v in found} == {"csaf"}
+
+
+def test_csaf_is_checked_against_the_schema_only(camera: Product, formats: Path) -> None:
+    # This advisory fails CSAF mandatory test 6.1.1 but is schema-valid: Securable reads it.
+    assert build_sbom(
+        context(camera, vex=formats / "csaf" / "examples" / "NEGATIVE-mandatory-6-1-01-01.json")
+    )
+
+
+def test_bad_vulnerability_files(camera: Product, formats: Path, tmp_path: Path) -> None:
+    with pytest.raises(InvalidDocument, match="not valid OpenVEX") as caught:
+        build_sbom(context(camera, vex=formats / "openvex" / "examples" / "LEGACY-v0.0.1.vex.json"))
+    assert "$.statements[0].vulnerability: " in caught.value.render()
+    provider = formats / "csaf" / "examples" / "example-01-provider-metadata.json"
+    with pytest.raises(InputError, match="is not a CycloneDX VEX, OpenVEX or CSAF document"):
+        build_sbom(context(camera, vex=provider))
+    broken = json.loads((formats / "csaf" / "examples" / "csaf_vex-2022-evd-uc-01-na-001.json").read_bytes())
+    broken["document"]["tracking"]["status"] = "done"
+    with pytest.raises(InvalidDocument, match=r"not valid CSAF 2\.0") as csaf:
+        build_sbom(context(camera, vex=write_json(tmp_path / "csaf.json", broken)))
+    assert csaf.value.problems[0].startswith("$.document.tracking.status: ")
+
+
+def test_vex_statements_name_the_sbom_component(camera: Product, tmp_path: Path) -> None:
+    openvex = {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": "https://acme-home.example.com/vex/2025-001",
+        "author": "Acme PSIRT",
+        "timestamp": "2025-08-20T00:00:00Z",
+        "version": 1,
+        "statements": [
+            {
+                "vulnerability": {"name": "CVE-2025-0001"},
+                "products": [
+                    {
+                        "@id": "pkg:generic/homecam2-firmware@2.0.0",
+                        "subcomponents": [{"@id": "pkg:github/Mbed-TLS/mbedtls@v3.6.2?arch=armv7"}],
+                    }
+                ],
+                "status": "not_affected",
+                "justification": "vulnerable_code_not_in_execute_path",
+                "impact_statement": "The affected cipher suite is never enabled.",
+            }
+        ],
+    }
+    (found,) = vulnerabilities(camera, write_json(tmp_path / "acme.openvex.json", openvex))
+    assert found["component"] == "mbedtls 3.6.2"  # matched although the VEX adds a qualifier
+    assert found["component_ref"] == "pkg:github/Mbed-TLS/mbedtls@v3.6.2?arch=armv7"
+    assert found["detail"] == "The affected cipher suite is never enabled."
+
+
+def test_the_vex_file_overrides_the_sbom(camera: Product, tmp_path: Path) -> None:
+    sbom = json.loads((CAMERA.parent / "sbom.cdx.json").read_bytes())
+    sbom["vulnerabilities"] = [
+        {"id": "CVE-2025-0002", "affects": [{"ref": "busybox"}]},
+        {"id": "CVE-2025-0003", "affects": [{"ref": "linux"}], "analysis": {"state": "exploitable"}},
+    ]
+    path = write_json(tmp_path / "sbom.cdx.json", sbom)
+    vex = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "vulnerabilities": [
+            {
+                "id": "CVE-2025-0002",
+                "affects": [{"ref": f"urn:cdx:{sbom['serialNumber'][9:]}/1#busybox"}],
+                "analysis": {"state": "not_affected", "justification": "code_not_present"},
+            }
+        ],
+    }
+    ctx = context(
+        with_sbom(camera, path.name), tmp_path / "securable.yaml", write_json(tmp_path / "vex.json", vex)
+    )
+    summary = read_sbom(ctx)
+    assert [(v.id, v.component, v.status, v.source_format) for v in summary.vulnerabilities] == [
+        ("CVE-2025-0002", "busybox 1.36.1", "not_affected", "cyclonedx"),
+        ("CVE-2025-0003", "linux 6.6.44", "affected", "cyclonedx"),
+    ]
+    counts = summary_json(summary)["vulnerability_counts"]
+    assert counts == {"affected": 1, "under_investigation": 0, "fixed": 0, "not_affected": 1}
+
+
+def test_the_vex_file_overrides_the_sbom_across_naming_schemes(camera: Product, tmp_path: Path) -> None:
+    sbom = json.loads((CAMERA.parent / "sbom.cdx.json").read_bytes())
+    sbom["vulnerabilities"] = [{"id": "CVE-2025-0005", "affects": [{"ref": "mbedtls"}]}]  # by bom-ref
+    path = write_json(tmp_path / "sbom.cdx.json", sbom)
+    openvex = {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": "https://acme-home.example.com/vex/2025-005",
+        "author": "Acme PSIRT",
+        "timestamp": "2025-08-20T00:00:00Z",
+        "version": 1,
+        "statements": [
+            {
+                "vulnerability": {"name": "CVE-2025-0005"},
+                "products": [{"@id": "pkg:github/Mbed-TLS/mbedtls@v3.6.2"}],  # by package URL
+                "status": "fixed",
+            }
+        ],
+    }
+    vex = write_json(tmp_path / "fix.openvex.json", openvex)
+    (found,) = read_sbom(
+        context(with_sbom(camera, path.name), tmp_path / "securable.yaml", vex)
+    ).vulnerabilities
+    assert (found.component, found.status, found.source_format) == ("mbedtls 3.6.2", "fixed", "openvex")
+
+
+def test_unanalysed_vulnerability_is_under_investigation(camera: Product, tmp_path: Path) -> None:
+    sbom = json.loads((CAMERA.parent / "sbom.cdx.json").read_bytes())
+    sbom["vulnerabilities"] = [{"id": "CVE-2025-0004", "affects": [{"ref": "mbedtls"}]}]
+    path = write_json(tmp_path / "sbom.cdx.json", sbom)
+    (found,) = read_sbom(context(with_sbom(camera, path.name), tmp_path / "securable.yaml")).vulnerabilities
+    assert (found.status, found.state, found.component) == ("under_investigation", None, "mbedtls 3.6.2")
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("examples/*/securable.yaml")), ids=lambda p: p.parent.name)
+def test_every_example_sbom_reads(path: Path) -> None:
+    part = build_sbom(context(load_product(path), path))
+    if SUMMARY_PATH in part.files:
+        assert_valid_summary(json.loads(part.files[SUMMARY_PATH]))
+    else:
+        assert part.gaps
