@@ -109,6 +109,7 @@ def test_every_field_but_the_header_contributes_to_some_question() -> None:
         "product.documentation_url",
         "product.security_contact",
         "not_applicable",
+        "not_applicable_elements",
     ]
     assert questions_for("needs[].kind") == tuple(f"Q3.2-{n}" for n in range(1, 8))
     assert questions_for("audiences[].id") == ("Q4.1-1", "Q4.1-2", "Q4.1-3", "Q4.1-4", "Q4.1-5")

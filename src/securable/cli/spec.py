@@ -106,7 +106,7 @@ COMMANDS = (
                 repeat=True,
                 help="assess against this baseline (default: nistir-8259a and nistir-8259b)",
             ),
-            Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile file (see README)"),
+            Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile file (see docs/profiles.md)"),
             Opt(
                 "--format",
                 choices=("table", "json", "markdown", "sarif"),
@@ -221,5 +221,62 @@ COMMANDS = (
             _format(),
         ),
         "securable.cli.oscal_cmd:validate",
+    ),
+    Command(
+        ("requirements",),
+        "derive IoT device requirements from an SP 800-53 baseline or profile: device capabilities, "
+        "manufacturer support and agency actions, each with the controls that call for it",
+        (
+            Opt(
+                "--baseline",
+                choices=("low", "moderate", "high", "privacy"),
+                help="a shipped SP 800-53B baseline",
+            ),
+            Opt("--profile", metavar="FILE", help="an OSCAL profile over SP 800-53 Rev. 5, resolved here"),
+            Opt(
+                "--catalog",
+                metavar="FILE",
+                help="with --profile: the catalog for imports that are not local files",
+            ),
+            Opt(
+                "--add",
+                metavar="ID=REASON",
+                repeat=True,
+                help="require this record (and all it holds), for REASON",
+            ),
+            Opt(
+                "--drop",
+                metavar="ID=REASON",
+                repeat=True,
+                help="drop this requirement (and all it holds), for REASON",
+            ),
+            Opt(
+                "--format",
+                choices=("table", "markdown", "html", "json", "oscal"),
+                default="table",
+                help="report format (oscal: a profile over sp800-213a and federal-profile-2020)",
+            ),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+        ),
+        "securable.cli.requirements_cmd:requirements",
+    ),
+    Command(
+        ("oscal", "resolve"),
+        "resolve an OSCAL profile against its catalogs into one catalog (NIST's profile resolution)",
+        (
+            Opt("profile", metavar="PROFILE", help="an OSCAL JSON profile"),
+            Opt("--catalog", metavar="FILE", help="the catalog for imports that are not local files"),
+            Opt(
+                "--pretty",
+                flag=True,
+                help="indent the JSON (default: compact, like NIST's resolved catalogs)",
+            ),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+        ),
+        "securable.cli.requirements_cmd:resolve",
     ),
 )

@@ -62,6 +62,35 @@ def _known_question(value: str) -> str:
 QuestionKey = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN), AfterValidator(_known_question)]
 
 
+def _known_element(value: str) -> str:
+    """A record of an IoT catalog (``not_applicable_elements`` keys); unchecked while none are built."""
+    from securable.catalog import store  # the catalogs load only when the field is used
+    from securable.errors import InputError
+
+    catalogs = ("nistir-8259a", "nistir-8259b", "sp800-213a", "federal-profile-2020")
+    catalog, _, record = value.partition(":")
+    near: list[str] = []
+    try:
+        if catalog in catalogs:
+            if store.find(value):
+                return value
+            near = store.closest(record, [r.id for r in store.load(catalog)], n=1)
+    except InputError:
+        return value  # a source checkout before `make catalogs`: nothing to check against
+    raise PydanticCustomError(
+        "unknown_element",
+        "{ref} names no record of {catalogs}{hint}",
+        {
+            "ref": value,
+            "catalogs": ", ".join(catalogs),
+            "hint": f"; did you mean '{catalog}:{near[0]}'?" if near else "",
+        },
+    )
+
+
+ElementKey = Annotated[str, StringConstraints(pattern=CATALOG_REF_PATTERN), AfterValidator(_known_element)]
+
+
 def answer(*questions: str, description: str, **extra: Any) -> Any:
     """An optional field that answers ``questions`` (IDs of the ``nistir-8259-questions`` catalog)."""
     for question in questions:
@@ -854,6 +883,12 @@ class Product(_Model):
         default_factory=dict,
         description="Questions that do not apply to this device, each with the reason, e.g. "
         "Q4.2.6-1.b: 'no hub or gateway is involved'.",
+    )
+    not_applicable_elements: Mapping[ElementKey, Reason] = Field(
+        default_factory=dict,
+        description="Catalog elements that do not apply to this device, each with the reason, e.g. "
+        "nistir-8259a:8259A-DP.3: 'the cryptography is fixed by the certified configuration'. "
+        "`securable check` reports them as not applicable; a capability covers the elements inside it.",
     )
 
     def means_of_kind(self, *kinds: MeansKind) -> tuple[Means, ...]:

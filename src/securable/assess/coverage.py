@@ -1,0 +1,389 @@
+"""Coverage: which requirements of a baseline or profile the product's means meet, and how.
+
+Each requirement (see :mod:`securable.assess.requirements` for which records count) gets one status:
+
+``met-by-device``       means of kind ``device`` alone meet it in full
+``met-by-other-means``  met in full once related devices, services, non-technical means or the
+                        customer are counted too (the report lists which means, of which kind)
+``partial``             something is there, not all of it (see *partial* below)
+``gap``                 no means cites it or anything that counts for it
+``not-applicable``      the product declares it (``not_applicable_elements``) or the profile
+                        excludes it, with the reason
+``customer-action``     a Federal Profile *agency* action: the customer's to take, never a gap
+
+How a means' ``catalog`` citations count for a record R:
+
+* **citing R** meets it in full (a means with ``status: partial`` only partly);
+* **the same requirement in another catalog counts as R**: a baseline record with exactly one
+  ``realized-by`` target and that target (``8259A-DI.2`` and ``DI-4``); and a Federal Profile technical
+  element and the SP 800-213A element with the same text (NIST carried most of them over word for
+  word);
+* **a baseline record is met when any record that realizes it is met** (``realized-by`` lists
+  alternatives: ``8259A-SU.4`` is realized by ``LAI-9.4`` or ``SU-1.3``); citing a baseline record with
+  several realizations counts as partial for each of them, since it does not say which;
+* **R is met when all its parts are met**: every element of a sub-capability without own text,
+  every sub-element of an element, every sub-action of an action (NIST's examples excepted); some
+  parts met is partial;
+* **citing what contains R** (its capability, sub-capability or topic) is partial for R: it claims
+  the area without naming the element.
+
+A declaration of not applicable on a record covers the records inside it and its equivalents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+
+from securable.assess.areas import AREAS
+from securable.assess.requirements import AGENCY, Requirement, Target
+from securable.catalog import Record, find, linked, load
+from securable.product.model import Means, Product
+
+FULL, PARTIAL, NONE = 2, 1, 0
+FEDERAL = "federal-profile-2020"
+_CATALOG_213A = "sp800-213a"
+_BASELINE_CATALOGS = frozenset({"nistir-8259a", "nistir-8259b"})
+_TEXT_KINDS = frozenset({"element", "sub-element"})
+
+
+class Status(StrEnum):
+    MET_BY_DEVICE = "met-by-device"
+    MET_BY_OTHER_MEANS = "met-by-other-means"
+    PARTIAL = "partial"
+    GAP = "gap"
+    NOT_APPLICABLE = "not-applicable"
+    CUSTOMER_ACTION = "customer-action"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+
+@dataclass(frozen=True, slots=True)
+class MeansUse:
+    """One means that counts for a requirement."""
+
+    means: str  # the means' id
+    index: int  # its place in ``product.means``
+    kind: str | None
+    coverage: str  # "full" or "partial": what it contributes
+    via: tuple[str, ...]  # the catalog references it cites that count here
+    notes: tuple[str, ...] = ()  # why only partly, e.g. "cites sp800-213a:DOC-1, which contains it"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    requirement: Requirement
+    status: Status
+    means: tuple[MeansUse, ...] = ()
+    reason: str | None = None  # why not applicable, or what to know about a gap
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Counts per status for one capability or one NISTIR 8228 area."""
+
+    id: str
+    title: str
+    counts: Mapping[str, int]
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    target: Target
+    results: tuple[Result, ...]
+    capabilities: tuple[Group, ...] = field(default=())
+    areas: tuple[Group, ...] = field(default=())
+    totals: Mapping[str, int] = field(default_factory=dict)
+
+
+def assess_coverage(product: Product, target: Target) -> Coverage:
+    """The status of every requirement of ``target`` for ``product``, with the sums."""
+    federal = any(r.id.startswith(FEDERAL + ":") for r in target.requirements)
+    evidence = _Evidence(product, federal=federal)
+    results = tuple(evidence.result(r) for r in target.requirements)
+    return Coverage(target, results, _by_capability(results), _by_area(results), _count(results))
+
+
+def count_statuses(results: Sequence[Result]) -> dict[str, int]:
+    return _count(results)
+
+
+def _count(results: Sequence[Result]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for result in results:
+        counts[result.status.value] += 1
+    counts["total"] = len(results)
+    return counts
+
+
+def _by_capability(results: Sequence[Result]) -> tuple[Group, ...]:
+    order: dict[str, list[Result]] = {}
+    for result in results:
+        order.setdefault(result.requirement.capability, []).append(result)
+    groups = []
+    for capability, members in order.items():
+        first = members[0].requirement
+        areas = tuple(a for a in AREAS if any(a in m.requirement.areas for m in members))
+        groups.append(Group(capability, first.capability_title, _count(members), areas))
+    return tuple(groups)
+
+
+def _by_area(results: Sequence[Result]) -> tuple[Group, ...]:
+    # A requirement counts in every area its capability supports, so the areas' sums can exceed
+    # the number of requirements; requirements in no area (a profile's own) count in none.
+    return tuple(
+        Group(area, title, _count([r for r in results if area in r.requirement.areas]))
+        for area, title in AREAS.items()
+    )
+
+
+# --- evidence: what the product's means cite, expanded along links ---------------------------------
+
+
+@dataclass(slots=True)
+class _Hit:
+    index: int  # means index
+    level: int
+    ref: str  # the citation as the product wrote it
+    note: str = ""
+
+
+class _Evidence:
+    """The citations of one product, and the coverage of any record under a filter of means."""
+
+    def __init__(self, product: Product, *, federal: bool) -> None:
+        self.means: tuple[Means, ...] = tuple(product.means or ())
+        self.cited: dict[str, list[_Hit]] = {}  # record -> citations that name it (or its equal)
+        self.implied: dict[str, list[_Hit]] = {}  # record -> partial evidence from a coarse citation
+        for index, means in enumerate(self.means):
+            cap = FULL if means.status != "partial" else PARTIAL
+            note = "" if cap == FULL else "the means is only partly in place"
+            for ref in means.catalog or ():
+                for qid in _resolve(ref):
+                    for same in (qid, *_equivalents_cached(qid, federal)):
+                        self.cited.setdefault(same, []).append(_Hit(index, cap, ref, note))
+                    node = _node(qid)
+                    if node.catalog in _BASELINE_CATALOGS and len(node.realizers) > 1:
+                        shared = f"cites {ref}, which {len(node.realizers)} records realize together"
+                        for target in node.realizers:
+                            self.implied.setdefault(target, []).append(_Hit(index, PARTIAL, ref, shared))
+        # Only records on the way to a citation can be covered by their parts; the others are skipped.
+        self.touched = {a for qid in (*self.cited, *self.implied) for a in (qid, *_node(qid).ancestors)}
+        self.declared: dict[str, str] = {}
+        for ref, reason in _declarations(product).items():
+            for qid in _resolve(ref):
+                for same in (qid, *_equivalents_cached(qid, federal)):
+                    self.declared.setdefault(same, reason)
+
+    def result(self, requirement: Requirement) -> Result:
+        if requirement.excluded is not None:
+            return Result(requirement, Status.NOT_APPLICABLE, reason=requirement.excluded)
+        declared = self._declared(requirement)
+        if declared is not None:
+            return Result(requirement, Status.NOT_APPLICABLE, reason=declared)
+        level, hits = _Pass(self, None).requirement(requirement)
+        uses = _uses(self.means, hits)
+        if requirement.party == AGENCY:
+            return Result(
+                requirement, Status.CUSTOMER_ACTION, uses, "an agency action: the customer takes it"
+            )
+        if level == FULL:
+            device = frozenset(i for i, m in enumerate(self.means) if m.kind == "device")
+            device_level, device_hits = _Pass(self, device).requirement(requirement)
+            if device_level == FULL:
+                return Result(requirement, Status.MET_BY_DEVICE, _uses(self.means, device_hits))
+            return Result(requirement, Status.MET_BY_OTHER_MEANS, uses)
+        if level == PARTIAL:
+            return Result(requirement, Status.PARTIAL, uses)
+        reason = None
+        if requirement.id.partition(":")[0] not in _KNOWN_CATALOGS and not requirement.satisfied_by:
+            reason = "the profile names no catalog record that satisfies it: check it by hand"
+        return Result(requirement, Status.GAP, reason=reason)
+
+    def _declared(self, requirement: Requirement) -> str | None:
+        """The product's reason when it declares the requirement, or a record containing it, not
+        applicable."""
+        if not self.declared or requirement.id.partition(":")[0] not in _KNOWN_CATALOGS:
+            return None
+        node = _node(requirement.id)
+        for qid in (node.qid, *reversed(node.ancestors)):
+            if qid in self.declared:
+                return self.declared[qid]
+        return None
+
+
+_KNOWN_CATALOGS = frozenset({"nistir-8259a", "nistir-8259b", _CATALOG_213A, FEDERAL})
+
+
+class _Pass:
+    """Coverage of records counting only the means in ``allowed`` (None: all); memoised per record."""
+
+    def __init__(self, evidence: _Evidence, allowed: frozenset[int] | None) -> None:
+        self.evidence = evidence
+        self.allowed = allowed
+        self.memo: dict[str, tuple[int, list[_Hit]]] = {}
+
+    def requirement(self, requirement: Requirement) -> tuple[int, list[_Hit]]:
+        if requirement.satisfied_by or requirement.id.partition(":")[0] not in _KNOWN_CATALOGS:
+            # added by a profile: any of the records it names meets it (none named: nothing does)
+            return self._any([self.record(ref) for ref in requirement.satisfied_by])
+        return self.record(requirement.id)
+
+    def record(self, qid: str) -> tuple[int, list[_Hit]]:
+        if qid not in self.memo:
+            self.memo[qid] = self._cover(qid)
+        return self.memo[qid]
+
+    def _hits(self, found: list[_Hit] | None) -> list[_Hit]:
+        if not found:
+            return []
+        return list(found) if self.allowed is None else [h for h in found if h.index in self.allowed]
+
+    def _cover(self, qid: str) -> tuple[int, list[_Hit]]:
+        evidence = self.evidence
+        node = _node(qid)
+        hits = self._hits(evidence.cited.get(qid)) + self._hits(evidence.implied.get(qid))
+        level = max((h.level for h in hits), default=NONE)
+        if node.realizers:
+            sub_level, sub_hits = self._any([self.record(t) for t in node.realizers])
+            level = max(level, sub_level)
+            hits += sub_hits
+        if node.parts and qid in evidence.touched:
+            covered = [self.record(p) for p in node.parts if p in evidence.touched]
+            if len(covered) == len(node.parts) and all(lv == FULL for lv, _ in covered):
+                parts_level = FULL
+            else:
+                parts_level = PARTIAL if any(lv > NONE for lv, _ in covered) else NONE
+            level = max(level, parts_level)
+            hits += [_capped(h, parts_level) for _, sub in covered for h in sub]
+        for ancestor in node.ancestors:
+            for hit in self._hits(evidence.cited.get(ancestor)):
+                hits.append(_Hit(hit.index, PARTIAL, hit.ref, f"cites {hit.ref}, which contains it"))
+                level = max(level, PARTIAL)
+        return level, hits
+
+    @staticmethod
+    def _any(covered: list[tuple[int, list[_Hit]]]) -> tuple[int, list[_Hit]]:
+        level = max((lv for lv, _ in covered), default=NONE)
+        return level, [h for _, sub in covered for h in sub]
+
+
+def _capped(hit: _Hit, level: int) -> _Hit:
+    return hit if hit.level <= level else _Hit(hit.index, level, hit.ref, hit.note)
+
+
+def _uses(means: Sequence[Means], hits: list[_Hit]) -> tuple[MeansUse, ...]:
+    """One entry per means, in file order: its best contribution and every reference that counts."""
+    merged: dict[int, tuple[int, list[str], list[str]]] = {}
+    for hit in hits:
+        level, refs, notes = merged.get(hit.index, (NONE, [], []))
+        if hit.ref not in refs:
+            refs.append(hit.ref)
+        if hit.note and hit.note not in notes:
+            notes.append(hit.note)
+        merged[hit.index] = (max(level, hit.level), refs, notes)
+    uses = []
+    for index in sorted(merged):
+        level, refs, notes = merged[index]
+        if level == NONE:
+            continue
+        m = means[index]
+        notes_shown = tuple(notes) if level == PARTIAL else ()
+        coverage = "full" if level == FULL else "partial"
+        uses.append(MeansUse(m.id, index, m.kind, coverage, tuple(sorted(refs)), notes_shown))
+    return tuple(uses)
+
+
+def _declarations(product: Product) -> Mapping[str, str]:
+    # getattr: the field is optional in the model, and older models lack it
+    declared: Mapping[str, str] | None = getattr(product, "not_applicable_elements", None)
+    return declared or {}
+
+
+# --- the catalogs as a graph, worked out once per process ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    qid: str
+    catalog: str
+    realizers: tuple[str, ...]  # what realizes it (baseline records)
+    parts: tuple[str, ...]  # children that count towards it (NIST's examples are not requirements)
+    ancestors: tuple[str, ...]  # from the root down
+
+
+_MISSING = _Node("", "", (), (), ())
+
+
+@cache
+def _resolve(ref: str) -> tuple[str, ...]:
+    return tuple(r.qualified_id for r in find(ref))
+
+
+@cache
+def _node(qid: str) -> _Node:
+    found = find(qid)
+    if not found:
+        return _MISSING
+    record = found[0]
+    cat = load(record.catalog)
+    parts = tuple(c.qualified_id for c in cat.children(record.id) if c.props.get("example") != "yes")
+    ancestors = tuple(a.qualified_id for a in cat.ancestors(record.id))
+    return _Node(record.qualified_id, record.catalog, _realizers(record), parts, ancestors)
+
+
+def _realizers(record: Record) -> tuple[str, ...]:
+    return tuple(link.target for link in record.links if link.rel == "realized-by")
+
+
+@cache
+def _equivalents_cached(qid: str, federal: bool) -> tuple[str, ...]:
+    record = find(qid)[0]
+    same: list[str] = []
+    realizers = _realizers(record)
+    if len(realizers) == 1:
+        same.append(realizers[0])
+    if record.catalog == _CATALOG_213A:
+        for rel, other in linked(record):
+            if rel == "realizes" and len(_realizers(other)) == 1:
+                same.append(other.qualified_id)
+        if federal and record.kind in _TEXT_KINDS:
+            same.extend(_federal_by_text().get(_normal(record.text), ()))
+    elif record.catalog == FEDERAL and record.kind in _TEXT_KINDS:
+        same.extend(_sp800_213a_by_text().get(_normal(record.text), ()))
+    return tuple(s for s in same if s != qid)
+
+
+def equivalents(record: Record, *, federal: bool = True) -> tuple[str, ...]:
+    """Records in other catalogs that state the same requirement as ``record`` (qualified IDs).
+
+    ``federal=False`` skips looking up Federal Profile twins of SP 800-213A elements, which loads
+    that catalog; assessments that involve no Federal Profile record do not need them.
+    """
+    return _equivalents_cached(record.qualified_id, federal)
+
+
+def _normal(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def _by_text(catalog_id: str) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for record in load(catalog_id):
+        if record.kind in _TEXT_KINDS and record.text and not record.id.startswith("FPN-"):
+            found.setdefault(_normal(record.text), []).append(record.qualified_id)
+    return {text: tuple(ids) for text, ids in found.items()}
+
+
+@cache
+def _sp800_213a_by_text() -> dict[str, tuple[str, ...]]:
+    return _by_text(_CATALOG_213A)
+
+
+@cache
+def _federal_by_text() -> dict[str, tuple[str, ...]]:
+    return _by_text(FEDERAL)

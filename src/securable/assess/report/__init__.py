@@ -1,0 +1,150 @@
+"""One assessment of one product description, and the writers that render it.
+
+:func:`build_assessment` gathers everything ``securable check`` reports: coverage of each baseline
+or profile, the findings of the rules and of coverage (each with its line and column in the file),
+how many NISTIR 8259 questions are answered, and the date it was made as of. The writers
+(:func:`render`: ``table`` for terminals, ``json``, ``markdown``, ``sarif``) are pure functions of
+it, so the same product, targets and date always give byte-identical output: nothing reads the
+clock, the environment or the terminal once the assessment is built, except the terminal width
+for ``table`` (set ``COLUMNS`` for a fixed width).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+
+from securable.assess.coverage import Coverage, assess_coverage
+from securable.assess.findings import Finding, Severity
+from securable.assess.gaps import COVERAGE_RULES, coverage_findings
+from securable.assess.requirements import Target
+from securable.errors import UsageError
+from securable.product import LoadedProduct, Product, question_status
+
+FORMAT_VERSION = 1
+FORMATS = ("table", "json", "markdown", "sarif")
+# Where rule documentation is published, for SARIF help links (which must be absolute URIs).
+DOCS_BASE_URL = "https://securable.example/docs/"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What reports say about a rule: the rule table entry and where its documentation is."""
+
+    id: str
+    title: str
+    severity: Severity
+    fires_when: str
+    rationale: str
+    doc: str  # documentation page and anchor, relative to the docs folder, e.g. "rules.md#upd-001"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding and the 1-based place in the product file it points at."""
+
+    finding: Finding
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    product: Product
+    file: str  # the product file as given on the command line, with forward slashes
+    date: date
+    coverage: tuple[Coverage, ...]
+    findings: tuple[Located, ...]
+    questions: Mapping[str, int]
+    rules: tuple[RuleInfo, ...]  # every rule that can report, by ID
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.finding.severity is severity)
+
+
+def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today: date) -> Assessment:
+    """Assess ``loaded`` against every target, as of ``today``."""
+    from securable.assess.rules import RULES, run_rules, sort_key
+
+    product = loaded.product
+    states = question_status(product)
+    coverage = tuple(assess_coverage(product, target) for target in targets)
+    findings = run_rules(product, today=today, states=states) + coverage_findings(product, coverage)
+    findings.sort(key=sort_key)
+    located = tuple(Located(f, *loaded.position(f.path)) for f in findings)
+    questions = {status: sum(1 for s in states if s.status == status) for status in _QUESTION_STATUSES}
+    questions["total"] = len(states)
+    rules = tuple(
+        sorted(
+            [
+                RuleInfo(r.id, r.title, r.severity, r.fires_when, r.rationale, f"rules.md#{r.id.lower()}")
+                for r in RULES
+            ]
+            + [
+                RuleInfo(r.id, r.title, r.severity, r.fires_when, r.rationale, f"profiles.md#{r.id.lower()}")
+                for r in COVERAGE_RULES
+            ],
+            key=lambda r: r.id,
+        )
+    )
+    return Assessment(product, PurePath(loaded.path).as_posix(), today, coverage, located, questions, rules)
+
+
+_QUESTION_STATUSES = ("answered", "open", "not-applicable")
+
+
+def assessment_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
+    """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
+    if given:
+        try:
+            return date.fromisoformat(given)
+        except ValueError as err:
+            raise UsageError(f"--date {given!r} is not a date", hint="write it as YYYY-MM-DD") from err
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).date()
+        except (ValueError, OverflowError, OSError) as err:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970",
+                hint="set it to a whole number, or unset it",
+            ) from err
+    return date.today()
+
+
+def fails(assessment: Assessment, fail_on: str) -> bool:
+    """Whether a finding is at least as severe as ``fail_on`` (``none``: never)."""
+    if fail_on == "none":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(f.finding.severity.rank >= threshold for f in assessment.findings)
+
+
+def render(assessment: Assessment, fmt: str) -> str:
+    if fmt == "json":
+        from securable.assess.report.json_report import render_json
+
+        return render_json(assessment)
+    if fmt == "markdown":
+        from securable.assess.report.markdown import render_markdown
+
+        return render_markdown(assessment)
+    if fmt == "sarif":
+        from securable.assess.report.sarif import render_sarif
+
+        return render_sarif(assessment)
+    from securable.assess.report.text import render_text
+
+    return render_text(assessment)
+
+
+def product_label(product: Product) -> str:
+    info = product.product
+    if info is None:
+        return "(unnamed product)"
+    name = info.name or "(unnamed product)"
+    extra = ", ".join(x for x in (info.model, f"version {info.version}" if info.version else None) if x)
+    return f"{name} ({extra})" if extra else name

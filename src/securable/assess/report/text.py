@@ -1,0 +1,115 @@
+"""The terminal report: a header, per target the sums by capability and by NISTIR 8228 area and the
+status of each requirement, then the findings with their place in the file.
+
+Tables wrap their last column to the terminal width (``COLUMNS`` when set), so a fixed ``COLUMNS``
+gives the same text everywhere.
+"""
+
+from __future__ import annotations
+
+from securable.assess.coverage import Coverage, Group, Result, Status
+from securable.assess.findings import Severity
+from securable.assess.report import Assessment, product_label
+from securable.cli.args import wrap
+from securable.cli.render import block, table, width
+
+_SHORT = {
+    Status.MET_BY_DEVICE: "device",
+    Status.MET_BY_OTHER_MEANS: "other",
+    Status.PARTIAL: "partial",
+    Status.GAP: "gap",
+    Status.NOT_APPLICABLE: "n/a",
+    Status.CUSTOMER_ACTION: "customer",
+}
+_COUNT_HEADERS = ("DEVICE", "OTHER", "PARTIAL", "GAP", "N/A", "CUSTOMER")
+
+
+def render_text(assessment: Assessment) -> str:
+    parts = [_header(assessment)]
+    for coverage in assessment.coverage:
+        parts.append(_target(coverage))
+    parts.append(_findings(assessment))
+    return "\n".join(parts)
+
+
+def _header(assessment: Assessment) -> str:
+    q = assessment.questions
+    findings = ", ".join(f"{assessment.count(s)} {s.value}" for s in Severity)
+    return f"Securable check: {product_label(assessment.product)}\n" + block(
+        [
+            ("file", assessment.file),
+            ("as of", assessment.date.isoformat()),
+            (
+                "questions",
+                f"{q['answered']} answered, {q['open']} open, {q['not-applicable']} not applicable "
+                f"(of {q['total']} NISTIR 8259 questions)",
+            ),
+            ("findings", findings),
+        ]
+    )
+
+
+def summary_line(coverage: Coverage) -> str:
+    totals = coverage.totals
+    parts = [
+        f"{totals[Status.MET_BY_DEVICE]} met by the device",
+        f"{totals[Status.MET_BY_OTHER_MEANS]} met by other means",
+        f"{totals[Status.PARTIAL]} partly met",
+        f"{totals[Status.GAP]} gaps",
+        f"{totals[Status.NOT_APPLICABLE]} not applicable",
+    ]
+    if totals[Status.CUSTOMER_ACTION]:
+        parts.append(f"{totals[Status.CUSTOMER_ACTION]} customer actions")
+    return f"{totals['total']} requirements: " + ", ".join(parts)
+
+
+def _counts(group: Group) -> list[str]:
+    return [str(group.counts[s.value]) for s in Status]
+
+
+def _target(coverage: Coverage) -> str:
+    target = coverage.target
+    title = f"== {target.kind} {target.id}: {target.title}"
+    lines = [title, summary_line(coverage), ""]
+    lines.append(
+        table(
+            ("CAPABILITY", *_COUNT_HEADERS, "TITLE"),
+            [(g.id, *_counts(g), g.title) for g in coverage.capabilities],
+        )
+    )
+    lines.append(
+        table(
+            ("NISTIR 8228 AREA", *_COUNT_HEADERS, "REQUIREMENTS"),
+            [(g.title, *_counts(g), str(g.counts["total"])) for g in coverage.areas],
+        )
+    )
+    lines.append(table(("REQUIREMENT", "STATUS", "TITLE AND HOW"), [_row(r) for r in coverage.results]))
+    return "\n".join(lines)
+
+
+def _row(result: Result) -> tuple[str, str, str]:
+    how = ""
+    if result.means:
+        by = ", ".join(
+            f"{u.means} ({u.kind or 'kind not given'}{'' if u.coverage == 'full' else ', partly'})"
+            for u in result.means
+        )
+        how = f" | by {by}"
+    if result.reason:
+        how += f" | {result.reason}"
+    return result.requirement.id, _SHORT[result.status], result.requirement.title + how
+
+
+def _findings(assessment: Assessment) -> str:
+    if not assessment.findings:
+        return "== findings\nnone\n"
+    room = max(40, width() - 4)
+    lines = [f"== findings ({len(assessment.findings)})"]
+    for located in assessment.findings:
+        finding = located.finding
+        lines.append(
+            f"{finding.severity.value:<6}  {finding.rule}  {assessment.file}:{located.line}:{located.column}"
+        )
+        lines.extend("    " + line for line in wrap(finding.message, room))
+        lines.extend("    " + line for line in wrap(f"fix: {finding.fix}", room))
+    return "\n".join(lines) + "\n"

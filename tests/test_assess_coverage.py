@@ -1,0 +1,187 @@
+"""Coverage statuses, link following and the sums per capability and per NISTIR 8228 area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from securable.assess.areas import AREAS, CAPABILITY_AREAS, areas_for
+from securable.assess.coverage import STATUSES, Coverage, Result, Status, assess_coverage
+from securable.assess.requirements import baseline_target
+from securable.product import Product, parse_product
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "home-camera" / "securable.yaml"
+
+
+def product(means: str = "", extra: str = "") -> Product:
+    text = "securable: 1\n"
+    if means:
+        text += "means:\n" + means
+    return parse_product(text + extra, filename="crafted.yaml")
+
+
+def coverage(prod: Product, baseline: str = "nistir-8259a") -> Coverage:
+    return assess_coverage(prod, baseline_target(baseline))
+
+
+def result(cov: Coverage, requirement: str) -> Result:
+    return next(r for r in cov.results if r.requirement.id == requirement)
+
+
+def test_requirement_levels_of_each_baseline() -> None:
+    assert len(baseline_target("nistir-8259a").requirements) == 21
+    assert [r.id for r in baseline_target("nistir-8259b").requirements] == [
+        "nistir-8259b:8259B-DOC",
+        "nistir-8259b:8259B-IQR",
+        "nistir-8259b:8259B-IDS",
+        "nistir-8259b:8259B-EA",
+    ]
+    ids = {r.id for r in baseline_target("sp800-213a").requirements}
+    assert {"sp800-213a:SU-2.2", "sp800-213a:DI-4", "sp800-213a:DOC-1.a.1"} <= ids  # element, bare
+    assert not ids & {"sp800-213a:SU-2.2.1", "sp800-213a:DOC-1.a.1.1", "sp800-213a:SU"}  # parts, groups
+    federal = baseline_target("federal-profile-2020").requirements
+    assert not any(":FPN-SEED" in r.id for r in federal)  # the superseded seed revision
+    assert {r.party for r in federal if r.id.endswith(".A1")} == {"agency"}
+
+
+def test_met_by_device() -> None:
+    cov = coverage(
+        product("  - id: m-sig\n    kind: device\n    catalog: [nistir-8259a:8259A-SU.2]\n    status: full\n")
+    )
+    found = result(cov, "nistir-8259a:8259A-SU.2")
+    assert found.status is Status.MET_BY_DEVICE
+    assert [(u.means, u.kind, u.coverage) for u in found.means] == [("m-sig", "device", "full")]
+
+
+def test_met_by_other_means_lists_the_means_and_follows_realized_by() -> None:
+    cov = coverage(product("  - id: m-cloud\n    kind: service\n    catalog: [sp800-213a:SU-1.5]\n"))
+    found = result(cov, "nistir-8259a:8259A-SU.2")  # realized by SU-2.2.1 or SU-1.5
+    assert found.status is Status.MET_BY_OTHER_MEANS
+    assert [(u.means, u.kind, u.via) for u in found.means] == [("m-cloud", "service", ("sp800-213a:SU-1.5",))]
+
+
+def test_device_and_other_means_together_are_other_means() -> None:
+    means = (
+        "  - id: m-dev\n    kind: device\n    catalog: [sp800-213a:SU-2.2.1]\n"
+        "  - id: m-app\n    kind: related-device\n    catalog: [sp800-213a:SU-2.2.2]\n"
+    )
+    cov = coverage(product(means), "sp800-213a")
+    found = result(cov, "sp800-213a:SU-2.2")  # met when both its sub-elements are
+    assert found.status is Status.MET_BY_OTHER_MEANS
+    assert [u.means for u in found.means] == ["m-dev", "m-app"]
+
+
+def test_partial_from_a_partial_means_a_part_or_what_contains_it() -> None:
+    partial_means = product(
+        "  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-SU.2]\n    status: partial\n"
+    )
+    assert result(coverage(partial_means), "nistir-8259a:8259A-SU.2").status is Status.PARTIAL
+    one_part = product("  - id: m\n    kind: device\n    catalog: [sp800-213a:SU-2.2.1]\n")
+    assert result(coverage(one_part, "sp800-213a"), "sp800-213a:SU-2.2").status is Status.PARTIAL
+    container = coverage(product("  - id: m\n    kind: service\n    catalog: [sp800-213a:SU-2]\n"))
+    found = result(container, "nistir-8259a:8259A-SU.5")  # realized by SU-2.2.2, inside SU-2
+    assert found.status is Status.PARTIAL
+    assert found.means[0].notes == ("cites sp800-213a:SU-2, which contains it",)
+
+
+def test_a_baseline_element_with_several_realizations_is_partial_for_each() -> None:
+    cov = coverage(
+        product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-SU.4]\n"), "sp800-213a"
+    )
+    for element in ("sp800-213a:LAI-9.4", "sp800-213a:SU-1.3"):
+        assert result(cov, element).status is Status.PARTIAL
+
+
+def test_one_to_one_links_and_federal_text_twins_count_as_the_same_requirement() -> None:
+    prod = product("  - id: m\n    kind: device\n    catalog: [sp800-213a:DI-4, sp800-213a:SU-1.1]\n")
+    assert result(coverage(prod), "nistir-8259a:8259A-DI.2").status is Status.MET_BY_DEVICE
+    federal = coverage(prod, "federal-profile-2020")
+    assert result(federal, "federal-profile-2020:FP-SU-1.1").status is Status.MET_BY_DEVICE
+    backwards = product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-DI.2]\n")
+    assert result(coverage(backwards, "sp800-213a"), "sp800-213a:DI-4").status is Status.MET_BY_DEVICE
+
+
+def test_gap() -> None:
+    found = result(coverage(product()), "nistir-8259a:8259A-CSA.2")
+    assert (found.status, found.means, found.reason) == (Status.GAP, (), None)
+
+
+def test_not_applicable_with_the_products_reason() -> None:
+    extra = (
+        "not_applicable_elements:\n"
+        "  nistir-8259a:8259A-DP.3: the cryptography is fixed by the certified configuration\n"
+        "  nistir-8259a:8259A-CSA: a sensor with no state to report\n"
+    )
+    cov = coverage(product(extra=extra))
+    found = result(cov, "nistir-8259a:8259A-DP.3")
+    assert found.status is Status.NOT_APPLICABLE
+    assert found.reason == "the cryptography is fixed by the certified configuration"
+    csa = [r for r in cov.results if r.requirement.capability == "nistir-8259a:8259A-CSA"]
+    assert {r.status for r in csa} == {Status.NOT_APPLICABLE}  # a capability covers its elements
+    # the same requirement in SP 800-213A (8259A-DP.3 has two realizations: not the same)
+    assert (
+        result(coverage(product(extra=extra), "sp800-213a"), "sp800-213a:CSA-9").status
+        is Status.NOT_APPLICABLE
+    )
+
+
+def test_agency_actions_are_the_customers_not_gaps() -> None:
+    cov = coverage(product(), "federal-profile-2020")
+    agency = [r for r in cov.results if r.requirement.party == "agency"]
+    assert agency
+    assert {r.status for r in agency} == {Status.CUSTOMER_ACTION}
+    assert cov.totals["customer-action"] == len(agency)
+    assert cov.totals["gap"] == len(cov.results) - len(agency)
+
+
+def test_unknown_element_in_not_applicable_is_rejected_with_a_suggestion() -> None:
+    from securable.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as err:
+        product(extra="not_applicable_elements:\n  nistir-8259a:8259A-DP.9: no\n")
+    assert "did you mean 'nistir-8259a:8259A-DP.3'?" in err.value.render()
+
+
+def test_sums_per_capability_and_per_area() -> None:
+    means = (
+        "  - id: m-id\n    kind: device\n    catalog: [nistir-8259a:8259A-DI.1, nistir-8259a:8259A-DI.2]\n"
+        "  - id: m-upd\n    kind: service\n    catalog: [nistir-8259a:8259A-SU.1]\n"
+        "  - id: m-cfg\n    kind: device\n    catalog: [nistir-8259a:8259A-DC.1]\n    status: partial\n"
+    )
+    cov = coverage(product(means))
+    caps = {g.id: g for g in cov.capabilities}
+    assert [g.id.split(":")[1] for g in cov.capabilities] == [
+        "8259A-DI",
+        "8259A-DC",
+        "8259A-DP",
+        "8259A-LAI",
+        "8259A-SU",
+        "8259A-CSA",
+    ]
+    assert caps["nistir-8259a:8259A-DI"].counts["met-by-device"] == 2
+    su = caps["nistir-8259a:8259A-SU"].counts
+    # SU.3 (roll back) is realized by the whole SU capability, of which SU-2.1 (= 8259A-SU.1) is a part
+    assert (su["met-by-other-means"], su["partial"], su["gap"], su["total"]) == (1, 1, 4, 6)
+    assert caps["nistir-8259a:8259A-DC"].areas == ("vulnerability-management", "access-management")
+    areas = {g.id: g.counts for g in cov.areas}
+    assert list(areas) == list(AREAS)
+    assert areas["asset-management"] == {**dict.fromkeys(STATUSES, 0), "met-by-device": 2, "total": 2}
+    vm = areas["vulnerability-management"]  # DC (3) and SU (6)
+    assert (vm["total"], vm["partial"], vm["met-by-other-means"], vm["gap"]) == (9, 2, 1, 6)
+    assert areas["access-management"]["total"] == 6  # DC (3) and LAI (3)
+    assert sum(cov.totals[s] for s in STATUSES) == cov.totals["total"] == 21
+
+
+def test_every_capability_of_every_baseline_has_areas() -> None:
+    for baseline in ("nistir-8259a", "nistir-8259b", "sp800-213a", "federal-profile-2020"):
+        assert all(r.areas for r in baseline_target(baseline).requirements), baseline
+    assert areas_for("FP-CEA") == CAPABILITY_AREAS["CSA"]
+    assert areas_for("DOC", "Data Protection") == ("data-protection",)  # labelled actions
+
+
+def test_the_example_credits_its_app_as_other_means() -> None:
+    from securable.product import load_product
+
+    cov = coverage(load_product(EXAMPLE))
+    assert result(cov, "nistir-8259a:8259A-CSA.1").status is Status.MET_BY_OTHER_MEANS  # the app
