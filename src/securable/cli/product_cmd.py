@@ -1,0 +1,116 @@
+"""``securable questions`` and ``securable init`` (wired up in ``securable.cli.spec``)."""
+
+from __future__ import annotations
+
+from securable.cli.render import emit, emit_json, table
+from securable.errors import ExitCode, InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from securable.cli.args import Args
+    from securable.product.questions import QuestionState
+
+
+def questions(args: Args) -> int:
+    """Which questions the file answers, leaves open or marks not applicable. Open questions are
+    information, not failure: the exit code is 0 whatever their number."""
+    from pathlib import Path
+
+    from securable.product import load_product, question_status
+    from securable.product.questions import status_counts
+
+    product = load_product(Path(args.product))
+    states = question_status(product)
+    counts = status_counts(states)
+    shown = [s for s in states if args.status is None or s.status == args.status]
+    if args.format == "json":
+        emit_json(
+            {
+                "file": args.product,
+                "counts": {str(status): n for status, n in counts.items()},
+                "questions": [_state_json(s) for s in shown],
+            }
+        )
+        return ExitCode.OK
+    emit(table(("ID", "STATUS", "SECTION", "QUESTION"), [_state_row(s) for s in shown]))
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    emit(f"\n{len(states)} questions: {summary}\n")
+    return ExitCode.OK
+
+
+def _question(question: str) -> tuple[str, str]:
+    """The section and question text from the questions catalog."""
+    from securable import catalog
+
+    record = catalog.load("nistir-8259-questions").get(question)
+    if record is None:
+        return "", question
+    section = record.props.get("section", "")
+    return section if isinstance(section, str) else "", record.title
+
+
+def _state_row(state: QuestionState) -> tuple[str, str, str, str]:
+    section, title = _question(state.question)
+    text = title
+    if state.missing:
+        text += " — missing: " + ", ".join(state.missing)
+    if state.reason:
+        text += " — not applicable: " + state.reason
+    return state.question, str(state.status), section, text
+
+
+def _state_json(state: QuestionState) -> dict[str, object]:
+    section, title = _question(state.question)
+    return {
+        "id": state.question,
+        "status": str(state.status),
+        "section": section,
+        "question": title,
+        "fields": list(state.fields),
+        "missing": list(state.missing),
+        "reason": state.reason,
+    }
+
+
+def init(args: Args) -> int:
+    """Write a product description: the commented template, or through the questionnaire."""
+    from pathlib import Path
+
+    path = Path(args.file)
+    if args.template:
+        return _write_template(path, force=args.force)
+    from securable.product.questionnaire import run
+
+    return run(path, ask=_terminal_ask(), say=print, force=args.force)
+
+
+def _write_template(path: Path, *, force: bool) -> int:
+    from securable.fileio import write_text_atomic
+    from securable.product.template import template_yaml
+
+    if path.is_dir():
+        raise InputError(
+            f"{path} is a folder", hint="give the path of the file to write, e.g. securable.yaml"
+        )
+    if path.exists() and not force:
+        raise InputError(f"{path} already exists", hint="add --force to overwrite it, or give another FILE")
+    write_text_atomic(path, template_yaml())
+    emit(
+        f"wrote {path}: every field with a comment citing its question, all answers empty\n"
+        f"fill it in, then see what is left with `securable questions {path}`\n"
+    )
+    return ExitCode.OK
+
+
+def _terminal_ask() -> Callable[[str], str]:
+    import sys
+
+    if sys.stdin.isatty():
+        import contextlib
+
+        with contextlib.suppress(ImportError):  # not on every platform; plain input() still works
+            import readline  # noqa: F401  (line editing and history for input())
+    return input
