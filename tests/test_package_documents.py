@@ -1,0 +1,325 @@
+"""Customer documents: one per audience, plain or full, HTML and PDF, deterministic and accessible."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from golden import assert_golden
+from htmlcheck import accessibility_problems
+from securable.errors import InputError
+from securable.package import pdfrender
+from securable.package.context import PackageContext, Part
+from securable.package.doc_full import TOPICS
+from securable.package.documents import build_documents, level_for
+from securable.package.templating import linkify
+from securable.product import load_product
+from securable.product.model import Audience
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
+DOCS_URL = "https://acme-home.example.com/homecam2/docs"
+PACKAGE_DATE = date(2025, 9, 1)
+
+# A product that answers almost nothing: three audiences, one sensor list, one data type.
+SPARSE = """\
+securable: 1
+product:
+  name: Bare Sensor
+audiences:
+  - id: home
+    name: Home users
+    terminology: plain
+  - id: admins
+    name: Administrators
+    terminology: technical
+  - id: unstated
+composition:
+  sensors: []
+  data_types:
+    - id: d1
+      name: temperature readings
+not_applicable:
+  Q4.2.6-1.b: no hub, gateway or app is involved
+"""
+
+VEX = """\
+{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+ "vulnerabilities": [
+  {"id": "CVE-2024-49195",
+   "analysis": {"state": "not_affected", "justification": "code_not_reachable",
+                "detail": "The affected parser is not built."},
+   "affects": [{"ref": "mbedtls"}]},
+  {"id": "CVE-2025-0001", "analysis": {"state": "exploitable", "detail": "Fixed in 2.0.1."},
+   "affects": [{"ref": "busybox"}]}]}
+"""
+
+
+def context(path: Path, vex: Path | None = None) -> PackageContext:
+    return PackageContext(
+        product=load_product(path),
+        product_path=path,
+        date=PACKAGE_DATE,
+        documentation_url=DOCS_URL,
+        vex_path=vex,
+    )
+
+
+def html_of(part: Part, name: str) -> str:
+    return part.files[f"docs/{name}.html"].decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def camera() -> Part:
+    return build_documents(context(CAMERA), pdf=False)
+
+
+@pytest.fixture(scope="module")
+def camera_pdf() -> Part:
+    return build_documents(context(CAMERA), pdf=True)
+
+
+@pytest.fixture(scope="module")
+def sparse(tmp_path_factory: pytest.TempPathFactory) -> Part:
+    path = tmp_path_factory.mktemp("sparse") / "securable.yaml"
+    path.write_text(SPARSE, encoding="utf-8")
+    return build_documents(context(path), pdf=False)
+
+
+# ---- which document each audience gets ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("terminology", "detail", "level"),
+    [
+        ("plain", "essentials", "plain"),
+        ("plain", "comprehensive", "plain"),
+        ("technical", "essentials", "plain"),
+        ("technical", "standard", "full"),
+        ("expert", "comprehensive", "full"),
+        (None, None, "full"),
+    ],
+)
+def test_level_follows_terminology_and_detail(
+    terminology: str | None, detail: str | None, level: str
+) -> None:
+    audience = Audience.model_validate({"id": "a", "terminology": terminology, "detail_level": detail})
+    assert level_for(audience) == level
+    assert level_for(None) == "full"
+
+
+def test_one_html_document_per_audience_and_no_pdf_when_not_asked(camera: Part) -> None:
+    assert sorted(camera.files) == [
+        "docs/aud-home.html",
+        "docs/aud-researchers.html",
+        "docs/aud-small-business.html",
+    ]
+    assert camera.gaps == ()  # the example answers every customer topic
+
+
+@pytest.mark.parametrize("audience", ["aud-home", "aud-small-business", "aud-researchers"])
+def test_html_matches_golden(camera: Part, audience: str) -> None:
+    assert_golden(f"package/docs-{audience}.html", html_of(camera, audience))
+
+
+# ---- content ----------------------------------------------------------------------------------
+
+
+def test_full_document_has_every_activity6_topic(camera: Part) -> None:
+    html = html_of(camera, "aud-small-business")
+    for section_id, title in TOPICS:
+        assert f'<section id="{section_id}"' in html, section_id
+        assert f">{title}</h2>" in html, title
+    for detail in (
+        "Hardening",
+        "Effect of stricter settings",
+        "mbedtls",  # software inventory from the SBOM, with versions
+        "3.6.2",
+        "relay.acme-home.example.com",  # network behaviour
+        "Acme&#39;s contracted support centre",  # parties with access
+        "How to verify updates",
+        "How security responsibilities are shared",
+        "Provided by you, the customer",
+    ):
+        assert detail in html, detail
+
+
+def test_plain_document_keeps_the_essentials_and_leaves_out_admin_detail(camera: Part) -> None:
+    html = html_of(camera, "aud-home")
+    for essential in (
+        "How long you get security updates",
+        "31 August 2031",
+        "Keeping it up to date",
+        "What it collects and who can see it",
+        "Before you sell, give away or throw it away",
+        "hold the reset button for 10 seconds",
+        "Reporting a security problem",
+    ):
+        assert essential in html, essential
+    for admin_only in (
+        'id="assumptions"',
+        'id="composition"',
+        'id="means"',
+        "Software components",
+        "Package URL",
+        "Hardening",
+        "stricter settings",
+        "relay.acme-home.example.com",
+        "CVE",
+    ):
+        assert admin_only not in html, admin_only
+
+
+def test_vulnerabilities_by_cve_reach_the_full_document_only(tmp_path: Path) -> None:
+    vex = tmp_path / "vex.cdx.json"
+    vex.write_text(VEX, encoding="utf-8")
+    part = build_documents(context(CAMERA, vex), pdf=False)
+    full = html_of(part, "aud-researchers")
+    assert "CVE-2024-49195" in full
+    assert "Not affected" in full
+    assert "CVE-2025-0001" in full
+    assert "mbedtls 3.6.2" in full
+    assert "CVE-" not in html_of(part, "aud-home")
+
+
+def test_missing_answers_are_stated_plainly_and_returned_as_gaps(sparse: Part) -> None:
+    assert sorted(sparse.files) == ["docs/admins.html", "docs/home.html", "docs/unstated.html"]
+    full = html_of(sparse, "admins")
+    assert "The manufacturer has not stated how long the device gets security updates and support." in full
+    assert 'id="not-stated"' in full
+    assert "Does not apply: no hub, gateway or app is involved" in full
+    assert "who can access this data: temperature readings" in full
+    plain = html_of(sparse, "home")
+    assert "The manufacturer has not stated how to remove your data before passing the device on." in plain
+    assert "<li>None</li>" not in plain  # an explicit empty sensor list is "None", not a gap
+    questions = {q for gap in sparse.gaps for q in gap.questions}
+    for question in ("Q4.2.1-1", "Q4.2.2-1", "Q4.2.2-4", "Q4.2.3-3", "Q4.2.3-7", "Q4.2.4-4", "Q4.2.5-1"):
+        assert question in questions, question
+    assert "Q4.2.6-1.b" not in questions  # marked not applicable
+    assert all(gap.message.startswith("The manufacturer has not") for gap in sparse.gaps)
+    sensors_gaps = [g for g in sparse.gaps if g.path == ("composition", "sensors")]
+    assert sensors_gaps == []  # [] is an explicit "none"
+
+
+def test_an_audience_without_stated_needs_gets_the_full_document(sparse: Part) -> None:
+    assert 'id="means"' in html_of(sparse, "unstated")
+
+
+def test_no_audiences_gives_one_full_document(tmp_path: Path) -> None:
+    path = tmp_path / "securable.yaml"
+    path.write_text("securable: 1\n", encoding="utf-8")
+    part = build_documents(context(path), pdf=False)
+    assert list(part.files) == ["docs/customers.html"]
+    assert "has not said which audiences it writes for" in html_of(part, "customers")
+
+
+def test_product_text_is_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "securable.yaml"
+    path.write_text(
+        'securable: 1\nproduct:\n  name: "<script>alert(1)</script>"\nassumptions:\n'
+        '  intended_use: "<b>bold</b> & co"\n',
+        encoding="utf-8",
+    )
+    html = html_of(build_documents(context(path), pdf=False), "customers")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+
+
+def test_linkify_links_addresses_but_not_package_versions() -> None:
+    assert str(linkify("mail security@acme.example.com.")) == (
+        'mail <a href="mailto:security@acme.example.com">security@acme.example.com</a>.'
+    )
+    assert str(linkify("see https://x.example/a?b=1&c=2, then")) == (
+        'see <a href="https://x.example/a?b=1&amp;c=2">https://x.example/a?b=1&amp;c=2</a>, then'
+    )
+    assert "<a" not in str(linkify("pkg:generic/linux@6.6.44"))
+    assert (
+        str(linkify("call tel:+1-800-555-0134")) == 'call <a href="tel:+1-800-555-0134">+1-800-555-0134</a>'
+    )
+
+
+# ---- accessibility ----------------------------------------------------------------------------
+
+
+def test_documents_are_accessible(camera: Part, sparse: Part) -> None:
+    for part in (camera, sparse):
+        for name, data in part.files.items():
+            assert accessibility_problems(data.decode("utf-8")) == [], name
+
+
+# ---- PDF, determinism, speed ------------------------------------------------------------------
+
+
+def pdf_text(pdf: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def test_pdfs_hold_every_section_title(camera_pdf: Part) -> None:
+    full = " ".join(pdf_text(camera_pdf.files["docs/aud-small-business.pdf"]).split())
+    for _, title in TOPICS:
+        assert title in full, title
+    plain = " ".join(pdf_text(camera_pdf.files["docs/aud-home.pdf"]).split())
+    for title in (
+        "How long you get security updates",
+        "Keeping it up to date",
+        "What it collects and who can see it",
+        "Before you sell, give away or throw it away",
+        "Reporting a security problem",
+    ):
+        assert title in plain, title
+
+
+def test_rendering_twice_gives_identical_bytes(camera_pdf: Part) -> None:
+    again = build_documents(context(CAMERA), pdf=True)
+    assert again.files.keys() == camera_pdf.files.keys()
+    for name, data in camera_pdf.files.items():
+        assert again.files[name] == data, name
+
+
+def test_pdf_metadata_comes_from_the_product_and_the_package_date(camera_pdf: Part) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(camera_pdf.files["docs/aud-home.pdf"])
+    try:
+        metadata = document.get_metadata_dict()
+    finally:
+        document.close()
+    assert metadata["CreationDate"].startswith("D:20250901")
+    assert metadata["ModDate"].startswith("D:20250901")
+    assert metadata["Title"] == "Acme HomeCam 2: security essentials"
+    assert metadata["Author"] == "Acme Home Devices Inc."
+
+
+def test_missing_weasyprint_is_a_clear_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # makes `import weasyprint` raise ImportError
+    with pytest.raises(InputError) as caught:
+        pdfrender.html_to_pdf("<html></html>", date(2025, 1, 1))
+    assert "WeasyPrint" in caught.value.message
+    assert caught.value.hint is not None
+    assert "--no-pdf" in caught.value.hint
+    assert "libpango" in caught.value.hint
+
+
+def test_html_package_is_fast() -> None:
+    ctx = context(CAMERA)
+    build_documents(ctx, pdf=False)  # warm: templates compiled, schemas loaded
+    best = min(_timed(lambda: build_documents(ctx, pdf=False)) for _ in range(3))
+    assert best < 0.05, f"HTML documents took {best * 1000:.1f} ms"
+
+
+def _timed(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
