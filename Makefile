@@ -6,9 +6,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 OUT    := out/demo
 
-.PHONY: install demo test lint typecheck unit catalogs catalogs-check bench clean
+SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-$(STAMP): pyproject.toml
+.PHONY: install sysdeps demo test lint typecheck unit catalogs catalogs-check bench clean
+
+# PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
+sysdeps:
+	@if ldconfig -p | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+	  && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list 2>/dev/null | grep -qi dejavu; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSLIBS); \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSLIBS); \
+	else echo "please install: $(SYSLIBS)"; exit 1; fi
+
+$(STAMP): pyproject.toml | sysdeps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
