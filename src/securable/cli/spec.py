@@ -106,7 +106,7 @@ COMMANDS = (
                 repeat=True,
                 help="assess against this baseline (default: nistir-8259a and nistir-8259b)",
             ),
-            Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile file (see docs/profiles.md)"),
+            Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile (docs/profiles.md)"),
             Opt(
                 "--format",
                 choices=("table", "json", "markdown", "sarif"),
