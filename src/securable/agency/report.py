@@ -1,0 +1,462 @@
+"""The requirements report: terminal table, Markdown, HTML and JSON, all from one view of the result.
+
+:func:`view` arranges the requirements the way an agency reads them (capability, sub-capability,
+requirement; area, supporting capability, Agency action) and the writers only format it, so the
+four formats always say the same thing. Every writer marks Securable-derived links as such, and
+none reads the clock, so the same input gives the same bytes (the terminal table also depends on
+the terminal width; set ``COLUMNS`` to fix it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from securable import __version__
+from securable import catalog as api
+from securable.agency.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
+from securable.agency.requirements import Call, Requirement, Requirements
+from securable.cli.args import wrap
+from securable.oscal._common import oscal_id
+
+FORMATS = ("table", "markdown", "html", "json")
+DERIVED = "Securable-derived, not NIST's"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    text: str
+    calls: tuple[Call, ...]
+    added: str  # the agency's reason, when it added this requirement
+    depth: int  # 0, or 1 for a sub-element / nested Agency action
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A sub-capability or supporting capability and its requirements."""
+
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    calls: tuple[Call, ...] = ()  # supporting capabilities: the derived links that call for them
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A capability (SP 800-213A) or area (Federal Profile)."""
+
+    id: str
+    title: str
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    parts: tuple[Part, ...]
+    count: int
+
+
+def view(req: Requirements) -> list[Section]:
+    return [
+        Section(
+            "technical",
+            "Device cybersecurity capabilities",
+            f"Technical capabilities of {CAPABILITIES} (SP 800-213A) whose NIST draft mappings name a "
+            "control of the set: what the device itself must be able to do.",
+            _capability_parts(req.technical),
+            len(req.technical),
+        ),
+        Section(
+            "support",
+            "Manufacturer support",
+            f"Non-technical capabilities of {CAPABILITIES} whose NIST draft mappings name a control of "
+            "the set: documentation, information, and education the manufacturer must provide.",
+            _capability_parts(req.support),
+            len(req.support),
+        ),
+        Section(
+            "agency",
+            "Agency actions",
+            f"Agency actions of {FEDERAL} (the 2020 Federal Profile) that the agency itself must carry "
+            f"out. NIST mapped none of them to controls: the links here are {DERIVED} (shared wording "
+            f"with a NIST-mapped {CAPABILITIES} record, similarity at least {THRESHOLD}, or a title "
+            "naming an SP 800-53 family, linked to its policy control XX-1).",
+            _agency_parts(req.agency),
+            len(req.agency),
+        ),
+    ]
+
+
+def _capability_parts(items: tuple[Requirement, ...]) -> tuple[Part, ...]:
+    cat = api.load(CAPABILITIES)
+    parts: dict[str, dict[str, list[Item]]] = {}
+    for req in items:
+        chain = [*cat.ancestors(req.record.id), req.record]
+        root, group = chain[0], next((r for r in chain if r.kind == "sub-capability"), req.record)
+        depth = 1 if req.record.kind == "sub-element" else 0
+        item = Item(req.record.id, req.record.text or req.record.title, req.calls, req.added, depth)
+        parts.setdefault(root.id, {}).setdefault(group.id, []).append(item)
+    return tuple(
+        Part(
+            pid,
+            _title(cat, pid),
+            tuple(Group(gid, _title(cat, gid), tuple(found)) for gid, found in groups.items()),
+        )
+        for pid, groups in parts.items()
+    )
+
+
+def _agency_parts(items: tuple[Requirement, ...]) -> tuple[Part, ...]:
+    fed = api.load(FEDERAL)
+    parts: dict[str, dict[str, list[Requirement]]] = {}
+    for req in items:
+        chain = fed.ancestors(req.record.id)
+        capability = next(r for r in chain if r.kind == "supporting-capability")
+        parts.setdefault(chain[0].id, {}).setdefault(capability.id, []).append(req)
+    out = []
+    for area, groups in parts.items():
+        built = []
+        for cid, reqs in groups.items():
+            record = fed.get(cid)
+            links = record.links if record else ()
+            seed = [link.target.partition(":")[2] for link in links if link.rel == "revision-of"]
+            calls = tuple(dict.fromkeys(c for r in reqs for c in r.calls))
+            found = tuple(
+                Item(r.record.id, r.record.text, r.calls, r.added, r.record.id.count(".") - 1) for r in reqs
+            )
+            note = f"earlier revision on the seed page: {', '.join(seed)}" if seed else ""
+            built.append(Group(cid, _title(fed, cid), found, calls, note))
+        out.append(Part(area, _title(fed, area), tuple(built)))
+    return tuple(out)
+
+
+def _title(cat: api.Catalog, record_id: str) -> str:
+    record = cat.get(record_id)
+    return record.label if record else record_id
+
+
+def _labels(calls: tuple[Call, ...]) -> str:
+    return ", ".join(dict.fromkeys(c.label for c in calls))
+
+
+def _summary(req: Requirements) -> list[tuple[str, str]]:
+    sections = view(req)
+    controls = req.controls.controls
+    rows = [(s.title, str(s.count)) for s in sections]
+    rows.append(("Controls calling for none of these", f"{len(req.uncalled())} of {len(controls)}"))
+    if req.tailoring:
+        rows.append(("Tailoring (added / dropped)", f"{_count(req, 'add')} / {len(req.dropped)}"))
+    return rows
+
+
+def _count(req: Requirements, action: str) -> int:
+    return sum(len(t.affected) for t in req.tailoring if t.action == action)
+
+
+def _notes(req: Requirements) -> list[str]:
+    notes = [
+        f"The {CAPABILITIES} to SP 800-53 Rev. 5 mappings are NIST's DRAFT mappings (2021-04-21 workbooks).",
+        f"Links from Agency actions to controls are {DERIVED}: NIST mapped no Agency action.",
+    ]
+    if req.unlinked:
+        notes.append(
+            f"No link could be derived for {', '.join(req.unlinked)}; review their Agency actions by hand."
+        )
+    notes += list(req.controls.warnings)
+    return notes
+
+
+# ---- JSON -----------------------------------------------------------------------------------------
+
+
+def to_json(req: Requirements) -> str:
+    def call(c: Call) -> dict[str, object]:
+        return {
+            "control": c.control,
+            "label": c.label,
+            "route": c.route,
+            "derived": c.derived,
+            "note": c.note,
+        }
+
+    def item(r: Requirement) -> dict[str, object]:
+        out: dict[str, object] = {"id": r.record.id, "catalog": r.record.catalog, "kind": r.record.kind}
+        out["text"] = r.record.text or r.record.title
+        out["calls"] = [call(c) for c in r.calls]
+        if r.added:
+            out["added"] = r.added
+        return out
+
+    data = {
+        "format": 1,
+        "generator": f"securable {__version__}",
+        "controls": {
+            "name": req.controls.name,
+            "title": req.controls.title,
+            "kind": req.controls.kind,
+            "ids": list(req.controls.controls),
+            "ignored": list(req.controls.ignored),
+        },
+        "technical": [item(r) for r in req.technical],
+        "support": [item(r) for r in req.support],
+        "agency": [item(r) for r in req.agency],
+        "dropped": [{**item(r), "reason": reason} for r, reason in req.dropped],
+        "tailoring": [
+            {"action": t.action, "id": t.ref, "reason": t.reason, "affected": list(t.affected)}
+            for t in req.tailoring
+        ],
+        "unlinked": list(req.unlinked),
+        "uncalled": req.uncalled(),
+        "notes": _notes(req),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- Markdown -------------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).translate(_MD_SPECIAL)
+
+
+def to_markdown(req: Requirements) -> str:
+    lines = [f"# IoT device requirements: {_md(req.controls.title)}", ""]
+    lines += [
+        f"Derived by Securable {__version__} from the {len(req.controls.controls)} controls of the "
+        f"{_md(req.controls.title)}.",
+        "",
+        "| | count |",
+        "|---|---:|",
+        *(f"| {a} | {b} |" for a, b in _summary(req)),
+        "",
+        *(f"> {_md(n)}" for n in _notes(req)),
+        "",
+    ]
+    for number, section in enumerate(view(req), 1):
+        lines += [f"## {number}. {section.title} ({section.count})", "", _md(section.intro), ""]
+        for part in section.parts:
+            lines += [f"### {part.id} {_md(part.title)}", ""]
+            for group in part.groups:
+                lines += _md_group(group)
+    lines += _md_tailoring(req)
+    uncalled = ", ".join(_label(c) for c in req.uncalled()) or "none"
+    lines += ["## Controls that call for none of these", "", uncalled, ""]
+    lines += _md_sources()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_group(group: Group) -> list[str]:
+    lines = [f"#### {group.id} {_md(group.title)}", ""]
+    if group.note:
+        lines += [f"*{_md(group.note)}*", ""]
+    if group.calls:
+        lines += [f"Called for by ({DERIVED}):", ""]
+        lines += [f"- {_md(c.note)}" for c in group.calls]
+        lines.append("")
+    for item in group.items:
+        indent = "  " * item.depth
+        detail = "" if group.calls else f" — called for by {_labels(item.calls)}" if item.calls else ""
+        added = f" — *added by the agency: {_md(item.added)}*" if item.added else ""
+        lines.append(f"{indent}- **{item.id}** {_md(item.text)}{detail}{added}")
+    return [*lines, ""]
+
+
+def _md_tailoring(req: Requirements) -> list[str]:
+    if not req.tailoring:
+        return []
+    lines = ["## Tailoring", "", "| action | record | reason | requirements changed |", "|---|---|---|---|"]
+    for t in req.tailoring:
+        changed = ", ".join(a.partition(":")[2] for a in t.affected)
+        lines.append(f"| {t.action} | {t.ref} | {_md(t.reason)} | {changed} |")
+    lines.append("")
+    if req.dropped:
+        lines += ["Dropped requirements and the controls that called for them:", ""]
+        lines += [f"- **{r.record.id}** {_labels(r.calls) or 'no control'}" for r, _ in req.dropped]
+        lines.append("")
+    return lines
+
+
+def _md_sources() -> list[str]:
+    lines = ["## Sources", ""]
+    for catalog_id in (CAPABILITIES, FEDERAL, CONTROLS):
+        for s in api.load(catalog_id).sources.values():
+            status = " (draft)" if s.status == "draft" else ""
+            lines.append(f"- {_md(s.publication)}{status}, {_md(s.version)}: {s.url or s.repository}")
+    return [*lines, ""]
+
+
+def _label(control_id: str) -> str:
+    record = api.load(CONTROLS).get(control_id)
+    label = record.props.get("label") if record else None
+    return label if isinstance(label, str) else control_id.upper()
+
+
+# ---- terminal -------------------------------------------------------------------------------------
+
+
+def to_table(req: Requirements) -> str:
+    from securable.cli.render import block, table
+
+    out = [f"IoT device requirements: {req.controls.title}\n\n"]
+    out.append(block(_summary(req)))
+    out += [f"note: {n}\n" for n in _notes(req)]
+    for section in view(req):
+        out.append(f"\n== {section.title} ({section.count}) ==\n")
+        for part in section.parts:
+            for group in part.groups:
+                out.append(f"\n{part.id} / {group.id} {group.title}\n")
+                out.append(_table_group(group, table))
+    if req.tailoring:
+        out.append("\n== Tailoring ==\n")
+        rows = [(t.action, t.ref, t.reason) for t in req.tailoring]
+        out.append(table(("ACTION", "RECORD", "REASON"), rows))
+    return "".join(out)
+
+
+def _table_group(group: Group, table: Callable[[Sequence[str], Sequence[Sequence[str]]], str]) -> str:
+    from securable.cli.render import width
+
+    def text(item: Item) -> str:
+        return item.text + (f" [added by the agency: {item.added}]" if item.added else "")
+
+    if not group.calls:
+        called = [("  " * i.depth + i.id, _labels(i.calls) or "(added)", text(i)) for i in group.items]
+        return table(("ID", "CALLED FOR BY", "REQUIREMENT"), called)
+    # Agency actions share their supporting capability's (derived) calls: say them once, above.
+    lines = [f"  called for by ({DERIVED}):"]
+    for call in group.calls:
+        first, *rest = wrap(call.note, width() - 6)
+        lines += [f"  - {first}", *(f"    {line}" for line in rest)]
+    actions = [("  " * i.depth + i.id, text(i)) for i in group.items]
+    return "\n".join(lines) + "\n" + table(("ID", "AGENCY ACTION"), actions)
+
+
+# ---- HTML -----------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60rem; margin: 0 auto;
+       padding: 1rem; color: #1b1b1b; background: #fff; }
+table { border-collapse: collapse; } th, td { border: 1px solid #565c65; padding: .25rem .5rem; }
+th { text-align: left; } td.num { text-align: right; }
+.calls { color: #3d4551; } .derived { font-style: italic; }
+ul.req li { margin: .25rem 0; } ul.req ul { margin: 0; }
+a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(" ".join(text.split()))
+
+
+def to_html(req: Requirements) -> str:
+    title = f"IoT device requirements: {req.controls.title}"
+    sections = view(req)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head>",
+        "<body>",
+        f"<header><h1>{_h(title)}</h1>",
+        f"<p>Derived by Securable {_h(__version__)} from the {len(req.controls.controls)} controls of the "
+        f"{_h(req.controls.title)}.</p></header>",
+        '<nav aria-label="Contents"><ul>',
+        *(f'<li><a href="#{s.key}">{_h(s.title)} ({s.count})</a></li>' for s in sections),
+        '<li><a href="#uncalled">Controls that call for none of these</a></li></ul></nav>',
+        "<main>",
+        '<table><caption>Summary</caption><thead><tr><th scope="col">What</th>'
+        '<th scope="col">Count</th></tr></thead><tbody>',
+        *(f'<tr><th scope="row">{_h(a)}</th><td class="num">{_h(b)}</td></tr>' for a, b in _summary(req)),
+        "</tbody></table>",
+        '<section aria-labelledby="notes"><h2 id="notes">Notes</h2><ul>',
+        *(f"<li>{_h(n)}</li>" for n in _notes(req)),
+        "</ul></section>",
+    ]
+    for section in sections:
+        out += [
+            f'<section aria-labelledby="{section.key}"><h2 id="{section.key}">{_h(section.title)} '
+            f"({section.count})</h2><p>{_h(section.intro)}</p>"
+        ]
+        for part in section.parts:
+            out.append(f"<h3>{_h(part.id)} {_h(part.title)}</h3>")
+            for group in part.groups:
+                out += _html_group(group)
+        out.append("</section>")
+    out += _html_tailoring(req)
+    uncalled = ", ".join(_h(_label(c)) for c in req.uncalled()) or "none"
+    out += [
+        '<section aria-labelledby="uncalled"><h2 id="uncalled">Controls that call for none of these</h2>',
+        f"<p>{uncalled}</p></section>",
+        "</main></body></html>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _html_group(group: Group) -> list[str]:
+    # Items keep the record's own id as anchor; a sub-capability mapped as a whole is both heading
+    # and item, so headings get a prefix.
+    out = [f'<h4 id="group-{_h(oscal_id(group.id))}">{_h(group.id)} {_h(group.title)}</h4>']
+    if group.note:
+        out.append(f"<p><em>{_h(group.note)}</em></p>")
+    if group.calls:
+        out.append(f'<p class="derived">Called for by ({_h(DERIVED)}):</p><ul>')
+        out += [f"<li>{_h(c.note)}</li>" for c in group.calls]
+        out.append("</ul>")
+    out.append('<ul class="req">')
+    out += _html_items(group, list(group.items), 0)
+    out.append("</ul>")
+    return out
+
+
+def _html_items(group: Group, items: list[Item], depth: int) -> list[str]:
+    """List items for ``items`` at ``depth``; deeper items nest inside the item before them."""
+    out: list[str] = []
+    while items and items[0].depth >= depth:
+        item = items.pop(0)
+        calls = ""
+        if item.calls and not group.calls:
+            calls = f' <span class="calls">called for by {_h(_labels(item.calls))}</span>'
+        added = f' <span class="calls">added by the agency: {_h(item.added)}</span>' if item.added else ""
+        head = (
+            f'<li id="{_h(oscal_id(item.id))}"><strong>{_h(item.id)}</strong> {_h(item.text)}{calls}{added}'
+        )
+        children = _html_items(group, items, depth + 1) if items and items[0].depth > depth else []
+        out.append(head + (f"<ul>{''.join(children)}</ul>" if children else "") + "</li>")
+    return out
+
+
+def _html_tailoring(req: Requirements) -> list[str]:
+    if not req.tailoring:
+        return []
+    out = [
+        '<section aria-labelledby="tailoring"><h2 id="tailoring">Tailoring</h2>',
+        '<table><caption>The agency\'s additions and removals</caption><thead><tr><th scope="col">Action</th>'
+        '<th scope="col">Record</th><th scope="col">Reason</th><th scope="col">Requirements changed</th>'
+        "</tr></thead><tbody>",
+    ]
+    for t in req.tailoring:
+        changed = ", ".join(a.partition(":")[2] for a in t.affected)
+        out.append(
+            f"<tr><td>{t.action}</td><td>{_h(t.ref)}</td><td>{_h(t.reason)}</td><td>{_h(changed)}</td></tr>"
+        )
+    out.append("</tbody></table></section>")
+    return out
+
+
+def render(req: Requirements, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(req)
+    if fmt == "markdown":
+        return to_markdown(req)
+    if fmt == "html":
+        return to_html(req)
+    return to_table(req)

@@ -1,0 +1,86 @@
+"""``securable requirements`` and ``securable oscal resolve``: the agency side (wired up in ``cli.spec``).
+
+Both live here because both are front ends of :mod:`securable.agency`: ``oscal resolve`` writes the
+resolved catalog of any OSCAL profile; ``requirements`` goes on from the resolved controls (or a
+shipped SP 800-53B baseline) to the device requirements.
+
+Tailoring is written ``--add ID=REASON`` / ``--drop ID=REASON``: one argument keeps each reason
+with its record (two repeatable options could not be paired reliably), and record IDs never
+contain ``=``. Adds are applied before drops.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from securable.cli.render import emit
+from securable.errors import ExitCode, UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from securable.cli.args import Args
+
+
+def requirements(args: Args) -> int:
+    from securable.agency import requirements as derive_mod
+
+    if bool(args.baseline) == bool(args.profile):
+        raise UsageError(
+            "give either --baseline NAME or --profile FILE",
+            hint="e.g. `securable requirements --baseline moderate` (see `securable requirements --help`)",
+        )
+    if args.catalog and not args.profile:
+        raise UsageError("--catalog goes with --profile")
+    if args.baseline:
+        controls = derive_mod.from_baseline(args.baseline)
+    else:
+        catalog = Path(args.catalog) if args.catalog else None
+        controls = derive_mod.from_profile(Path(args.profile), catalog=catalog)
+    tailoring = derive_mod.parse_tailoring("add", args.add or ())
+    tailoring += derive_mod.parse_tailoring("drop", args.drop or ())
+    result = derive_mod.derive(controls, tailoring)
+    _warn(controls.warnings)
+    if args.format == "oscal":
+        from securable.agency.profile import dumps, to_profile
+
+        text = dumps(to_profile(result))
+    else:
+        from securable.agency.report import render
+
+        text = render(result, args.format)
+    _write(text, args.output)
+    return ExitCode.OK
+
+
+def resolve(args: Args) -> int:
+    import json
+
+    from securable.agency.resolve import resolve_file
+
+    catalog = Path(args.catalog) if args.catalog else None
+    result = resolve_file(Path(args.profile), catalog=catalog)
+    _warn(result.warnings)
+    # Compact by default, like NIST's published *-min.json resolved catalogs: indenting a 2 MiB
+    # catalog takes Python's pure-Python encoder several times longer than the whole resolution.
+    indent = 2 if args.pretty else None
+    separators = None if args.pretty else (",", ":")
+    _write(
+        json.dumps(result.document, ensure_ascii=False, indent=indent, separators=separators) + "\n",
+        args.output,
+    )
+    return ExitCode.OK
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        print(f"securable: warning: {warning}", file=sys.stderr)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        from securable.fileio import write_text_atomic
+
+        write_text_atomic(Path(output), text)
+    else:
+        emit(text)
