@@ -1,0 +1,73 @@
+"""``securable package``, ``keygen`` and ``verify`` (wired up in ``securable.cli.spec``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from securable.cli.render import emit, emit_json
+from securable.errors import ExitCode
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from securable.cli.args import Args
+
+
+def package(args: Args) -> int:
+    from securable.package.build import build_package, gap_line
+
+    result = build_package(
+        Path(args.product),
+        Path(args.output),
+        key=Path(args.key) if args.key else None,
+        vex=Path(args.vex) if args.vex else None,
+        pdf=not args.no_pdf,
+        strict=args.strict,
+    )
+    signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
+    emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
+    emit(f"Open {result.index}\n")
+    if result.gaps:
+        count = len(result.gaps)
+        emit(
+            f"\nThe product description leaves {count} topic{'s' if count != 1 else ''} unstated; "
+            "the documents tell customers so:\n"
+        )
+        emit("".join(f"  - {gap_line(g)}\n" for g in result.gaps))
+    return ExitCode.OK
+
+
+def keygen(args: Args) -> int:
+    from securable.package.keys import keygen as make_keys
+
+    private, public = Path(args.private), Path(args.public)
+    fp = make_keys(private, public, force=args.force)
+    emit(
+        f"Private key: {private} (mode 0600; keep it secret and out of packages and version control)\n"
+        f"Public key:  {public} (give it to customers so they can run `securable verify`)\n"
+        f"Fingerprint: {fp}\n"
+    )
+    return ExitCode.OK
+
+
+def verify(args: Args) -> int:
+    from securable.package.keys import load_public_key
+    from securable.package.manifest import verify as check
+
+    report = check(Path(args.package), load_public_key(Path(args.key)))
+    if args.format == "json":
+        emit_json(report.to_json())
+        return ExitCode.OK if report.ok else ExitCode.FINDINGS
+    what = " ".join(w for w in (report.product_name, report.product_version) if w)
+    what = f"{what}, " if what else ""
+    if report.ok:
+        emit(
+            f"OK: {report.directory}: {what}{report.files_checked} files match the manifest "
+            f"signed by {report.key_fingerprint}\n"
+        )
+        return ExitCode.OK
+    count = len(report.problems)
+    emit(f"FAILED: {report.directory}: {what}{count} problem{'s' if count != 1 else ''}\n")
+    for problem in report.problems:
+        where = f"{problem.path}: " if problem.path and not problem.message.startswith("refused") else ""
+        emit(f"  {problem.kind:<18} {where}{problem.message}\n")
+    return ExitCode.FINDINGS

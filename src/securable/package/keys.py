@@ -1,0 +1,135 @@
+"""Ed25519 key pairs for signing packages: made by ``securable keygen``, read as PEM files.
+
+The private key stays with the manufacturer (PKCS#8 PEM, no passphrase, mode 0600); customers get
+the public key (SubjectPublicKeyInfo PEM) and its fingerprint, ``sha256:`` + the hex SHA-256 of the
+raw 32-byte public key, short enough to compare over the phone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from securable.errors import InputError
+
+MAX_KEY_BYTES = 64 * 1024
+
+
+def fingerprint(public_key: Ed25519PublicKey) -> str:
+    """``sha256:`` + hex SHA-256 of the raw public key: short enough to read out on the phone."""
+    return "sha256:" + hashlib.sha256(public_key.public_bytes_raw()).hexdigest()
+
+
+def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str:
+    """Write a new Ed25519 key pair as PEM files; return the public key's fingerprint.
+
+    The private key is PKCS#8 without a passphrase, mode 0600: keep it out of version control and
+    out of packages (the builder refuses a key inside the package folder). Missing folders are
+    created (mode 0700 for the private key's). Existing files are kept unless ``force``.
+    """
+    if private_path.resolve() == public_path.resolve():
+        raise InputError("the private and the public key need two different files")
+    if not force:
+        for path in (private_path, public_path):
+            if os.path.lexists(path):
+                raise InputError(f"{path} already exists", hint="use --force to replace the key pair")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    _write_key(private_path, private_pem, private=True)
+    _write_key(public_path, public_pem, private=False)
+    return fingerprint(key.public_key())
+
+
+def _write_key(path: Path, data: bytes, *, private: bool) -> None:
+    try:
+        path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
+        # mkstemp creates the file 0600 from the start, so the private key is never readable by
+        # others, not even for a moment; the public key is then opened up to the usual umask.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror}") from err
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Read an unencrypted PEM Ed25519 private key; every problem is an :class:`InputError`."""
+    data = _read_key_file(path)
+    if b"PUBLIC KEY-----" in data and b"PRIVATE KEY-----" not in data:
+        raise InputError(f"{path} is a public key", hint="signing needs the private key")
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError as err:  # cryptography's way of saying "this one needs a password"
+        raise InputError(
+            f"{path} is protected by a passphrase, which Securable cannot prompt for",
+            hint="use a key made by `securable keygen`, kept where only the release process can read it",
+        ) from err
+    except (ValueError, UnsupportedAlgorithm) as err:
+        raise InputError(f"{path} is not a PEM private key", hint=_KEYGEN_HINT) from err
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError(f"{path} is not an Ed25519 key (it is {_kind(key)})", hint=_KEYGEN_HINT)
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    """Read a PEM Ed25519 public key; every problem is an :class:`InputError`."""
+    data = _read_key_file(path)
+    if b"PRIVATE KEY-----" in data:
+        # Deriving the public key would work, but a private key on a customer's machine means it
+        # was handed out; say so instead of quietly accepting it.
+        raise InputError(
+            f"{path} is a private key",
+            hint="verify with the public key; the private key must stay with the manufacturer",
+        )
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, UnsupportedAlgorithm) as err:
+        raise InputError(f"{path} is not a PEM public key", hint="ask the manufacturer for it") from err
+    if not isinstance(key, Ed25519PublicKey):
+        raise InputError(f"{path} is not an Ed25519 key (it is {_kind(key)})", hint="ask the manufacturer")
+    return key
+
+
+_KEYGEN_HINT = "make an Ed25519 key pair with `securable keygen PRIVATE PUBLIC`"
+
+
+def _kind(key: object) -> str:
+    name = type(key).__name__.removeprefix("_")
+    for suffix in ("PrivateKey", "PublicKey"):
+        name = name.removesuffix(suffix)
+    return name  # "RSA", "EllipticCurve", "Ed448", ...
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_KEY_BYTES + 1)
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: no such key file", hint=_KEYGEN_HINT) from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path} is a folder, not a key file") from err
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror}") from err
+    if len(data) > MAX_KEY_BYTES:
+        raise InputError(f"{path} is too large to be a key file")
+    return data

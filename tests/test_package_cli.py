@@ -1,0 +1,209 @@
+"""``securable package``, ``keygen`` and ``verify`` as a customer and a release engineer run them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from securable.cli import main
+from securable.package import build
+from securable.package.context import Gap, PackageContext, Part
+from securable.package.manifest import MANIFEST
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMERA = str(ROOT / "examples" / "home-camera" / "securable.yaml")
+
+
+def fake(ctx: PackageContext) -> Part:
+    return Part(
+        {"docs/guide.html": b"<title>Guide</title>", "machine/security.txt": b"Contact: x\n"},
+        (Gap("support", "The support period is not stated.", ("Q4.2.2-1",)),),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fake_generators(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "default_generators", lambda pdf: [fake])
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    private, public = str(tmp_path / "keys" / "private.pem"), str(tmp_path / "keys" / "public.pem")
+    assert run(capsys, "keygen", private, public)[0] == 0
+    return private, public
+
+
+@pytest.fixture
+def package(tmp_path: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> Path:
+    out = tmp_path / "pkg"
+    assert run(capsys, "package", CAMERA, "-o", str(out), "--key", keys[0], "--no-pdf")[0] == 0
+    return out
+
+
+def test_keygen_prints_where_the_keys_are_and_the_fingerprint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "keygen", str(tmp_path / "k"), str(tmp_path / "k.pub"))
+    assert code == 0
+    assert "Fingerprint: sha256:" in out
+    assert "keep it secret" in out
+
+
+def test_keygen_refuses_to_overwrite(keys: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "keygen", *keys)
+    assert code == 2
+    assert "already exists" in err
+    assert "--force" in err
+    assert run(capsys, "keygen", *keys, "--force")[0] == 0
+
+
+def test_package_says_where_to_open_it_and_lists_the_gaps(
+    tmp_path: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "pkg"
+    code, out, err = run(capsys, "package", CAMERA, "-o", str(out_dir), "--key", keys[0])
+    assert code == 0, err
+    assert f"Open {out_dir / 'index.html'}" in out
+    assert "signed by key sha256:" in out
+    assert "support: The support period is not stated. (Q4.2.2-1)" in out
+
+
+def test_package_passes_no_pdf_to_the_generators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[bool] = []
+
+    def record(pdf: bool) -> list[build.Generator]:
+        seen.append(pdf)
+        return [fake]
+
+    monkeypatch.setattr(build, "default_generators", record)
+    run(capsys, "package", CAMERA, "-o", str(tmp_path / "a"), "--no-pdf")
+    run(capsys, "package", CAMERA, "-o", str(tmp_path / "b"))
+    assert seen == [False, True]
+
+
+def test_package_without_key_is_unsigned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"))
+    assert code == 0
+    assert "NOT signed" in out
+
+
+def test_strict_with_gaps_exits_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--strict")
+    assert code == 1
+    assert "--strict" in err
+    assert "The support period is not stated." in err
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_package_refuses_a_key_inside_the_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "pkg"
+    run(capsys, "keygen", str(out_dir / "private.pem"), str(tmp_path / "public.pem"))
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(out_dir), "--key", str(out_dir / "private.pem"))
+    assert code == 2
+    assert "inside the package folder" in err
+
+
+def test_package_of_a_missing_product_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "package", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "pkg"))
+    assert code == 2
+    assert "no such file" in err
+    assert "Traceback" not in err
+
+
+def test_verify_ok(package: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "verify", str(package), "--key", keys[1])
+    assert code == 0
+    assert out.startswith("OK: ")
+    assert "Acme HomeCam 2 2.0" in out
+
+
+def test_verify_reports_each_problem_and_exits_1(
+    package: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (package / "docs" / "guide.html").write_text("changed")
+    (package / "machine" / "security.txt").unlink()
+    (package / "extra.txt").write_text("added")
+    code, out, _ = run(capsys, "verify", str(package), "--key", keys[1])
+    assert code == 1
+    assert out.startswith("FAILED: ")
+    assert "3 problems" in out
+    assert "changed            docs/guide.html: changed" in out
+    assert "missing            machine/security.txt: missing" in out
+    assert "added              extra.txt: added" in out
+
+
+def test_verify_with_an_edited_manifest(
+    package: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = package / MANIFEST
+    manifest.write_bytes(manifest.read_bytes().replace(b"Acme", b"Evil"))
+    code, out, _ = run(capsys, "verify", str(package), "--key", keys[1])
+    assert code == 1
+    assert "bad-signature" in out
+    assert "changed after signing" in out
+
+
+def test_verify_with_the_wrong_key(tmp_path: Path, package: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "keygen", str(tmp_path / "o.pem"), str(tmp_path / "o.pub"))
+    code, out, _ = run(capsys, "verify", str(package), "--key", str(tmp_path / "o.pub"))
+    assert code == 1
+    assert "wrong-key" in out
+
+
+def test_verify_an_unsigned_package_fails(
+    tmp_path: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"))
+    code, out, _ = run(capsys, "verify", str(tmp_path / "pkg"), "--key", keys[1])
+    assert code == 1
+    assert "unsigned" in out
+
+
+def test_verify_json(package: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    (package / "index.html").write_text("x")
+    code, out, _ = run(capsys, "verify", str(package), "--key", keys[1], "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["ok"] is False
+    assert data["problems"][0]["kind"] == "changed"
+
+
+@pytest.mark.parametrize("which", ["missing", "rsa", "private"])
+def test_verify_with_a_bad_key_is_exit_2(
+    tmp_path: Path, package: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str], which: str
+) -> None:
+    key = tmp_path / "bad.pem"
+    if which == "rsa":
+        key.write_bytes(
+            rsa.generate_private_key(65537, 2048)
+            .public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
+    elif which == "private":
+        key = Path(keys[0])
+    code, _, err = run(capsys, "verify", str(package), "--key", str(key))
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_verify_a_missing_folder_is_exit_2(
+    tmp_path: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "verify", str(tmp_path / "nowhere"), "--key", keys[1])
+    assert code == 2
+    assert "no such folder" in err
