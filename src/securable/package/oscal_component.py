@@ -22,8 +22,10 @@ inside the package.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from securable.catalog import Catalog, load
 from securable.oscal import OSCAL_VERSION
@@ -72,9 +74,33 @@ class _Component:
 def build_oscal_component(ctx: PackageContext) -> Part:
     doc, sources, gaps = component_definition(ctx)
     files = {PATH: dumps(doc).encode("utf-8")}
-    for href, document in _referenced(sources):
-        files[f"{FOLDER}/{href}"] = dumps(document).encode("utf-8")
+    for href, catalog_id in _referenced(sources):
+        files[f"{FOLDER}/{href}"] = _export_bytes(catalog_id)
     return Part(files, tuple(gaps))
+
+
+@cache
+def _export_bytes(catalog_id: str) -> bytes:
+    """A shipped catalog or baseline as OSCAL, once per process.
+
+    It depends on the shipped data alone, and it is large (1.7 MB for sp800-213a), so it is
+    written compact: an indented dump runs json's pure-Python encoder and cost most of the
+    package's time.
+    """
+    catalog = load(catalog_id)
+    if catalog.kind == "baseline":
+        document = baseline_to_profile(catalog, catalog_href(_profile_target(catalog)))
+    else:
+        document = catalog_to_oscal(catalog)
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _profile_target(catalog: Catalog) -> str:
+    """The catalog a baseline's profile imports: the one its realized-by links point into."""
+    targets = sorted(
+        {link.target.partition(":")[0] for r in catalog for link in r.links if link.rel == "realized-by"}
+    )
+    return targets[0] if targets else "sp800-213a"
 
 
 def component_definition(ctx: PackageContext) -> tuple[JSON, list[str], list[Gap]]:
@@ -378,29 +404,17 @@ def _unique(props: list[JSON]) -> list[JSON]:
 # ---- the documents the control implementations refer to ----------------------------------------
 
 
-def _referenced(catalog_ids: list[str]) -> list[tuple[str, JSON]]:
-    """(href, document) for every catalog or profile cited, and the catalogs profiles import."""
-    documents: dict[str, JSON] = {}
+def _referenced(catalog_ids: list[str]) -> list[tuple[str, str]]:
+    """(href, catalog ID) for every catalog or profile cited, and the catalogs profiles import."""
+    found: dict[str, str] = {}
     pending = list(catalog_ids)
     while pending:
         catalog_id = pending.pop(0)
         href = catalog_href(catalog_id)
-        if href in documents:
+        if href in found:
             continue
+        found[href] = catalog_id
         catalog = load(catalog_id)
         if catalog.kind == "baseline":
-            targets = sorted(
-                {
-                    link.target.partition(":")[0]
-                    for r in catalog
-                    for link in r.links
-                    if link.rel == "realized-by"
-                }
-            )
-            documents[href] = baseline_to_profile(
-                catalog, catalog_href(targets[0] if targets else "sp800-213a")
-            )
-            pending += targets
-        else:
-            documents[href] = catalog_to_oscal(catalog)
-    return sorted(documents.items())
+            pending.append(_profile_target(catalog))
+    return sorted(found.items())
