@@ -5,6 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 OUT    := out/demo
+KEYS   := out/keys
+PKGS   := out/packages
+EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/securable.yaml))))
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
@@ -41,7 +44,24 @@ demo: $(STAMP)
 	$(BIN)/securable catalog export sp800-213a --format csv -o $(OUT)/sp800-213a.csv
 	$(BIN)/securable catalog export federal-profile-2020 --format markdown -o $(OUT)/federal-profile-2020.md
 	@for f in $(OUT)/*.json; do $(BIN)/securable oscal validate $$f || exit 1; done
+	@echo "== NISTIR 8259 answers and assessment of each example product =="
+	@for x in $(EXAMPLES); do \
+	  $(BIN)/securable questions examples/$$x/securable.yaml --status open || exit 1; \
+	  $(BIN)/securable check examples/$$x/securable.yaml --fail-on none || exit 1; \
+	  $(BIN)/securable check examples/$$x/securable.yaml --format sarif -o $(OUT)/$$x.sarif --fail-on none || exit 1; \
+	done
+	@echo "== Agency side: device requirements of a MODERATE system =="
+	$(BIN)/securable requirements --baseline moderate --format markdown -o $(OUT)/moderate-requirements.md
+	$(BIN)/securable requirements --baseline moderate --format oscal -o $(OUT)/moderate-requirements.profile.json
+	$(BIN)/securable oscal validate $(OUT)/moderate-requirements.profile.json
+	@echo "== Customer packages, signed and verified =="
+	@test -f $(KEYS)/private.pem || $(BIN)/securable keygen --force $(KEYS)/private.pem $(KEYS)/public.pem
+	@for x in $(EXAMPLES); do \
+	  $(BIN)/securable package examples/$$x/securable.yaml -o $(PKGS)/$$x --key $(KEYS)/private.pem || exit 1; \
+	  $(BIN)/securable verify $(PKGS)/$$x --key $(KEYS)/public.pem || exit 1; \
+	done
 	@echo "Demo outputs are in $(OUT)/"
+	@for x in $(EXAMPLES); do echo "Open $(PKGS)/$$x/index.html"; done
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -64,6 +84,9 @@ catalogs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/oscal_validate.py
+	$(BIN)/python bench/check_portfolio.py
+	$(BIN)/python bench/package.py
+	$(BIN)/python bench/profile_resolve.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
