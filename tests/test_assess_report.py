@@ -32,7 +32,7 @@ def assess(path: Path, *, profiles: bool = True, everything: bool = False) -> As
     names = BASELINES if everything else ("nistir-8259a", "nistir-8259b")
     targets = [baseline_target(n) for n in names]
     if profiles:
-        targets.append(load_profile(PROFILE))
+        targets.append(load_profile(PROFILE.relative_to(ROOT)))
     loaded = load_document(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return build_assessment(loaded, targets, today=DAY)
 
