@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests must not read or fill the user's `securable check` cache; tests of the cache turn it on.
+os.environ["SECURABLE_NO_CACHE"] = "1"
 SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT.parent / "shared" / "sources"))
 
 

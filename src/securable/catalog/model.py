@@ -204,6 +204,7 @@ class Catalog:
     __slots__ = (
         "_by_id",
         "_children",
+        "_folded",
         "_made",
         "_raws",
         "baselines",
@@ -252,6 +253,7 @@ class Catalog:
         self._by_id: dict[str, int] = {raw["id"]: i for i, raw in enumerate(self._raws)}
         self._made: list[Record | None] = [None] * len(self._raws)
         self._children: dict[str | None, list[int]] | None = None
+        self._folded: dict[str, int] | None = None
 
     def _record(self, i: int) -> Record:
         made = self._made[i]
@@ -277,6 +279,16 @@ class Catalog:
 
     def get(self, record_id: str) -> Record | None:
         i = self._by_id.get(record_id)
+        return None if i is None else self._record(i)
+
+    def get_folded(self, record_id: str) -> Record | None:
+        """Like :meth:`get`, but ``di-1.1`` finds ``DI-1.1`` (IDs are unique regardless of case)."""
+        found = self.get(record_id)
+        if found is not None:
+            return found
+        if self._folded is None:
+            self._folded = {rid.lower(): i for rid, i in self._by_id.items()}
+        i = self._folded.get(record_id.lower())
         return None if i is None else self._record(i)
 
     def _tree(self) -> dict[str | None, list[int]]:

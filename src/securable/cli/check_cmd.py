@@ -2,8 +2,8 @@
 
 Exit codes: 0 when no finding reaches ``--fail-on``, 1 when one does (or the product description
 does not validate), 2 for bad input (a missing file, an unknown baseline, a malformed profile).
-Everything heavy (pydantic, the YAML reader, the catalogs) is imported inside :func:`check`, so
-other commands never pay for it.
+Everything heavy (pydantic, the YAML reader, the catalogs) is imported only for an uncached check;
+results are cached by ``securable.cli.check_cache``.
 """
 
 from __future__ import annotations
@@ -12,31 +12,37 @@ from securable.errors import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from datetime import date
+
     from securable.cli.args import Args
 
 DEFAULT_BASELINES = ("nistir-8259a", "nistir-8259b")
 
 
 def check(args: Args) -> int:
-    from pathlib import Path
+    from securable.cli import check_cache
+    from securable.dates import run_date
 
-    from securable.assess.profiles import load_profile
-    from securable.assess.report import assessment_date, build_assessment, fails, render
-    from securable.assess.requirements import baseline_target
-    from securable.product import load_document
-
-    today = assessment_date(args.date)
+    today = run_date(args.date)
     baselines = list(args.baseline or ())
     profiles = list(args.profile or ())
     if not baselines and not profiles:
         baselines = list(DEFAULT_BASELINES)
-    # Targets first: a typo in a profile is reported before the product is read.
-    targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
-    targets += [load_profile(Path(path)) for path in dict.fromkeys(profiles)]
-    loaded = load_document(Path(args.product))
-    assessment = build_assessment(loaded, targets, today=today)
-    text = render(assessment, args.format)
+    parts = [f"date={today}", f"format={args.format}", f"fail-on={args.fail_on}", *baselines, "--", *profiles]
+    if args.format == "table":
+        from securable.cli.render import width
+
+        parts.append(f"width={width()}")
+    key = check_cache.request_key(parts, [args.product, *profiles])
+    cached = check_cache.lookup(key)
+    if cached is not None:
+        text, code = cached
+    else:
+        text, code, deps = _assess(args, today, baselines, profiles)
+        check_cache.store(key, text, code, deps)
     if args.output:
+        from pathlib import Path
+
         from securable.fileio import write_text_atomic
 
         write_text_atomic(Path(args.output), text)
@@ -44,4 +50,25 @@ def check(args: Args) -> int:
         from securable.cli.render import emit
 
         emit(text)
-    return ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
+    return code
+
+
+def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) -> tuple[str, int, list[str]]:
+    """The uncached check: the report, the exit code, and the files it read besides the request's."""
+    from pathlib import Path
+
+    from securable.assess.profiles import load_profile
+    from securable.assess.report import build_assessment, fails, render
+    from securable.assess.requirements import baseline_target
+    from securable.product import load_document
+
+    # Targets first: a typo in a profile is reported before the product is read.
+    targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
+    targets += [load_profile(Path(path)) for path in dict.fromkeys(profiles)]
+    loaded = load_document(Path(args.product))
+    assessment = build_assessment(loaded, targets, today=today)
+    text = render(assessment, args.format)
+    code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
+    inventory = loaded.product.composition and loaded.product.composition.software_inventory
+    deps = [str(Path(args.product).parent / inventory.sbom)] if inventory and inventory.sbom else []
+    return text, code, deps

@@ -11,17 +11,16 @@ for ``table`` (set ``COLUMNS`` for a fixed width).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import PurePath
 
 from securable.assess.coverage import Coverage, assess_coverage
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
-from securable.errors import UsageError
+from securable.dates import run_date
 from securable.product import LoadedProduct, Product, question_status
 
 FORMAT_VERSION = 1
@@ -98,21 +97,7 @@ _QUESTION_STATUSES = ("answered", "open", "not-applicable")
 
 def assessment_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
     """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
-    if given:
-        try:
-            return date.fromisoformat(given)
-        except ValueError as err:
-            raise UsageError(f"--date {given!r} is not a date", hint="write it as YYYY-MM-DD") from err
-    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).date()
-        except (ValueError, OverflowError, OSError) as err:
-            raise UsageError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970",
-                hint="set it to a whole number, or unset it",
-            ) from err
-    return date.today()
+    return run_date(given, environ)
 
 
 def fails(assessment: Assessment, fail_on: str) -> bool:

@@ -1,0 +1,92 @@
+"""The `securable check` result cache: hits repeat the cold result exactly; any input change misses."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from securable.cli import check_cache, main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "home-camera"
+
+
+@pytest.fixture
+def product(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("SECURABLE_NO_CACHE")
+    monkeypatch.setenv("SECURABLE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COLUMNS", "100")
+    folder = tmp_path / "camera"
+    shutil.copytree(EXAMPLE, folder)
+    return folder / "securable.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(["check", *argv, "--date", "2025-10-01"])
+    return code, capsys.readouterr().out
+
+
+def entries(product: Path) -> list[Path]:
+    return sorted((product.parents[1] / "cache").glob("[0-9a-f]*"))
+
+
+def test_a_hit_repeats_the_cold_result(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cold = run(capsys, str(product), "--fail-on", "low")
+    assert len(entries(product)) == 1
+    assert run(capsys, str(product), "--fail-on", "low") == cold
+    assert cold[0] == 1  # the example has low findings: the cached exit code must say so too
+
+
+def test_options_are_part_of_the_key(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, str(product), "--format", "json")
+    run(capsys, str(product), "--format", "markdown")
+    run(capsys, str(product), "--format", "json", "--fail-on", "none")
+    assert len(entries(product)) == 3
+
+
+def test_editing_the_product_misses(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, before = run(capsys, str(product), "--format", "json")
+    product.write_text(product.read_text("utf-8").replace("Acme HomeCam 2", "Acme HomeCam 3"), "utf-8")
+    _, after = run(capsys, str(product), "--format", "json")
+    assert "Acme HomeCam 3" in after
+    assert before != after
+
+
+def test_editing_the_sbom_misses(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, str(product))
+    (product.parent / "sbom.cdx.json").write_text("not json", "utf-8")
+    code = main(["check", str(product), "--date", "2025-10-01"])
+    assert code == 1  # the product no longer validates: the cache must not hide it
+    assert "sbom" in capsys.readouterr().err.lower()
+
+
+def test_a_damaged_entry_is_a_miss(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cold = run(capsys, str(product))
+    for entry in entries(product):
+        entry.write_bytes(b"\x00garbage")
+    assert run(capsys, str(product)) == cold
+
+
+def test_no_cache_switch(
+    product: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECURABLE_NO_CACHE", "1")
+    run(capsys, str(product))
+    assert not (product.parents[1] / "cache").exists()
+    assert check_cache.cache_dir() is None
+
+
+def test_a_hit_imports_none_of_the_heavy_machinery(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, str(product))
+    probe = (
+        "import sys; from securable.cli import main; "
+        f"code = main(['check', {str(product)!r}, '--date', '2025-10-01']); "
+        "heavy = [m for m in ('pydantic', 'yaml', 'securable.assess.report') if m in sys.modules]; "
+        "print('HEAVY', heavy, code, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "HEAVY [] 0" in done.stderr
