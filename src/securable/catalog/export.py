@@ -7,12 +7,13 @@ the NIST document, repository, commit, file and line it came from. (OSCAL lives 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from typing import Any
-
 from securable.catalog.model import Catalog, Record
+
+# record_to_json serves `catalog show --format json`, where start-up counts: csv, io and typing
+# are imported only by the whole-catalog exports that need them.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 CSV_COLUMNS = (
     "catalog",
@@ -59,6 +60,8 @@ def record_to_json(record: Record) -> dict[str, Any]:
 
 
 def to_json(catalog: Catalog) -> str:
+    import json
+
     doc = {
         "id": catalog.id,
         "title": catalog.title,
@@ -75,6 +78,9 @@ def to_json(catalog: Catalog) -> str:
 
 
 def to_csv(catalog: Catalog) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
