@@ -8,6 +8,9 @@ OUT    := out/demo
 KEYS   := out/keys
 PKGS   := out/packages
 EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/securable.yaml))))
+EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-requirements.json \
+	aerolume=$(PKGS)/federal-env-sensor northwind=$(PKGS)/agency-vendor-b \
+	--key aerolume=$(KEYS)/public.pem --key northwind=$(KEYS)/public.pem
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
@@ -60,7 +63,12 @@ demo: $(STAMP)
 	  $(BIN)/securable package examples/$$x/securable.yaml -o $(PKGS)/$$x --key $(KEYS)/private.pem || exit 1; \
 	  $(BIN)/securable verify $(PKGS)/$$x --key $(KEYS)/public.pem || exit 1; \
 	done
-	@echo "Demo outputs are in $(OUT)/"
+	@echo "== Agency side: two competing sensor vendors against the MODERATE requirements =="
+	$(BIN)/securable package examples/agency/vendor-b/securable.yaml -o $(PKGS)/agency-vendor-b --key $(KEYS)/private.pem --no-pdf
+	$(EVALUATE) --format markdown -o $(OUT)/evaluation.md
+	$(EVALUATE) --format html -o $(OUT)/evaluation.html
+	$(EVALUATE) || test $$? -eq 1
+	@echo "Demo outputs are in $(OUT)/ (evaluation.html compares the vendors)"
 	@for x in $(EXAMPLES); do echo "Open $(PKGS)/$$x/index.html"; done
 
 lint: $(STAMP)

@@ -102,3 +102,12 @@ def test_wrap_keeps_every_word_and_respects_width(words: list[str], room: int) -
     lines = wrap(text, room)
     assert " ".join(lines).split() == text.split()
     assert all(len(line) <= room or " " not in line for line in lines)
+
+
+def test_a_repeatable_positional_takes_every_remaining_word() -> None:
+    opts = (Opt("vendor", metavar="VENDOR", repeat=True), Opt("--key", metavar="K", repeat=True))
+    args = vars(parse("x", opts, ["a", "--key", "k1", "b", "c"], help_text=""))
+    assert args == {"vendor": ["a", "b", "c"], "key": ["k1"]}
+    with pytest.raises(UsageError, match="missing VENDOR"):
+        parse("x", opts, ["--key", "k"], help_text="")
+    assert command_help("x", "y", opts).startswith("usage: x [options] VENDOR...")

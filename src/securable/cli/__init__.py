@@ -13,7 +13,7 @@ import sys
 
 from securable import __version__
 from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
-from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, Command
+from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
 from securable.errors import ExitCode, SecurableError, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -60,7 +60,9 @@ def help_for(words: Sequence[str]) -> str:
     path = tuple(words)
     if not path:
         entries = [(name, text) for name, text in GROUPS.items()]
-        entries += [(c.path[0], c.help) for c in COMMANDS if len(c.path) == 1]
+        top = [c for c in COMMANDS if len(c.path) == 1]
+        top.sort(key=lambda c: WORKFLOW.index(c.path[0]) if c.path[0] in WORKFLOW else len(WORKFLOW))
+        entries += [(c.path[0], c.help) for c in top]
         return group_help("securable", DESCRIPTION, entries, TOP_OPTIONS)
     if len(path) == 1 and path[0] in GROUPS:
         entries = [(c.path[1], c.help) for c in COMMANDS if c.path[0] == path[0] and len(c.path) == 2]

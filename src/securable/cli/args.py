@@ -131,12 +131,17 @@ def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str
                 values[opt.dest] = value
             seen.add(opt.dest)
         elif positionals:
-            opt = positionals.pop(0)
-            values[opt.dest] = opt.convert(word, prog)
+            opt = positionals[0]
+            value = opt.convert(word, prog)
+            if opt.repeat:  # a repeatable positional takes every positional word from here on
+                values[opt.dest].append(value)  # type: ignore[attr-defined]
+            else:
+                positionals.pop(0)
+                values[opt.dest] = value
             seen.add(opt.dest)
         else:
             raise UsageError(f"unexpected argument {word!r}", hint=f"see `{prog} --help`")
-    missing = [o.label for o in positionals if o.default is None] + [
+    missing = [o.label for o in positionals if o.default is None and not values[o.dest]] + [
         o.label for o in opts if o.required and not o.positional and o.dest not in seen
     ]
     if missing:
@@ -212,7 +217,9 @@ def usage(prog: str, opts: Sequence[Opt]) -> str:
     parts += [f"{o.names[0]} {o.metavar}" for o in opts if o.required and not o.positional]
     if any(not o.positional and not o.required for o in opts):
         parts.append("[options]")
-    parts += [o.metavar if o.default is None else f"[{o.metavar}]" for o in opts if o.positional]
+    for o in (o for o in opts if o.positional):
+        name = f"{o.metavar}..." if o.repeat else o.metavar
+        parts.append(name if o.default is None else f"[{name}]")
     return "usage: " + " ".join(parts)
 
 

@@ -42,6 +42,9 @@ def _format() -> Opt:
 SEVERITIES = ("high", "medium", "low", "info", "none")
 BASELINES = ("nistir-8259a", "nistir-8259b", "sp800-213a", "federal-profile-2020")
 
+# The order `securable --help` lists top-level commands in: the manufacturer's workflow, then the agency's.
+WORKFLOW = ("init", "questions", "check", "package", "keygen", "verify", "requirements", "evaluate")
+
 GROUPS = {
     "catalog": "browse, search and export the shipped catalogs",
     "oscal": "work with OSCAL documents",
@@ -261,6 +264,42 @@ COMMANDS = (
             ),
         ),
         "securable.cli.requirements_cmd:requirements",
+    ),
+    Command(
+        ("evaluate",),
+        "compare vendors' packages or OSCAL component definitions against an agency's requirements "
+        "profile: who meets each requirement and how, questions to ask, contract clauses",
+        (
+            Opt(
+                "--requirements",
+                metavar="PROFILE",
+                required=True,
+                help="the requirements profile (`securable requirements --format oscal`)",
+            ),
+            Opt(
+                "vendor",
+                metavar="VENDOR",
+                repeat=True,
+                help="[NAME=]PATH: a package folder (`securable package`) or an OSCAL component "
+                "definition (JSON); NAME defaults to the folder or file name",
+            ),
+            Opt(
+                "--key",
+                metavar="NAME=PUBLIC",
+                repeat=True,
+                help="verify vendor NAME's package with this Ed25519 public key (PEM)",
+            ),
+            Opt(
+                "--format",
+                choices=("table", "markdown", "html", "json"),
+                default="table",
+                help="report format",
+            ),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+        ),
+        "securable.cli.evaluate_cmd:evaluate",
     ),
     Command(
         ("oscal", "resolve"),

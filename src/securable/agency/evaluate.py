@@ -1,0 +1,298 @@
+"""Vendors against an agency's requirements: who meets each requirement, how, and what to ask.
+
+Input: the requirements profile (:mod:`securable.agency.profile_reader`) and the vendors'
+component definitions (:mod:`securable.agency.vendors`). Each device capability and manufacturer
+support requirement (SP 800-213A) gets one :class:`Verdict` per vendor that could be read:
+
+==========================  ==================================================================
+``met-by-device``           a claim fully in place, by the device itself
+``met-by-related-device``   ... by a related device (hub, gateway, phone app)
+``met-by-service``          ... by a service (e.g. the manufacturer's cloud)
+``met-by-non-technical``    ... by non-technical support (documentation, processes)
+``partial``                 the vendor's side claims it only partly, or only for some of its parts
+``customer-burden``         only the customer carries it, by the vendor's own account
+``silent``                  nothing in the component definition speaks to it
+==========================  ==================================================================
+
+Claims count for the requirement's record and for its ancestors (a claim for sub-capability
+``DOC-1`` as a whole covers the actions under it; Securable packages cite whole sub-capabilities
+when NIST's 8259A/8259B baselines do). When several means meet a requirement, the verdict names
+the one nearest the device, in NISTIR 8259's order of means (device, related device, service,
+non-technical support); the others stay listed with the verdict. Claims that cover only some
+descendants of the requirement make it ``partial`` (or ``customer-burden`` when only the customer
+covers them): meeting some sub-elements is not meeting the element.
+
+Agency actions are the agency's own duties; the vendors cannot meet them, so they feed the contract
+checklist (:mod:`securable.agency.clauses`) instead. Nothing here reads the clock, so the same input
+gives the same evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from securable import catalog as api
+from securable.agency.clauses import Clause, checklist
+from securable.agency.links import CAPABILITIES
+from securable.agency.profile_reader import AgencyRequirements, Wanted
+from securable.agency.vendors import ROLES, Claim, Vendor
+
+STATUSES = (
+    "met-by-device",
+    "met-by-related-device",
+    "met-by-service",
+    "met-by-non-technical",
+    "partial",
+    "customer-burden",
+    "silent",
+)
+MET = STATUSES[:4]
+OPEN = ("partial", "customer-burden", "silent")  # what the agency should ask the vendor about
+EVALUATED = ("technical", "support")  # the sections vendors are evaluated on
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: str  # one of STATUSES
+    claims: tuple[Claim, ...] = ()  # the claims behind it
+    via: str = ""  # the ancestor a claim was made for, when not the requirement itself
+    parts: tuple[str, ...] = ()  # descendants claimed, when only parts are
+    customer_share: bool = False  # the customer carries part of a requirement met or partly met
+
+    @property
+    def note(self) -> str:
+        """Why this status, in words; empty when the status says it all."""
+        notes = []
+        if self.via:
+            notes.append(f"claimed for {self.via} as a whole")
+        if self.parts:
+            notes.append(f"claimed only for part of it: {', '.join(self.parts)}")
+        elif self.status == "partial":
+            notes.append("the vendor says its means are only partly in place")
+        if self.customer_share:
+            notes.append("the customer carries part of it")
+        return "; ".join(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    item: Wanted
+    verdicts: tuple[Verdict, ...]  # one per evaluated vendor, in vendor order
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """One capability (DI, DOC, ...): how many requirements, and per vendor the count per status."""
+
+    id: str
+    title: str
+    section: str
+    count: int
+    per_vendor: tuple[dict[str, int], ...]  # status -> count, every status present
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    vendor: str
+    kind: str  # a status of OPEN, or "error" for a vendor that could not be evaluated
+    group: str  # the sub-capability the requirements belong to ("" for errors)
+    group_title: str
+    requirements: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    requirements: AgencyRequirements
+    vendors: tuple[Vendor, ...]  # as given, including those that failed
+    rows: tuple[Row, ...]
+    totals: tuple[Totals, ...]
+    questions: tuple[Question, ...]
+    clauses: tuple[Clause, ...]
+
+    @property
+    def evaluated(self) -> tuple[Vendor, ...]:
+        return tuple(v for v in self.vendors if v.ok)
+
+    @property
+    def failed(self) -> tuple[Vendor, ...]:
+        return tuple(v for v in self.vendors if not v.ok)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every vendor was evaluated, 1 when one failed verification or validation."""
+        return 1 if self.failed else 0
+
+    def overall(self, vendor: int) -> dict[str, int]:
+        """Status -> count over every evaluated requirement, for the ``vendor``-th evaluated vendor."""
+        return {s: sum(t.per_vendor[vendor][s] for t in self.totals) for s in STATUSES}
+
+
+def evaluate(requirements: AgencyRequirements, vendors: Sequence[Vendor]) -> Evaluation:
+    evaluated = [v for v in vendors if v.ok]
+    indexes = [_index(v.claims) for v in evaluated]
+    rows = tuple(
+        Row(item, tuple(verdict(item.record.id, index) for index in indexes))
+        for item in requirements.items
+        if item.section in EVALUATED
+    )
+    agency = [w.record.id for w in requirements.section("agency")]
+    return Evaluation(
+        requirements=requirements,
+        vendors=tuple(vendors),
+        rows=rows,
+        totals=_totals(rows, len(evaluated)),
+        questions=_questions(rows, evaluated, [v for v in vendors if not v.ok]),
+        clauses=checklist(agency),
+    )
+
+
+def _index(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+    out: dict[str, list[Claim]] = {}
+    for claim in claims:
+        out.setdefault(claim.record, []).append(claim)
+    return out
+
+
+def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
+    """One vendor's verdict on one SP 800-213A requirement, from that vendor's claims by record ID."""
+    catalog = api.load(CAPABILITIES)
+    relevant = list(claims.get(record_id, ()))
+    via = ""
+    for ancestor in reversed(catalog.ancestors(record_id)):  # nearest first
+        inherited = claims.get(ancestor.id, [])
+        if inherited and not relevant and not via:
+            via = ancestor.id
+        relevant += inherited
+    if relevant:
+        return _judge(tuple(relevant), via)
+    parts = [d.id for d in catalog.descendants(record_id) if d.id in claims]
+    if not parts:
+        return Verdict("silent")
+    covered = tuple(c for part in parts for c in claims[part])
+    status = "partial" if any(c.provider for c in covered) else "customer-burden"
+    share = status == "partial" and _customer(covered)
+    return Verdict(status, covered, parts=tuple(parts), customer_share=share)
+
+
+def _judge(relevant: tuple[Claim, ...], via: str) -> Verdict:
+    provided = [c for c in relevant if c.provider]
+    full = [c for c in provided if not c.partial]
+    share = _customer(relevant)
+    if full:
+        best = min(full, key=lambda c: ROLES.index(c.component.role))
+        return Verdict(f"met-by-{best.component.role}", relevant, via, customer_share=share)
+    if provided:
+        return Verdict("partial", relevant, via, customer_share=share)
+    return Verdict("customer-burden", relevant, via)
+
+
+def _customer(claims: Sequence[Claim]) -> bool:
+    return any(c.customer for c in claims)
+
+
+def _totals(rows: Sequence[Row], vendors: int) -> tuple[Totals, ...]:
+    catalog = api.load(CAPABILITIES)
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(_root(row.item.record.id), []).append(row)
+    out = []
+    for root, members in grouped.items():
+        record = catalog.get(root)
+        per_vendor = tuple(
+            {s: sum(1 for r in members if r.verdicts[i].status == s) for s in STATUSES}
+            for i in range(vendors)
+        )
+        title = record.label if record else root
+        out.append(Totals(root, title, members[0].item.section, len(members), per_vendor))
+    return tuple(out)
+
+
+def _root(record_id: str) -> str:
+    return record_id.split("-", 1)[0]
+
+
+def group_of(record_id: str) -> api.Record:
+    """The sub-capability a requirement belongs to (or the record itself, if it is one)."""
+    catalog = api.load(CAPABILITIES)
+    record = catalog.get(record_id)
+    assert record is not None  # requirements come from the catalog
+    chain = [*catalog.ancestors(record_id), record]
+    return next((r for r in chain if r.kind == "sub-capability"), record)
+
+
+# ---- questions ------------------------------------------------------------------------------------
+
+
+def _questions(
+    rows: Sequence[Row], evaluated: Sequence[Vendor], failed: Sequence[Vendor]
+) -> tuple[Question, ...]:
+    out = [_error_question(v) for v in failed]
+    for i, vendor in enumerate(evaluated):
+        # One question per sub-capability and status keeps the list short enough to send.
+        open_items: dict[tuple[str, str], list[str]] = {}
+        for row in rows:
+            status = row.verdicts[i].status
+            if status in OPEN:
+                group = group_of(row.item.record.id)
+                open_items.setdefault((group.id, status), []).append(row.item.record.id)
+        order = {s: n for n, s in enumerate(OPEN)}
+        for (group_id, status), ids in sorted(open_items.items(), key=lambda kv: order[kv[0][1]]):
+            group = group_of(group_id)
+            heading = f"{group.id} {group.label}"
+            out.append(
+                Question(
+                    vendor.name, status, group.id, group.label, tuple(ids), _ask(vendor, status, heading, ids)
+                )
+            )
+    return tuple(out)
+
+
+def _ask(vendor: Vendor, status: str, group: str, ids: Sequence[str]) -> str:
+    what = vendor.product or vendor.name
+    listed = _listing(ids)
+    title = group.rstrip(".")
+    if status == "silent":
+        return (
+            f"{title}: how does {what} meet {listed}? Your component definition does not mention "
+            f"{'it' if len(ids) == 1 else 'them'}. Name the means (device, related device, service or "
+            "non-technical support) or say that it is not provided."
+        )
+    if status == "partial":
+        return (
+            f"{title}: your component definition meets {listed} only in part. What is missing, what "
+            "would the agency have to add, and when will it be complete?"
+        )
+    return (
+        f"{title}: your component definition leaves {listed} to the customer. What exactly would the "
+        "agency have to do, and could the device, a related device or your services do it instead?"
+    )
+
+
+def _error_question(vendor: Vendor) -> Question:
+    error = vendor.error
+    assert error is not None
+    if error.kind == "verification":
+        text = (
+            "Your package does not verify against the public key we hold. Send the package again as "
+            "published, and confirm the key's fingerprint with us by a separate channel."
+        )
+    elif error.kind == "unknown-controls":
+        text = (
+            "Your component definition names elements the SP 800-213A catalog does not have. Which "
+            "catalog and version was it written for? Send one written against SP 800-213A."
+        )
+    else:
+        text = (
+            f"We could not use your component definition: {error.message.rstrip('.')}. Send an OSCAL "
+            "1.2.1 component definition that passes `securable oscal validate`, or the package made "
+            "by `securable package`."
+        )
+    return Question(vendor.name, "error", "", "", (), text)
+
+
+def _listing(ids: Sequence[str]) -> str:
+    if len(ids) == 1:
+        return ids[0]
+    return f"{', '.join(ids[:-1])} and {ids[-1]}"

@@ -1,0 +1,344 @@
+"""Reading vendors' OSCAL component definitions for ``securable evaluate``.
+
+A vendor is given as a package folder (``securable package`` output; its component definition is
+``machine/oscal/component-definition.json``) or as any OSCAL 1.2.1 component definition file. A
+package is verified against its signed manifest first when the agency has the vendor's public key.
+
+Nothing about a vendor's files raises: each problem becomes a :class:`VendorError` on that vendor
+(unreadable, not OSCAL, schema problems with their JSON paths, control IDs the catalog lacks, a
+package that fails verification), so the other vendors are still evaluated.
+
+What a component definition claims, per SP 800-213A element (:class:`Claim`):
+
+* **Which means**: the component's role. The device is the first ``hardware`` component (Securable
+  writes it first), or, with no hardware at all, the first ``software`` one; other hardware,
+  software, physical and interconnection components are related devices; ``service`` components are
+  services; every other type (process-procedure, policy, plan, guidance, standard, validation) is
+  non-technical support.
+* **How far**: ``means-status`` (Securable's) or ``implementation-status`` ``partial`` or
+  ``planned`` makes the claim partial. Without either, the implemented requirement is taken at its
+  word, as OSCAL intends: the component implements the control.
+* **Who carries it**: the ``customer`` responsible role (on the requirement or its statements)
+  marks the customer's share; any other role, or no role on the requirement itself, means the
+  vendor's side provides it.
+
+Control implementations are read against the SP 800-213A catalog and the NISTIR 8259A/8259B
+profiles (matched by file name, as ``securable package`` writes them); a profile's controls are the
+SP 800-213A elements, and a baseline element ID (``_8259a-dp.1``) stands for the elements NIST
+names as realizing it. Implementations against any other source are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from securable import catalog as api
+from securable.agency.links import CAPABILITIES
+from securable.errors import InputError
+from securable.oscal._common import one_line, oscal_id
+from securable.oscal.export import catalog_href
+
+JSON = dict[str, Any]
+COMPONENT_PATH = "machine/oscal/component-definition.json"  # where `securable package` writes it
+BASELINES = ("nistir-8259a", "nistir-8259b")
+ROLES = ("device", "related-device", "service", "non-technical")
+ERROR_KINDS = ("unreadable", "not-oscal", "invalid-oscal", "unknown-controls", "verification")
+SIGNATURES = ("verified", "not-checked", "failed", "not-a-package")
+_TECHNICAL = ("hardware", "software", "physical", "interconnection")
+_PARTIAL = frozenset({"partial", "planned"})
+_STATUS_PROPS = frozenset({"means-status", "implementation-status"})
+_MAX_TEXT = 300  # characters of a requirement's description kept for the report
+
+
+@dataclass(frozen=True, slots=True)
+class VendorSource:
+    """A vendor as the agency named it: a short name, a package folder or file, and maybe a key."""
+
+    name: str
+    path: Path
+    key: Path | None = None  # the vendor's Ed25519 public key (PEM), for packages
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str  # a JSON path in the component definition, or a package path
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class VendorError:
+    kind: str  # one of ERROR_KINDS
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    title: str
+    type: str  # the OSCAL component type as written
+    role: str  # one of ROLES
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One implemented requirement, read as a claim about one SP 800-213A record."""
+
+    record: str  # SP 800-213A record ID
+    component: Component
+    partial: bool
+    provider: bool  # the vendor's side provides (part of) it
+    customer: bool  # the customer carries (part of) it
+    means: tuple[str, ...]  # Securable ``means`` property values
+    text: str  # the implemented requirement's description, on one line
+    where: str  # JSON path of the implemented requirement
+
+    @property
+    def customer_only(self) -> bool:
+        return self.customer and not self.provider
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    name: str
+    path: str
+    kind: str  # "package" or "file"
+    signature: str  # one of SIGNATURES
+    product: str = ""
+    manufacturer: str = ""
+    components: tuple[Component, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: VendorError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _Failed(Exception):
+    """Stops reading one vendor; the error is reported on that vendor."""
+
+    def __init__(self, error: VendorError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def read_vendors(sources: Sequence[VendorSource]) -> tuple[Vendor, ...]:
+    """Read every vendor, in order. Keys are loaded first: a bad key file is the agency's mistake
+    (an :class:`InputError`, exit code 2), found before any vendor is read."""
+    from securable.package.keys import load_public_key
+
+    keys = {s.name: load_public_key(s.key) for s in sources if s.key is not None}
+    return tuple(read_vendor(s, keys.get(s.name)) for s in sources)
+
+
+def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Vendor:
+    """Read, verify (when ``key`` is given) and validate one vendor; problems end up on the result."""
+    kind = "package" if source.path.is_dir() else "file"
+    # "verified" until verification says otherwise; a file has no manifest to verify.
+    signature = "not-a-package" if kind == "file" else ("not-checked" if key is None else "verified")
+    try:
+        if not source.path.exists():
+            raise _Failed(VendorError("unreadable", "no such file or folder"))
+        if key is not None:
+            if kind == "file":
+                raise _Failed(
+                    VendorError(
+                        "verification",
+                        "a key was given for a single file, which has no signed manifest: give the "
+                        "package folder to verify it",
+                    )
+                )
+            _verify(source.path, key)
+        body = _load(source.path / COMPONENT_PATH if kind == "package" else source.path, kind)
+        return _read(Vendor(source.name, str(source.path), kind, signature), body)
+    except _Failed as failed:
+        if failed.error.kind == "verification":
+            signature = "failed"
+        return Vendor(source.name, str(source.path), kind, signature, error=failed.error)
+
+
+def _verify(directory: Path, key: Ed25519PublicKey) -> None:
+    from securable.package.manifest import verify
+
+    report = verify(directory, key)
+    if not report.ok:
+        problems = tuple(Problem(p.path or "", f"{p.kind}: {p.message}") for p in report.problems)
+        raise _Failed(
+            VendorError(
+                "verification",
+                f"the package does not verify against the key given (signature: {report.signature}), "
+                "so it was not evaluated",
+                problems,
+            )
+        )
+
+
+def _load(path: Path, kind: str) -> JSON:
+    """The parsed, schema-valid component definition at ``path``."""
+    from securable.oscal.validate import MAX_BYTES, _parse, _read, validate_document
+
+    if kind == "package" and not path.is_file():
+        raise _Failed(
+            VendorError("unreadable", f"no {COMPONENT_PATH}: not a package made by `securable package`")
+        )
+    try:
+        data = _read(path, MAX_BYTES)
+    except InputError as err:
+        raise _Failed(VendorError("unreadable", err.message)) from err
+    try:
+        doc = _parse(data, str(path))
+        report = validate_document(doc, name=str(path), model="component-definition")
+    except InputError as err:  # not JSON, or JSON but not an OSCAL component definition
+        raise _Failed(VendorError("not-oscal", err.message)) from err
+    if not report.ok:
+        count = len(report.problems)
+        raise _Failed(
+            VendorError(
+                "invalid-oscal",
+                f"not a valid OSCAL 1.2.1 component definition ({count} problem{'s' if count != 1 else ''})",
+                tuple(Problem(p.path, p.message) for p in report.problems),
+            )
+        )
+    assert isinstance(doc, dict)  # the schema says so
+    body: JSON = doc["component-definition"]
+    return body
+
+
+def _read(base: Vendor, body: JSON) -> Vendor:
+    raw = body.get("components", [])
+    components = _components(raw)
+    claims: list[Claim] = []
+    unknown: list[Problem] = []
+    warnings: list[str] = []
+    for i, (item, component) in enumerate(zip(raw, components, strict=True)):
+        for j, implementation in enumerate(item.get("control-implementations", ())):
+            where = f"$.component-definition.components[{i}].control-implementations[{j}]"
+            resolve = _resolver(str(implementation["source"]))
+            if resolve is None:
+                warnings.append(
+                    f"{where}: skipped, its source {implementation['source']!r} is not the SP 800-213A "
+                    f"catalog ({catalog_href(CAPABILITIES)}) or a NISTIR 8259A/8259B profile"
+                )
+                continue
+            for k, requirement in enumerate(implementation["implemented-requirements"]):
+                at = f"{where}.implemented-requirements[{k}]"
+                records = resolve(requirement["control-id"])
+                if not records:
+                    unknown.append(
+                        Problem(
+                            f"{at}.control-id",
+                            f"{requirement['control-id']!r} names no record of {CAPABILITIES}",
+                        )
+                    )
+                claims += [_claim(record, component, requirement, at) for record in records]
+    if unknown:
+        count = len(unknown)
+        raise _Failed(
+            VendorError(
+                "unknown-controls",
+                f"{count} implemented requirement{'s name' if count != 1 else ' names'} elements the "
+                f"{CAPABILITIES} catalog does not have: written for another catalog or version, so "
+                "none of its claims can be relied on",
+                tuple(unknown),
+            )
+        )
+    device = next((c.title for c in components if c.role == "device"), "")
+    return Vendor(
+        base.name,
+        base.path,
+        base.kind,
+        base.signature,
+        product=device or one_line(str(body["metadata"]["title"])),
+        manufacturer=_manufacturer(body["metadata"]),
+        components=tuple(components),
+        claims=tuple(claims),
+        warnings=tuple(warnings),
+    )
+
+
+def _components(raw: Sequence[JSON]) -> list[Component]:
+    types = [str(c["type"]) for c in raw]
+    device = next((i for i, t in enumerate(types) if t == "hardware"), None)
+    if device is None:
+        device = next((i for i, t in enumerate(types) if t == "software"), None)
+    out = []
+    for i, (item, kind) in enumerate(zip(raw, types, strict=True)):
+        if i == device:
+            role = "device"
+        elif kind in _TECHNICAL:
+            role = "related-device"
+        elif kind == "service":
+            role = "service"
+        else:
+            role = "non-technical"
+        out.append(Component(one_line(str(item["title"])), kind, role))
+    return out
+
+
+def _resolver(source: str) -> Callable[[str], list[str]] | None:
+    """A function from control-id to SP 800-213A record IDs, for a source the evaluation knows."""
+    file_name = PurePosixPath(unquote(urlsplit(source).path)).name
+    by_token = _tokens(CAPABILITIES)
+    if file_name == catalog_href(CAPABILITIES):
+        return lambda token: [by_token[token]] if token in by_token else []
+    baseline = next((b for b in BASELINES if file_name == catalog_href(b)), None)
+    if baseline is None:
+        return None
+    elements = _tokens(baseline)
+
+    def resolve(token: str) -> list[str]:
+        if token in by_token:
+            return [by_token[token]]
+        record = api.load(baseline).get(elements.get(token, ""))
+        if record is None:
+            return []
+        prefix = f"{CAPABILITIES}:"
+        return [
+            link.target.removeprefix(prefix)
+            for link in record.links
+            if link.rel == "realized-by" and link.target.startswith(prefix)
+        ]
+
+    return resolve
+
+
+@cache
+def _tokens(catalog_id: str) -> dict[str, str]:
+    """OSCAL id -> record ID for a shipped catalog."""
+    return {oscal_id(r.id): r.id for r in api.load(catalog_id)}
+
+
+def _claim(record: str, component: Component, requirement: JSON, where: str) -> Claim:
+    props = list(requirement.get("props", ()))
+    statuses = {str(p["value"]) for p in props if p["name"] in _STATUS_PROPS}
+    own = {r["role-id"] for r in requirement.get("responsible-roles", ())}
+    roles = set(own)
+    for statement in requirement.get("statements", ()):
+        roles |= {r["role-id"] for r in statement.get("responsible-roles", ())}
+    text = one_line(str(requirement.get("description", "")))
+    return Claim(
+        record=record,
+        component=component,
+        # "full" anywhere wins, as in Securable's own writer: one means fully in place is enough.
+        partial=bool(statuses & _PARTIAL) and "full" not in statuses and "implemented" not in statuses,
+        # No role on the requirement itself: the component's provider implements it, minus any
+        # statements assigned to the customer.
+        provider=not own or bool(roles - {"customer"}),
+        customer="customer" in roles,
+        means=tuple(str(p["value"]) for p in props if p["name"] == "means"),
+        text=text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…",
+        where=where,
+    )
+
+
+def _manufacturer(metadata: JSON) -> str:
+    parties = [p for p in metadata.get("parties", ()) if p.get("type") == "organization"]
+    return one_line(str(parties[0]["name"])) if parties and parties[0].get("name") else ""

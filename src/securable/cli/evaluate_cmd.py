@@ -1,0 +1,109 @@
+"""``securable evaluate``: vendors against an agency's requirements (wired up in ``securable.cli.spec``).
+
+Vendors and keys are paired by name::
+
+    securable evaluate --requirements moderate.json aerolume=pkgs/en400 northwind=cd.json \\
+        --key aerolume=keys/aerolume.pem
+
+* ``VENDOR`` is ``[NAME=]PATH``: a package folder made by ``securable package``, or an OSCAL
+  component definition (JSON). Without ``NAME=`` the vendor is called after the folder (for a
+  file, its name without ``.json``; for ``machine/oscal/component-definition.json`` inside a
+  package, the package folder's). A PATH that exists is always taken whole, even with a ``=``.
+* ``--key NAME=PUBLIC.pem`` verifies the package of vendor ``NAME`` against its signed manifest
+  before it is read. A package given without a key is evaluated and reported as not verified.
+
+Exit codes: 0 when every vendor was evaluated; 1 when a vendor's files failed verification or
+validation (the report covers the other vendors all the same); 2 for bad input from the agency: the
+requirements profile, a key file, or the command line (a key for an unknown vendor or for a single
+file, two vendors with one name).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from securable.cli.render import emit
+from securable.errors import UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from securable.agency.vendors import VendorSource
+    from securable.cli.args import Args
+
+_IN_PACKAGE = ("machine", "oscal", "component-definition.json")
+
+
+def evaluate(args: Args) -> int:
+    from securable.agency.evaluate import evaluate as run
+    from securable.agency.evaluation_report import render
+    from securable.agency.profile_reader import read_requirements
+    from securable.agency.vendors import read_vendors
+
+    given = list(args.vendor or ())
+    sources = vendor_sources(given, args.key or ())
+    requirements = read_requirements(Path(args.requirements))
+    evaluation = run(requirements, read_vendors(sources))
+    for warning in requirements.warnings:
+        print(f"securable: warning: {warning}", file=sys.stderr)
+    for vendor in evaluation.failed:
+        assert vendor.error is not None
+        print(f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}", file=sys.stderr)
+    text = render(evaluation, args.format)
+    if args.output:
+        from securable.fileio import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        emit(text)
+    return evaluation.exit_code
+
+
+def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:
+    """The vendors named on the command line, each with its key file, if one was given."""
+    from securable.agency.vendors import VendorSource
+
+    named: dict[str, Path] = {}
+    for value in values:
+        name, path = _split(value)
+        if name in named:
+            raise UsageError(
+                f"two vendors are called {name!r}",
+                hint="name them: NAME=PATH (e.g. vendor-a=pkg/ vendor-b=pkg2/)",
+            )
+        named[name] = path
+    paired: dict[str, Path] = {}
+    for value in keys:
+        name, eq, key = value.partition("=")
+        if not eq or not name or not key:
+            raise UsageError(f"--key {value!r}: expected NAME=PUBLIC.pem", hint="NAME is the vendor's name")
+        if name not in named:
+            raise UsageError(
+                f"--key {value!r}: no vendor is called {name!r}",
+                hint=f"the vendors are: {', '.join(named)}",
+            )
+        if name in paired:
+            raise UsageError(f"--key: two keys for vendor {name!r}")
+        if named[name].is_file():
+            raise UsageError(
+                f"--key {value!r}: {named[name]} is a single file, which has no signed manifest",
+                hint="give the package folder made by `securable package` to verify it",
+            )
+        paired[name] = Path(key)
+    return [VendorSource(name, path, paired.get(name)) for name, path in named.items()]
+
+
+def _split(value: str) -> tuple[str, Path]:
+    if not Path(value).exists() and "=" in value:
+        name, _, rest = value.partition("=")
+        if not name.strip() or not rest:
+            raise UsageError(f"{value!r}: expected NAME=PATH or PATH")
+        return name.strip(), Path(rest)
+    path = Path(value)
+    if path.parts[-3:] == _IN_PACKAGE and len(path.resolve().parts) > 3:
+        return path.resolve().parents[2].name, path
+    if path.suffix.lower() == ".json":
+        return path.stem, path
+    return (path.resolve().name or value), path

@@ -1,0 +1,570 @@
+"""Vendors against an agency's requirements: every verdict branch, vendor errors that leave the other
+vendors evaluated, the requirements profile reader, the contract checklist and the four reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from evaluation_builders import (
+    component,
+    component_definition,
+    requirement,
+    requirements_profile,
+    write,
+)
+from golden import assert_golden
+from htmlcheck import accessibility_problems
+from securable import catalog as api
+from securable.agency.clauses import THEMES, checklist
+from securable.agency.evaluate import STATUSES, Evaluation, evaluate
+from securable.agency.evaluation_report import render
+from securable.agency.profile_reader import read_requirements, requirements_from_document
+from securable.agency.vendors import VendorSource, read_vendor, read_vendors
+from securable.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "src" / "securable" / "data" / "schemas" / "evaluation.schema.json"
+EXAMPLE = ROOT / "examples" / "agency" / "moderate-requirements.json"
+
+TECHNICAL = [
+    "di-1.1",
+    "di-1.2",
+    "dc-1",
+    "dp-3.1",
+    "dp-3.1.1",
+    "dp-3.1.2",
+    "lai-2.1",
+    "lai-2.1.1",
+    "su-1.1",
+    "su-1.2",
+    "csa-1.1",
+    "ds-5.7",
+]
+SUPPORT = ["doc-1.a.1.1", "ea-1.a.1.1"]
+AGENCY = ["fpn-lai-1.a5", "fpn-dp-7.a1", "fpn-ma-6.a1"]
+
+
+def alpha() -> dict[str, Any]:
+    """A package-like vendor: device, gateway, cloud and support, one claim for each branch."""
+    return component_definition(
+        "Alpha Sensor: capabilities",
+        component(
+            "hardware",
+            "Alpha Sensor",
+            requirement("di-1.1", means=["m-id"]),
+            requirement("dc-1", status="partial"),
+            requirement("dp-3.1", roles=["provider", "customer"]),
+            requirement("lai-2.1.1", status="partial"),
+            requirement("su-1"),
+            requirement("csa-1.1", roles=["customer"], means=["m-agency-logs"]),
+        ),
+        component("hardware", "Alpha Hub", requirement("di-1.2")),
+        component("service", "Alpha Cloud", requirement("dc-1")),
+        component("process-procedure", "Alpha Support", requirement("doc-1.a.1.1")),
+        manufacturer="Alpha Inc.",
+    )
+
+
+def beta() -> dict[str, Any]:
+    """A hand-written vendor: no hardware, a NISTIR 8259A source, OSCAL's implementation-status."""
+    return component_definition(
+        "Beta Controller",
+        component("service", "Beta Cloud", requirement("csa-1.1", roles=(), statement_roles=["customer"])),
+        component(
+            "software",
+            "Beta Controller",
+            requirement("di-1.1", status="planned", status_prop="implementation-status"),
+            requirement("lai-2.1.1", roles=["customer"]),
+            more=[("nistir-8259a.oscal.json", [requirement("_8259a-dp.1")])],
+        ),
+        component("physical", "Beta Enclosure", requirement("ds-5.7")),
+        component("policy", "Beta Policy", requirement("doc-1.a.1.1", status=None)),
+        component(
+            "service",
+            "Beta Other",
+            requirement("ac-2"),
+            source="https://example.com/NIST_SP-800-53_rev5.json",
+        ),
+    )
+
+
+def gamma() -> dict[str, Any]:
+    return component_definition(
+        "Gamma", component("hardware", "Gamma", requirement("xx-9"), requirement("di-1.1"))
+    )
+
+
+def delta() -> dict[str, Any]:
+    doc = alpha()
+    del doc["component-definition"]["components"][0]["uuid"]
+    return doc
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Evaluation:
+    monkeypatch.chdir(tmp_path)  # relative paths in the reports keep the golden file portable
+    monkeypatch.setenv("COLUMNS", "100")
+    profile = requirements_profile(
+        [*TECHNICAL, *SUPPORT],
+        AGENCY,
+        calls={"di-1.1": ["ia-3"], "ds-5.7": ["cm-7"]},
+        added={"ds-5.7": "sensors hang in public lobbies"},
+    )
+    write(tmp_path / "requirements.json", profile)
+    sources = []
+    for name, doc in (("alpha", alpha()), ("beta", beta()), ("gamma", gamma()), ("delta", delta())):
+        write(tmp_path / f"{name}.json", doc)
+        sources.append(VendorSource(name, Path(f"{name}.json")))
+    return evaluate(read_requirements(Path("requirements.json")), read_vendors(sources))
+
+
+def statuses(ev: Evaluation, vendor: int) -> dict[str, str]:
+    return {row.item.record.id: row.verdicts[vendor].status for row in ev.rows}
+
+
+# ---- verdicts -------------------------------------------------------------------------------------
+
+
+def test_every_status_branch_for_a_package_like_vendor(scenario: Evaluation) -> None:
+    assert statuses(scenario, 0) == {
+        "DI-1.1": "met-by-device",
+        "DI-1.2": "met-by-related-device",  # the second hardware component
+        "DC-1": "met-by-service",  # a full claim by the cloud beats a partial one by the device
+        "DP-3.1": "met-by-device",
+        "DP-3.1.1": "met-by-device",  # claimed for DP-3.1 as a whole
+        "DP-3.1.2": "met-by-device",
+        "LAI-2.1": "partial",  # only its sub-element LAI-2.1.1 is claimed
+        "LAI-2.1.1": "partial",
+        "SU-1.1": "met-by-device",  # claimed for sub-capability SU-1
+        "SU-1.2": "met-by-device",
+        "CSA-1.1": "customer-burden",
+        "DS-5.7": "silent",
+        "DOC-1.a.1.1": "met-by-non-technical",
+        "EA-1.a.1.1": "silent",
+    }
+    rows = {row.item.record.id: row.verdicts[0] for row in scenario.rows}
+    assert rows["DP-3.1"].customer_share
+    assert rows["DP-3.1"].note == "the customer carries part of it"
+    assert rows["DP-3.1.1"].via == "DP-3.1"
+    assert rows["DP-3.1.1"].note == "claimed for DP-3.1 as a whole; the customer carries part of it"
+    assert rows["LAI-2.1"].parts == ("LAI-2.1.1",)
+    assert rows["LAI-2.1.1"].note == "the vendor says its means are only partly in place"
+    assert rows["SU-1.1"].via == "SU-1"
+    assert [c.component.title for c in rows["DC-1"].claims] == ["Alpha Sensor", "Alpha Cloud"]
+    assert rows["CSA-1.1"].claims[0].means == ("m-agency-logs",)
+    assert not rows["CSA-1.1"].customer_share  # the customer carries all of it, not a share
+
+
+def test_every_status_branch_for_a_hand_written_vendor(scenario: Evaluation) -> None:
+    assert statuses(scenario, 1) == {
+        "DI-1.1": "partial",  # implementation-status: planned
+        "DI-1.2": "silent",
+        "DC-1": "silent",
+        "DP-3.1": "met-by-device",  # through 8259A-DP.1, which NIST says DP-3.1 realizes
+        "DP-3.1.1": "met-by-device",
+        "DP-3.1.2": "met-by-device",
+        "LAI-2.1": "customer-burden",  # only the customer, and only for a part
+        "LAI-2.1.1": "customer-burden",
+        "SU-1.1": "silent",
+        "SU-1.2": "silent",
+        "CSA-1.1": "met-by-service",
+        "DS-5.7": "met-by-related-device",  # a physical component
+        "DOC-1.a.1.1": "met-by-non-technical",  # no status: taken at its word
+        "EA-1.a.1.1": "silent",
+    }
+    beta_vendor = scenario.evaluated[1]
+    assert [(c.title, c.role) for c in beta_vendor.components] == [
+        ("Beta Cloud", "service"),
+        ("Beta Controller", "device"),  # no hardware: the first software component is the device
+        ("Beta Enclosure", "related-device"),
+        ("Beta Policy", "non-technical"),
+        ("Beta Other", "service"),
+    ]
+    csa = next(r for r in scenario.rows if r.item.record.id == "CSA-1.1").verdicts[1]
+    assert csa.customer_share  # the customer role sits on a statement
+    lai = next(r for r in scenario.rows if r.item.record.id == "LAI-2.1").verdicts[1]
+    assert lai.parts == ("LAI-2.1.1",)
+    assert len(beta_vendor.warnings) == 1
+    assert "components[4].control-implementations[0]: skipped" in beta_vendor.warnings[0]
+
+
+def test_partial_claims_shared_with_the_customer(tmp_path: Path) -> None:
+    doc = component_definition(
+        "Shared",
+        component(
+            "hardware",
+            "Shared",
+            requirement("lai-2.1.1", status="partial", roles=["provider", "customer"]),
+            requirement("lai-2.1.2", roles=["customer"]),
+        ),
+    )
+    vendor = read_vendor(VendorSource("shared", write(tmp_path / "shared.json", doc)))
+    req = requirements_from_document(requirements_profile(["lai-2.1", "lai-2.1.1", "lai-2.1.2"]), name="r")
+    ev = evaluate(req, [vendor])
+    verdicts = {r.item.record.id: r.verdicts[0] for r in ev.rows}
+    assert verdicts["LAI-2.1.1"].status == "partial"
+    assert verdicts["LAI-2.1.1"].customer_share
+    assert verdicts["LAI-2.1"].status == "partial"  # parts: a partial provider claim and a customer one
+    assert verdicts["LAI-2.1"].customer_share
+    assert verdicts["LAI-2.1.2"].status == "customer-burden"
+
+
+def test_totals_per_capability_and_overall(scenario: Evaluation) -> None:
+    totals = {t.id: t for t in scenario.totals}
+    assert list(totals) == ["DI", "DC", "DP", "LAI", "SU", "CSA", "DS", "DOC", "EA"]
+    assert totals["DP"].count == 3
+    assert totals["DP"].section == "technical"
+    assert totals["DOC"].section == "support"
+    assert totals["DI"].per_vendor[0] == {
+        **dict.fromkeys(STATUSES, 0),
+        "met-by-device": 1,
+        "met-by-related-device": 1,
+    }
+    overall = scenario.overall(0)
+    assert sum(overall.values()) == len(scenario.rows) == 14
+    assert overall["silent"] == 2
+
+
+def test_questions_name_the_open_requirements_per_sub_capability(scenario: Evaluation) -> None:
+    alpha_questions = [q for q in scenario.questions if q.vendor == "alpha"]
+    assert [(q.kind, q.group, q.requirements) for q in alpha_questions] == [
+        ("partial", "LAI-2", ("LAI-2.1", "LAI-2.1.1")),
+        ("customer-burden", "CSA-1", ("CSA-1.1",)),
+        ("silent", "DS-5", ("DS-5.7",)),
+        ("silent", "EA-1", ("EA-1.a.1.1",)),
+    ]
+    silent = alpha_questions[2].text
+    assert silent.startswith("DS-5 Secure Device Operation: how does Alpha Sensor meet DS-5.7?")
+    assert "LAI-2.1 and LAI-2.1.1 only in part" in alpha_questions[0].text
+    errors = {q.vendor: q.text for q in scenario.questions if q.kind == "error"}
+    assert set(errors) == {"gamma", "delta"}
+    assert "Which catalog and version" in errors["gamma"]
+    assert "passes `securable oscal validate`" in errors["delta"]
+
+
+# ---- vendor errors --------------------------------------------------------------------------------
+
+
+def test_failed_vendors_are_reported_and_the_others_evaluated(scenario: Evaluation) -> None:
+    assert [v.name for v in scenario.evaluated] == ["alpha", "beta"]
+    assert scenario.exit_code == 1
+    gamma_vendor, delta_vendor = scenario.failed
+    assert gamma_vendor.error is not None
+    assert gamma_vendor.error.kind == "unknown-controls"
+    assert [p.path for p in gamma_vendor.error.problems] == [
+        "$.component-definition.components[0].control-implementations[0].implemented-requirements[0].control-id"
+    ]
+    assert "'xx-9' names no record of sp800-213a" in gamma_vendor.error.problems[0].message
+    assert delta_vendor.error is not None
+    assert delta_vendor.error.kind == "invalid-oscal"
+    assert delta_vendor.error.problems[0].path == "$.component-definition.components[0]"
+    assert "'uuid'" in delta_vendor.error.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "message"),
+    [
+        (None, "unreadable", "no such file or folder"),
+        ("", "unreadable", "file is empty"),
+        ("{not json", "not-oscal", "not valid JSON"),
+        ('{"catalog": {}}', "not-oscal", "wrong model type"),
+        ('{"hello": 1}', "not-oscal", "no OSCAL model key"),
+    ],
+)
+def test_unusable_vendor_files(tmp_path: Path, content: str | None, kind: str, message: str) -> None:
+    path = tmp_path / "vendor.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    vendor = read_vendor(VendorSource("v", path))
+    assert vendor.error is not None
+    assert (vendor.error.kind, vendor.signature) == (kind, "not-a-package")
+    assert message in vendor.error.message
+
+
+def test_a_folder_without_a_component_definition(tmp_path: Path) -> None:
+    vendor = read_vendor(VendorSource("v", tmp_path))
+    assert vendor.kind == "package"
+    assert vendor.error is not None
+    assert vendor.error.kind == "unreadable"
+    assert "machine/oscal/component-definition.json" in vendor.error.message
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A signed package of the federal example, its public key, and another vendor's key."""
+    from securable.package.build import build_package
+    from securable.package.keys import keygen
+
+    folder = tmp_path_factory.mktemp("vendor")
+    keygen(folder / "key.pem", folder / "public.pem")
+    keygen(folder / "other.pem", folder / "other-public.pem")
+    example = ROOT / "examples" / "federal-env-sensor" / "securable.yaml"
+    build_package(example, folder / "pkg", key=folder / "key.pem", vex=None, pdf=False, strict=False)
+    return folder / "pkg", folder / "public.pem", folder / "other-public.pem"
+
+
+def test_packages_verified_unchecked_and_failed(package: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    pkg, public, other = package
+    ok, unchecked, wrong = read_vendors(
+        [VendorSource("ok", pkg, public), VendorSource("unchecked", pkg), VendorSource("wrong", pkg, other)]
+    )
+    assert (ok.signature, ok.ok, ok.product) == ("verified", True, "Aerolume EnviroNode 400")
+    assert ok.manufacturer == "Aerolume Systems LLC"
+    assert [c.role for c in ok.components] == ["device", "related-device", "service", "non-technical"]
+    assert (unchecked.signature, unchecked.ok) == ("not-checked", True)
+    assert (wrong.signature, wrong.ok) == ("failed", False)
+    assert wrong.error is not None
+    assert wrong.error.kind == "verification"
+    assert wrong.error.problems[0].message.startswith("wrong-key:")
+
+
+def test_a_tampered_package_fails_verification(package: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    import shutil
+
+    pkg, public, _ = package
+    copy = tmp_path / "pkg"
+    shutil.copytree(pkg, copy)
+    target = copy / "machine" / "oscal" / "component-definition.json"
+    target.write_text(target.read_text(encoding="utf-8").replace('"partial"', '"full"'), encoding="utf-8")
+    vendor = read_vendor(VendorSource("t", copy), _public(public))
+    assert vendor.error is not None
+    assert vendor.error.kind == "verification"
+    assert [p.path for p in vendor.error.problems] == ["machine/oscal/component-definition.json"]
+    assert vendor.claims == ()  # nothing of a tampered package is believed
+
+
+def test_a_key_for_a_single_file_is_a_verification_failure(package: tuple[Path, Path, Path]) -> None:
+    pkg, public, _ = package
+    vendor = read_vendor(
+        VendorSource("f", pkg / "machine" / "oscal" / "component-definition.json"), _public(public)
+    )
+    assert vendor.error is not None
+    assert (vendor.error.kind, vendor.signature) == ("verification", "failed")
+
+
+def test_a_bad_key_file_is_the_agencys_error(package: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    pkg, _, _ = package
+    with pytest.raises(InputError, match="no such key file"):
+        read_vendors([VendorSource("v", pkg, tmp_path / "missing.pem")])
+
+
+def _public(path: Path) -> Any:
+    from securable.package.keys import load_public_key
+
+    return load_public_key(path)
+
+
+# ---- the requirements profile ---------------------------------------------------------------------
+
+
+def test_the_example_profile_is_the_moderate_requirements() -> None:
+    from securable.agency import requirements as derive
+    from securable.agency.profile import dumps, to_profile
+
+    expected = dumps(to_profile(derive.derive(derive.from_baseline("moderate"))))
+    assert EXAMPLE.read_text(encoding="utf-8") == expected, (
+        "examples/agency/moderate-requirements.json is stale: run `securable requirements --baseline "
+        "moderate --format oscal -o examples/agency/moderate-requirements.json`"
+    )
+    req = read_requirements(EXAMPLE)
+    result = derive.derive(derive.from_baseline("moderate"))
+    assert [w.record.id for w in req.section("technical")] == [r.record.id for r in result.technical]
+    assert [w.record.id for w in req.section("support")] == [r.record.id for r in result.support]
+    assert [w.record.id for w in req.section("agency")] == [r.record.id for r in result.agency]
+    assert req.items[0].calls == ("ia-3",)
+    assert req.control_source.startswith("SP 800-53 Rev. 5 MODERATE baseline")
+
+
+def test_profile_selection_rules() -> None:
+    doc = requirements_profile(["di-1"], ["fpn-dp-7"])
+    body = doc["profile"]
+    body["imports"][0]["include-controls"] = [
+        {"with-ids": ["di-1"], "with-child-controls": "yes"},
+        {"matching": [{"pattern": "su-2.*"}]},
+    ]
+    body["imports"][0]["exclude-controls"] = [{"with-ids": ["di-1.3", "zz-1"]}]
+    body["imports"][1]["href"] = "../catalogs/federal-profile-2020.oscal.json"
+    body["imports"][1]["include-controls"][0]["with-child-controls"] = "yes"
+    req = requirements_from_document(doc, name="p.json")
+    # DI-1 itself is a sub-capability NIST did not map as a whole, but a profile may still select it.
+    assert [w.record.id for w in req.section("technical")] == [
+        "DI-1",
+        "DI-1.1",
+        "DI-1.2",
+        "SU-2.1",
+        "SU-2.2",
+        "SU-2.2.1",
+        "SU-2.2.2",
+    ]
+    assert [w.record.id for w in req.section("agency")] == ["FPN-DP-7.A1", "FPN-DP-7.A2"]
+    assert req.warnings == (
+        "p.json: imports[0]: exclude-controls names 1 control ID(s) that sp800-213a does not have: zz-1",
+    )
+
+
+def test_include_all_selects_every_control_but_not_capabilities() -> None:
+    doc = requirements_profile(["di-1.1"])
+    del doc["profile"]["imports"][0]["include-controls"]
+    req = requirements_from_document(doc, name="p.json")
+    ids = {w.record.id for w in req.items}
+    assert "DI-1.1" in ids
+    assert "DOC-1" in ids
+    assert "DI" not in ids
+
+
+def test_called_for_by_and_tailoring_are_read(scenario: Evaluation) -> None:
+    items = {w.record.id: w for w in scenario.requirements.items}
+    assert items["DI-1.1"].calls == ("ia-3",)
+    assert items["DS-5.7"].added == "sensors hang in public lobbies"
+    assert items["DI-1.2"].calls == ()
+
+
+def _other_catalog(body: dict[str, Any]) -> None:
+    body["imports"][0]["href"] = "NIST_SP-800-53_rev5_catalog.json"
+
+
+def _unknown_id(body: dict[str, Any]) -> None:
+    body["imports"][0]["include-controls"][0]["with-ids"].append("di-99")
+
+
+def _a_group(body: dict[str, Any]) -> None:
+    body["imports"][0]["include-controls"][0]["with-ids"] = ["di"]  # an OSCAL group, not a control
+
+
+def _nothing_to_evaluate(body: dict[str, Any]) -> None:
+    # A supporting capability: neither a device requirement nor an Agency action.
+    body["imports"] = [
+        {"href": "federal-profile-2020.oscal.json", "include-controls": [{"with-ids": ["fpn-dp-7"]}]}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_other_catalog, "only sp800-213a.oscal.json"),
+        (_unknown_id, "does not have: di-99"),
+        (_a_group, "does not have: di$"),
+        (_nothing_to_evaluate, "requires nothing"),
+    ],
+)
+def test_bad_requirements_profiles(change: Any, message: str) -> None:
+    doc = requirements_profile(["di-1.1"])
+    change(doc["profile"])
+    with pytest.raises(InputError, match=message):
+        requirements_from_document(doc, name="p.json")
+
+
+def test_an_invalid_or_unreadable_profile_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        read_requirements(tmp_path / "missing.json")
+    doc = requirements_profile(["di-1.1"])
+    del doc["profile"]["uuid"]
+    with pytest.raises(
+        InputError, match=r"not a valid OSCAL 1.2.1 profile: \$.profile: required property 'uuid'"
+    ):
+        read_requirements(write(tmp_path / "p.json", doc))
+    with pytest.raises(InputError, match="expected an OSCAL profile"):
+        read_requirements(write(tmp_path / "c.json", alpha()))
+
+
+# ---- contract clauses -----------------------------------------------------------------------------
+
+
+def test_clause_themes_cite_real_agency_actions() -> None:
+    federal = api.load("federal-profile-2020")
+    assert [t.key for t in THEMES] == [
+        "vendor-documentation",
+        "maintenance-records",
+        "data-removal",
+        "right-to-audit",
+        "third-party-oversight",
+    ]
+    for theme in THEMES:
+        assert theme.actions
+        for action in theme.actions:
+            record = federal.get(action)
+            assert record is not None, action
+            assert record.kind == "agency-action"
+            assert not action.startswith("FPN-SEED")
+
+
+def test_checklist_from_the_required_agency_actions(scenario: Evaluation) -> None:
+    clauses = {c.theme.key: c for c in scenario.clauses}
+    assert [r.id for r in clauses["right-to-audit"].required] == ["FPN-LAI-1.A5"]
+    assert [r.id for r in clauses["right-to-audit"].others] == ["FPN-DS-9.A3"]
+    assert [r.id for r in clauses["data-removal"].required] == ["FPN-DP-7.A1"]
+    assert [r.id for r in clauses["maintenance-records"].required] == ["FPN-MA-6.A1"]
+    assert not clauses["vendor-documentation"].on_checklist
+    assert not clauses["third-party-oversight"].on_checklist
+
+
+def test_moderate_puts_every_theme_on_the_checklist() -> None:
+    req = read_requirements(EXAMPLE)
+    clauses = checklist(w.record.id for w in req.section("agency"))
+    assert all(c.on_checklist for c in clauses)
+    cited = {r.id for c in clauses for r in c.required}
+    assert {"FPN-LAI-1.A5", "FPN-DS-9.A3", "FPN-DP-7.A1", "FPN-DP-7.A2", "FPN-MA-6.A1"} <= cited
+
+
+# ---- reports --------------------------------------------------------------------------------------
+
+
+def test_markdown_report_is_golden(scenario: Evaluation) -> None:
+    assert_golden("evaluate/scenario.md", render(scenario, "markdown"))
+
+
+def test_json_report_matches_its_schema(scenario: Evaluation) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert jsonschema_rs.meta.is_valid(schema)
+    data = json.loads(render(scenario, "json"))
+    errors = [
+        f"{e.instance_path}: {e.message}" for e in jsonschema_rs.validator_for(schema).iter_errors(data)
+    ]
+    assert errors == []
+    assert data["format"] == 1
+    assert data["exit_code"] == 1
+    assert [v["evaluated"] for v in data["vendors"]] == [True, True, False, False]
+    assert data["evaluation"][0]["verdicts"]["alpha"]["status"] == "met-by-device"
+    assert set(data["evaluation"][0]["verdicts"]) == {"alpha", "beta"}
+    assert {s for row in data["evaluation"] for v in row["verdicts"].values() for s in [v["status"]]} == set(
+        STATUSES
+    )
+
+
+def test_html_report_is_accessible_and_escapes_vendor_text(tmp_path: Path) -> None:
+    doc = component_definition(
+        "Evil", component("hardware", "<script>alert(1)</script>", requirement("di-1.1"))
+    )
+    vendor = read_vendor(VendorSource("<b>evil</b>", write(tmp_path / "evil.json", doc)))
+    ev = evaluate(
+        requirements_from_document(requirements_profile(["di-1.1"], ["fpn-lai-1.a5"]), name="r"), [vendor]
+    )
+    page = render(ev, "html")
+    assert accessibility_problems(page) == []
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;evil&lt;/b&gt;" in page
+
+
+def test_html_and_table_with_failed_vendors(scenario: Evaluation) -> None:
+    page = render(scenario, "html")
+    assert accessibility_problems(page) == []
+    assert "not evaluated: unknown catalog elements" in page
+    table = render(scenario, "table")
+    assert "gamma: 1 implemented requirement names elements" in table
+    assert "DS-5.7" in table
+    assert "Right to audit" in table
+
+
+def test_reports_without_any_evaluated_vendor(tmp_path: Path) -> None:
+    vendor = read_vendor(VendorSource("gone", tmp_path / "gone.json"))
+    ev = evaluate(requirements_from_document(requirements_profile(["di-1.1"]), name="r"), [vendor])
+    assert ev.rows[0].verdicts == ()
+    assert "No vendor could be evaluated." in render(ev, "markdown")
+    assert accessibility_problems(render(ev, "html")) == []
+    assert "== Requirements side by side ==" not in render(ev, "table")
