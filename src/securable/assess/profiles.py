@@ -30,7 +30,7 @@ from securable.assess.requirements import (
 from securable.catalog import Record, find, load
 from securable.catalog.store import closest
 from securable.errors import InputError
-from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, decode, read_yaml
+from securable.product.yamlsource import Loc, SourceDoc, read_text, read_yaml
 
 FORMAT_VERSION = 1
 VERSION_KEY = "securable-profile"
@@ -52,17 +52,8 @@ class ProfileInvalid(InputError):
 
 def load_profile(path: Path) -> Target:
     """Read, check and resolve a profile file into the requirements it stands for."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such profile file", hint="see docs/profiles.md for the format") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path} is a folder", hint="give the path of a profile .yaml file") from err
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
-    check_size(len(raw), str(path))
-    return parse_profile(decode(raw, str(path)), filename=str(path))
+    text = read_text(path, what="profile file", hint="see docs/profiles.md for the format")
+    return parse_profile(text, filename=str(path))
 
 
 def parse_profile(text: str, *, filename: str) -> Target:

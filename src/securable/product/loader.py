@@ -24,11 +24,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from securable.errors import InputError, ValidationFailed
+from securable.errors import ValidationFailed
 from securable.product.consistency import check_consistency, check_not_applicable, closest, qualify
 from securable.product.introspect import field_at, format_loc, model_at, walk
 from securable.product.model import FORMAT_VERSION, Product
-from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, decode, position, read_yaml
+from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, position, read_text, read_yaml
 
 __all__ = ["MAX_BYTES", "LoadedProduct", "load_document", "load_product", "parse_product"]
 
@@ -59,17 +59,7 @@ def load_product(path: Path) -> Product:
 
 def load_document(path: Path) -> LoadedProduct:
     """Read and check ``path`` like :func:`load_product`, keeping the place of every value."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such file", hint="create one with `securable init --template`") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path} is a folder", hint="give the path of the securable.yaml file") from err
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
-    check_size(len(raw), str(path))
-    text = decode(raw, str(path))
+    text = read_text(path, what="file", hint="create one with `securable init --template`")
     product, source = _parse(text, filename=str(path), base_dir=path.parent)
     return LoadedProduct(product, path, source.values, source.keys)
 

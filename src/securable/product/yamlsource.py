@@ -31,6 +31,7 @@ from securable.product.introspect import format_loc
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Mapping
+    from pathlib import Path
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: far more than any real product description needs
 MAX_DEPTH = 64
@@ -99,6 +100,24 @@ def decode(raw: bytes, filename: str) -> str:
             hint="save the file with UTF-8 encoding",
             location=f"{filename}:{line}:{column}",
         ) from err
+
+
+def read_text(path: Path, *, what: str, hint: str) -> str:
+    """The UTF-8 text of a YAML input file, refused cleanly when missing, a folder, too big or not UTF-8.
+
+    ``what`` names the kind of file in messages ("file", "profile file"); ``hint`` says how to get one.
+    """
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: no such {what}", hint=hint) from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path} is a folder", hint=f"give the path of the {what} itself") from err
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror}") from err
+    check_size(len(raw), str(path))
+    return decode(raw, str(path))
 
 
 def read_yaml(text: str, filename: str) -> SourceDoc:
