@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from golden import assert_golden
 from securable.cli import main
 
 
@@ -193,3 +194,22 @@ def test_unexpected_error_is_exit_3_without_traceback(
     assert "Traceback" not in err
     with pytest.raises(RuntimeError):
         main(["--debug", "catalog", "list"])
+
+
+@pytest.mark.parametrize(
+    ("catalog", "fmt", "extra", "golden"),
+    [
+        ("nistir-8259b", "json", (), "catalog/nistir-8259b.json"),
+        ("nistir-8259b", "csv", (), "catalog/nistir-8259b.csv"),
+        ("nistir-8259b", "markdown", (), "catalog/nistir-8259b.md"),
+        ("nistir-8259a", "oscal", (), "catalog/nistir-8259a.profile.json"),
+        ("nistir-8259a", "markdown", (), "catalog/nistir-8259a.md"),
+        ("sp800-53r5", "oscal", ("--baseline", "LOW"), "catalog/sp800-53r5-low.profile.json"),
+    ],
+)
+def test_exports_match_their_golden_files(
+    capsys: pytest.CaptureFixture[str], catalog: str, fmt: str, extra: tuple[str, ...], golden: str
+) -> None:
+    code, out, _ = run(capsys, "catalog", "export", catalog, "--format", fmt, *extra)
+    assert code == 0
+    assert_golden(golden, out)

@@ -129,6 +129,10 @@ def _markdown_record(catalog: Catalog, record: Record, depth: int, lines: list[s
         f":{record.provenance.line}" if record.provenance.line else ""
     )
     mapped = "; ".join(f"{k}: {', '.join(v)}" for k, v in record.mappings.items() if v)
+    by_rel: dict[str, list[str]] = {}
+    for link in record.links:
+        by_rel.setdefault(link.rel, []).append(link.target)
+    linked = "; ".join(f"{rel} {', '.join(targets)}" for rel, targets in by_rel.items())
     if depth < 3:
         lines.append(f"{'#' * (depth + 2)} {record.id} {record.label}")
         lines.append("")
@@ -136,10 +140,12 @@ def _markdown_record(catalog: Catalog, record: Record, depth: int, lines: list[s
             lines += [record.text, ""]
         if mapped:
             lines += [f"Maps to {mapped}.", ""]
+        if linked:
+            lines += [f"Links: {linked}.", ""]
         lines += [f"<sub>Source: {where}</sub>", ""]
     else:
         indent = "  " * (depth - 3)
-        suffix = f" _(maps to {mapped})_" if mapped else ""
+        suffix = (f" _(maps to {mapped})_" if mapped else "") + (f" _({linked})_" if linked else "")
         lines.append(f"{indent}- **{record.id}** {record.text or record.title}{suffix}")
     for child in catalog.children(record.id):
         _markdown_record(catalog, child, depth + 1, lines)
