@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 # os.path rather than pathlib: pathlib costs a few milliseconds of start-up that `show` cannot spare.
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "catalogs")
-_CACHE: dict[str, Any] = {}  # a dict, not functools.cache: functools is one import too many here
+# Plain dicts, not functools.cache: functools is one import too many for `catalog show`.
+_INDEX: dict[str, dict[str, Any]] = {}
+_CATALOGS: dict[str, Catalog] = {}
+_FOUND: dict[tuple[str | None, str], tuple[Record, ...]] = {}
 
 
 class CatalogInfo:
@@ -36,10 +39,10 @@ class CatalogInfo:
 
 
 def index() -> dict[str, Any]:
-    if "index" in _CACHE:
-        return _CACHE["index"]  # type: ignore[no-any-return]
+    if "index" in _INDEX:
+        return _INDEX["index"]
     try:
-        _CACHE["index"] = found = _read("index")
+        _INDEX["index"] = found = _read("index")
         return found
     except FileNotFoundError as err:
         raise InputError(
@@ -87,15 +90,14 @@ def closest(word: str, candidates: list[str], n: int = 5) -> list[str]:
 
 def load(catalog_id: str) -> Catalog:
     """The catalog with this ID; raises :class:`NotFoundError` with suggestions for unknown IDs."""
-    key = f"catalog:{catalog_id}"
-    if key in _CACHE:
-        return _CACHE[key]  # type: ignore[no-any-return]
+    if catalog_id in _CATALOGS:
+        return _CATALOGS[catalog_id]
     if catalog_id not in catalog_ids():
         raise NotFoundError(
             f"unknown catalog {catalog_id!r}",
             suggestions=closest(catalog_id, catalog_ids()) or catalog_ids(),
         )
-    _CACHE[key] = catalog = catalog_from_json(_read(catalog_id))
+    _CATALOGS[catalog_id] = catalog = catalog_from_json(_read(catalog_id))
     return catalog
 
 
@@ -126,9 +128,9 @@ def find(ref: str, *, catalog: str | None = None) -> list[Record]:
     Answers are memoised: the data never changes in a process, and coverage asks the same
     questions thousands of times when a portfolio is assessed.
     """
-    memo_key = f"find:{catalog}:{ref}"
-    if memo_key in _CACHE:
-        return list(_CACHE[memo_key])
+    memo_key = (catalog, ref)
+    if memo_key in _FOUND:
+        return list(_FOUND[memo_key])
     if ":" in ref and catalog is None:
         catalog, _, ref = ref.partition(":")
     exact = _normalise(ref)
@@ -138,7 +140,7 @@ def find(ref: str, *, catalog: str | None = None) -> list[Record]:
         load(catalog)  # unknown catalog names fail here with suggestions
         holders = [h for h in holders if h == catalog]
     found = [record for holder in holders if (record := load(holder).get_folded(exact)) is not None]
-    _CACHE[memo_key] = tuple(found)
+    _FOUND[memo_key] = tuple(found)
     return found
 
 
@@ -169,4 +171,6 @@ def _suggest(ref: str, ids: list[str]) -> list[str]:
 
 def clear_cache() -> None:
     """Forget loaded catalogs and the index (tests point DATA_DIR elsewhere and back)."""
-    _CACHE.clear()
+    _INDEX.clear()
+    _CATALOGS.clear()
+    _FOUND.clear()
