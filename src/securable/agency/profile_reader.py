@@ -58,9 +58,9 @@ class AgencyRequirements:
 
 def read_requirements(path: Path) -> AgencyRequirements:
     """The requirements in an OSCAL profile file (as written by ``securable requirements --format oscal``)."""
-    from securable.oscal.validate import MAX_BYTES, _parse, _read, validate_document
+    from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes, validate_document
 
-    doc = _parse(_read(path, MAX_BYTES), str(path))
+    doc = parse_json(read_bytes(path, MAX_BYTES), str(path))
     report = validate_document(doc, name=str(path), model="profile")
     if not report.ok:
         shown = "; ".join(str(p) for p in report.problems[:_MAX_SHOWN])

@@ -105,11 +105,11 @@ class _Resolver:
 
     def load(self, path: Path, where: str) -> tuple[JSON, Path]:
         """A parsed and schema-checked OSCAL catalog or profile, read once per run."""
-        from securable.oscal.validate import _parse, _read
+        from securable.oscal.validate import parse_json, read_bytes
 
         real = path.resolve()
         if real not in self.cache:
-            self.cache[real] = _checked(_parse(_read(path, 64 * 2**20), str(path)), str(path), where)
+            self.cache[real] = _checked(parse_json(read_bytes(path, 64 * 2**20), str(path)), str(path), where)
             self.sources.append(str(path))
         return self.cache[real], real
 

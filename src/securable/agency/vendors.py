@@ -158,7 +158,7 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
                 )
             _verify(source.path, key)
         body = _load(source.path / COMPONENT_PATH if kind == "package" else source.path, kind)
-        return _read(Vendor(source.name, str(source.path), kind, signature), body)
+        return _read_claims(Vendor(source.name, str(source.path), kind, signature), body)
     except _Failed as failed:
         if failed.error.kind == "verification":
             signature = "failed"
@@ -183,18 +183,18 @@ def _verify(directory: Path, key: Ed25519PublicKey) -> None:
 
 def _load(path: Path, kind: str) -> JSON:
     """The parsed, schema-valid component definition at ``path``."""
-    from securable.oscal.validate import MAX_BYTES, _parse, _read, validate_document
+    from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes, validate_document
 
     if kind == "package" and not path.is_file():
         raise _Failed(
             VendorError("unreadable", f"no {COMPONENT_PATH}: not a package made by `securable package`")
         )
     try:
-        data = _read(path, MAX_BYTES)
+        data = read_bytes(path, MAX_BYTES)
     except InputError as err:
         raise _Failed(VendorError("unreadable", err.message)) from err
     try:
-        doc = _parse(data, str(path))
+        doc = parse_json(data, str(path))
         report = validate_document(doc, name=str(path), model="component-definition")
     except InputError as err:  # not JSON, or JSON but not an OSCAL component definition
         raise _Failed(VendorError("not-oscal", err.message)) from err
@@ -212,7 +212,7 @@ def _load(path: Path, kind: str) -> JSON:
     return body
 
 
-def _read(base: Vendor, body: JSON) -> Vendor:
+def _read_claims(base: Vendor, body: JSON) -> Vendor:
     raw = body.get("components", [])
     components = _components(raw)
     claims: list[Claim] = []

@@ -102,7 +102,7 @@ def resolve_model(name: str) -> str:
 
 def validate_file(path: Path, model: str | None = None, *, max_bytes: int = MAX_BYTES) -> ValidationReport:
     """Validate one OSCAL JSON file; ``model`` forces the expected model instead of detecting it."""
-    doc = _parse(_read(path, max_bytes), str(path))
+    doc = parse_json(read_bytes(path, max_bytes), str(path))
     return validate_document(doc, name=str(path), model=model)
 
 
@@ -146,7 +146,8 @@ def detect_model(doc: object, *, location: str) -> str:
     return models[0]
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A JSON input file's bytes; InputError when missing, a folder, empty or larger than max_bytes."""
     location = str(path)
     try:
         size = path.stat().st_size
@@ -179,7 +180,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _parse(data: bytes, location: str) -> object:
+def parse_json(data: bytes, location: str) -> object:
+    """Parse JSON bytes; InputError naming line:column for malformed JSON (and NaN/Infinity)."""
     try:
         return json.loads(data, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
