@@ -304,3 +304,25 @@ def test_every_shipped_catalog_exports_valid_oscal(path: Path) -> None:
     catalog = catalog_from_json(json.loads(path.read_bytes()))
     for what, doc in _exports(catalog):
         assert_valid(doc, f"{catalog.id} {what}")
+
+
+@pytest.mark.parametrize("baseline", ["nistir-8259a", "nistir-8259b"])
+def test_baseline_profiles_resolve_against_the_exported_catalog(tmp_path: Path, baseline: str) -> None:
+    """Schema-valid is not enough: a profile must select controls its catalog really has."""
+    from securable.agency.resolve import resolve_file
+    from securable.catalog import load
+    from securable.oscal.documents import oscal_document
+
+    (tmp_path / "sp800-213a.oscal.json").write_text(oscal_document(load("sp800-213a")), "utf-8")
+    profile = tmp_path / f"{baseline}.oscal.json"
+    profile.write_text(oscal_document(load(baseline)), "utf-8")
+    resolved = resolve_file(profile)
+    assert resolved.warnings == ()
+    selected = set(resolved.control_ids())
+    realizers = {link.target.partition(":")[2] for r in load(baseline) for link in r.links}
+    catalog = load("sp800-213a")
+    for record_id in realizers:  # every realizing record, or all of a realizing capability, is in
+        record = catalog.get(record_id)
+        assert record is not None
+        wanted = [record] if record.parent else list(catalog.descendants(record_id))
+        assert {r.id.lower() for r in wanted} <= selected

@@ -172,6 +172,7 @@ def baseline_to_profile(baseline: Catalog, target_catalog_href: str) -> JSON:
     realizes, so the resolved catalog still says why a control is in it.
     """
     realized: dict[str, list[str]] = {}  # OSCAL id -> baseline record IDs, in baseline order
+    whole: set[str] = set()  # controls selected with all their descendants (a realizing capability)
     targets: set[str] = set()
     for record in baseline.records:
         for link in record.links:
@@ -183,12 +184,20 @@ def baseline_to_profile(baseline: Catalog, target_catalog_href: str) -> JSON:
                     f"{baseline.id}:{record.id}: realized-by target {link.target!r} names no catalog"
                 )
             targets.add(target_catalog)
-            realized.setdefault(oscal_id(target_id), []).append(record.id)
+            for control_id, entire in _selectable(target_catalog, target_id):
+                realized.setdefault(control_id, []).append(record.id)
+                if entire:
+                    whole.add(control_id)
     if not realized:
         raise ValueError(f"{baseline.id} has no realized-by links; there is nothing for a profile to select")
     if len(targets) > 1:
         raise ValueError(f"{baseline.id} is realized by several catalogs ({', '.join(sorted(targets))})")
     (target,) = targets
+    include: list[JSON] = (
+        [{"with-ids": [c for c in realized if c not in whole]}] if len(whole) < len(realized) else []
+    )
+    if whole:
+        include.append({"with-child-controls": "yes", "with-ids": [c for c in realized if c in whole]})
     remarks = (
         f"Selects the {target} records that NIST names as realizing the elements of {baseline.publication}. "
         f"Each selected control gains a `realizes` property ({NS}) naming those elements."
@@ -203,7 +212,7 @@ def baseline_to_profile(baseline: Catalog, target_catalog_href: str) -> JSON:
                 props=_catalog_props(baseline),
                 remarks="\n\n".join(r for r in (catalog_remarks(baseline), remarks) if r),
             ),
-            "imports": [{"href": target_catalog_href, "include-controls": [{"with-ids": list(realized)}]}],
+            "imports": [{"href": target_catalog_href, "include-controls": include}],
             # as-is keeps the target catalog's group/control hierarchy in the resolved profile.
             "merge": {"as-is": True},
             "modify": {
@@ -218,6 +227,23 @@ def baseline_to_profile(baseline: Catalog, target_catalog_href: str) -> JSON:
             **_back_matter_field(baseline.id, baseline.sources),
         }
     }
+
+
+def _selectable(catalog_id: str, record_id: str) -> list[tuple[str, bool]]:
+    """The OSCAL controls that stand for a record: itself, or, for a top-level record (exported as a
+    group, which a profile cannot select), each of its children together with all their descendants.
+    """
+    from securable.catalog.store import load
+    from securable.errors import NotFoundError
+
+    try:
+        catalog = load(catalog_id)
+    except NotFoundError:  # not a shipped catalog (e.g. one built in a test): take the ID as it is
+        return [(oscal_id(record_id), False)]
+    record = catalog.get(record_id)
+    if record is None or record.parent is not None:
+        return [(oscal_id(record_id), False)]
+    return [(oscal_id(child.id), True) for child in catalog.children(record_id)]
 
 
 def sp800_53_baseline_to_profile(catalog: Catalog, name: str, *, href: str | None = None) -> JSON:
