@@ -263,3 +263,24 @@ def test_model_names_and_aliases() -> None:
         resolve_model("catalogue")
     assert caught.value.hint is not None
     assert "assessment-results" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"catalog": ' + "[" * 300 + "]" * 300 + "}", "cannot be validated"),
+        ('{"catalog": {"uuid": "\\ud800"}}', "cannot be validated"),
+    ],
+)
+def test_hostile_documents_are_refused_cleanly(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError, match=message):
+        validate_file(path)
+
+
+def test_the_size_limit_holds_for_what_is_read_not_what_stat_says(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"catalog": {"uuid": "' + "a" * 2000 + '"}}', "utf-8")
+    with pytest.raises(InputError, match="larger than"):
+        validate_file(path, max_bytes=1000)

@@ -117,7 +117,13 @@ def validate_document(doc: object, *, name: str, model: str | None = None) -> Va
                 hint=f"leave out the model to detect it from the document, or ask for {found!r}",
                 location=name,
             )
-    return ValidationReport(found, name, _problems(_validator(found).iter_errors(doc)))
+    try:
+        problems = _problems(_validator(found).iter_errors(doc))
+    except (ValueError, UnicodeError) as err:  # nesting past the validator's limit, lone surrogates
+        raise InputError(
+            f"cannot be validated: {err}", hint="is this a real OSCAL document?", location=name
+        ) from err
+    return ValidationReport(found, name, problems)
 
 
 def detect_model(doc: object, *, location: str) -> str:
@@ -155,13 +161,16 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             raise InputError(
                 "is a folder, not a file", hint="give the path of an OSCAL JSON file", location=location
             )
-        if size > max_bytes:
+        # The size a stat reports is not enough (devices and pipes report 0): read at most one byte
+        # past the limit, so /dev/zero or an endless pipe is refused rather than read forever.
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if max(size, len(data)) > max_bytes:
             raise InputError(
-                f"file is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:.0f} MiB limit",
+                f"file is larger than the {max_bytes / 2**20:.0f} MiB limit",
                 hint="far larger than any OSCAL document NIST publishes; check that it is the right file",
                 location=location,
             )
-        data = path.read_bytes()
     except FileNotFoundError as err:
         raise InputError("file not found", hint="check the path", location=location) from err
     except OSError as err:
