@@ -90,3 +90,22 @@ def test_a_hit_imports_none_of_the_heavy_machinery(product: Path, capsys: pytest
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "HEAVY [] 0" in done.stderr
+
+
+def test_the_path_as_typed_and_the_folder_are_part_of_the_key(
+    product: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(product.parent)
+    _, plain = run(capsys, "securable.yaml", "--format", "json")
+    assert '"file": "securable.yaml"' in plain
+    monkeypatch.chdir(product.parents[1])
+    _, other = run(capsys, "camera/securable.yaml", "--format", "json")
+    assert '"file": "camera/securable.yaml"' in other
+
+
+def test_the_report_never_overwrites_the_product(product: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = product.read_bytes()
+    code = main(["check", str(product), "-o", str(product)])
+    assert code == 2
+    assert "would overwrite the product description" in capsys.readouterr().err
+    assert product.read_bytes() == before

@@ -28,7 +28,15 @@ def check(args: Args) -> int:
     profiles = list(args.profile or ())
     if not baselines and not profiles:
         baselines = list(DEFAULT_BASELINES)
-    parts = [f"date={today}", f"format={args.format}", f"fail-on={args.fail_on}", *baselines, "--", *profiles]
+    if args.output and _same_file(args.output, args.product):
+        from securable.errors import UsageError
+
+        raise UsageError("the report would overwrite the product description", hint="choose another -o file")
+    # Reports name files as typed, so the typed path and the folder it is relative to are inputs too.
+    import os
+
+    parts = [f"product={args.product}", f"cwd={os.getcwd()}", f"date={today}", f"format={args.format}"]
+    parts += [f"fail-on={args.fail_on}", *baselines, "--", *profiles]
     if args.format == "table":
         from securable.cli.render import width
 
@@ -70,5 +78,16 @@ def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) 
     text = render(assessment, args.format)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
     inventory = loaded.product.composition and loaded.product.composition.software_inventory
-    deps = [str(Path(args.product).parent / inventory.sbom)] if inventory and inventory.sbom else []
+    deps = (
+        [str((Path(args.product).parent / inventory.sbom).resolve())] if inventory and inventory.sbom else []
+    )
     return text, code, deps
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
