@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from golden import assert_golden
+from securable import catalog as catalog_api
 from securable.cli import main
 
 
@@ -213,3 +214,57 @@ def test_exports_match_their_golden_files(
     code, out, _ = run(capsys, "catalog", "export", catalog, "--format", fmt, *extra)
     assert code == 0
     assert_golden(golden, out)
+
+
+def test_search_limits_and_repeated_catalogs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "catalog", "search", "update", "--limit", "-1")
+    assert code == 2
+    assert "--limit -1" in err
+    _, once, _ = run(capsys, "catalog", "search", "update", "--catalog", "nistir-8259a", "--format", "json")
+    _, twice, _ = run(
+        capsys,
+        "catalog",
+        "search",
+        "update",
+        "--catalog",
+        "nistir-8259a",
+        "--catalog",
+        "nistir-8259a",
+        "--format",
+        "json",
+    )
+    assert once == twice
+    assert json.loads(once)[0]["text"]  # JSON gives the full text, not a shortened label
+
+
+def test_show_accepts_a_qualified_id_with_its_own_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "catalog", "show", "sp800-213a:DI-1.2", "--catalog", "sp800-213a", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["id"] == "DI-1.2"
+    code, _, err = run(capsys, "catalog", "show", "sp800-213a:DI-1.2", "--catalog", "nistir-8259a")
+    assert code == 2
+    assert "in catalog 'nistir-8259a'" in err
+
+
+def test_an_unfinished_enhancement_is_not_the_control(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "catalog", "show", "ac-2(")
+    assert code == 2
+    assert "no record 'ac-2('" in err
+
+
+def test_relations_stored_both_ways_are_listed_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "show", "FPN-DS-1", "--format", "json")
+    assert code == 0
+    related = json.loads(out)["related"]
+    assert related
+    assert len(related) == len({(r["rel"], r["target"]) for r in related})
+
+
+def test_markdown_keeps_the_full_text_of_untitled_records(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "export", "sp800-213a", "--format", "markdown")
+    assert code == 0
+    record = catalog_api.resolve("sp800-213a:DI-1.3")
+    assert len(record.text) > 90
+    assert record.text in out

@@ -136,7 +136,7 @@ def _markdown_record(catalog: Catalog, record: Record, depth: int, lines: list[s
     if depth < 3:
         lines.append(f"{'#' * (depth + 2)} {record.id} {record.label}")
         lines.append("")
-        if record.text and record.title:
+        if record.text and (record.title or record.label != record.text):  # a shortened heading
             lines += [record.text, ""]
         if mapped:
             lines += [f"Maps to {mapped}.", ""]

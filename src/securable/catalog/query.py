@@ -51,6 +51,7 @@ def search(text: str, *, catalogs: Iterable[str] | None = None, limit: int | Non
     words = text.lower().split()
     if not words:
         return []
+    text = " ".join(words)  # "software  update" is the phrase "software update"
     hits: list[Hit] = []
     for catalog_id in catalogs or catalog_ids():
         for record in load(catalog_id):
@@ -82,7 +83,9 @@ def linked(record: Record) -> list[tuple[str, Record]]:
         out.extend((link.rel, target) for target in find(link.target))
     for rel, source in index()["links_in"].get(record.qualified_id, []):
         out.extend((_INVERSE.get(rel, f"inverse of {rel}"), other) for other in find(source))
-    return out
+    # Where the data records a relation in both directions (revised-as / revision-of), the own link
+    # and the reversed incoming one are the same fact: list it once.
+    return list(dict.fromkeys(out))
 
 
 def baselines() -> list[Baseline]:

@@ -107,7 +107,7 @@ def _normalise(ref: str) -> str:
     Parsed by hand: the ``re`` module (and the ``enum`` it imports) would double this module's cost.
     """
     ref = ref.strip()
-    head, _, tail = ref.partition("(")
+    head, sep_paren, tail = ref.partition("(")
     family, dash, number = head.strip().partition("-")
     enhancement = tail.removesuffix(")").strip()
     if (
@@ -116,7 +116,7 @@ def _normalise(ref: str) -> str:
         and family.isascii()
         and family.isalpha()
         and number.isdigit()
-        and (not tail or (tail.endswith(")") and enhancement.isdigit()))
+        and (not sep_paren or (tail.endswith(")") and enhancement.isdigit()))
     ):
         return f"{family.lower()}-{number}" + (f".{enhancement}" if enhancement else "")
     return ref
@@ -131,8 +131,11 @@ def find(ref: str, *, catalog: str | None = None) -> list[Record]:
     memo_key = (catalog, ref)
     if memo_key in _FOUND:
         return list(_FOUND[memo_key])
-    if ":" in ref and catalog is None:
-        catalog, _, ref = ref.partition(":")
+    if ":" in ref:
+        named, _, ref = ref.partition(":")
+        if catalog is not None and named != catalog:
+            return []  # "a:ID" looked up in catalog b names nothing there
+        catalog = named
     exact = _normalise(ref)
     key = exact.lower()
     holders = index()["ids"].get(key, [])
@@ -155,18 +158,23 @@ def resolve(ref: str, *, catalog: str | None = None) -> Record:
             f"{ref!r} is in more than one catalog",
             hint="name one of: " + ", ".join(options),
         )
+    named, colon, bare = ref.partition(":")
+    within = catalog or (named if colon else None)
+    if within is not None:
+        load(within)  # an unknown catalog name fails here, with suggestions
     ids = list(index()["ids"])
-    if catalog is not None:
-        ids = [i for i, holders in index()["ids"].items() if catalog in holders]
-    where = f" in catalog {catalog!r}" if catalog else ""
-    raise NotFoundError(f"no record {ref!r}{where}", suggestions=_suggest(ref, ids))
+    if within is not None:
+        ids = [i for i, holders in index()["ids"].items() if within in holders]
+    where = f" in catalog {within!r}" if within else ""
+    raise NotFoundError(
+        f"no record {ref!r}{where}", suggestions=_suggest(bare if colon else ref, ids, within)
+    )
 
 
-def _suggest(ref: str, ids: list[str]) -> list[str]:
-    wanted = _normalise(ref.partition(":")[2] or ref).lower()
-    hits = closest(wanted, ids)
+def _suggest(ref: str, ids: list[str], catalog: str | None) -> list[str]:
+    hits = closest(_normalise(ref).lower(), ids)
     # The index holds lower-cased IDs; show them the way the catalogs spell them.
-    return [r.qualified_id for h in hits for r in find(h)][:5]
+    return [r.qualified_id for h in hits for r in find(h, catalog=catalog)][:5]
 
 
 def clear_cache() -> None:

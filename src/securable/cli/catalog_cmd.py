@@ -105,12 +105,23 @@ def _draft(cat: api.Catalog, target: str) -> bool:
 
 def search(args: Args) -> int:
     text, catalogs, limit, fmt = args.text, args.catalog, args.limit, args.format
+    if limit < 0:
+        raise UsageError(f"--limit {limit}: give 0 (all hits) or a positive number")
+    catalogs = list(dict.fromkeys(catalogs)) if catalogs else None  # --catalog x --catalog x: once
     for catalog_id in catalogs or ():
         api.load(catalog_id)  # unknown catalog names fail with suggestions before any searching
     hits = api.search(text, catalogs=catalogs, limit=limit or None)
     if fmt == "json":
         emit_json(
-            [{"id": h.record.qualified_id, "kind": h.record.kind, "label": h.record.label} for h in hits]
+            [
+                {
+                    "id": h.record.qualified_id,
+                    "kind": h.record.kind,
+                    "title": h.record.title,
+                    "text": h.record.text,
+                }
+                for h in hits
+            ]
         )
         return ExitCode.OK
     emit(
