@@ -71,6 +71,12 @@ class Source(_Frozen):
     def __repr__(self) -> str:
         return f"Source({self.key!r}, {self.publication!r}, {self.version!r})"
 
+    @property
+    def short_commit(self) -> str:
+        """The commit as people cite it: 12 hex digits, or 12 after "sha256:" for a content hash."""
+        prefix = "sha256:" if self.commit.startswith("sha256:") else ""
+        return prefix + self.commit[len(prefix) : len(prefix) + 12]
+
 
 class Provenance(_Frozen):
     """Where one record came from, down to the file and line."""
@@ -86,8 +92,7 @@ class Provenance(_Frozen):
     @property
     def citation(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        commit = self.source.commit
-        origin = f"{self.source.repository}@{commit[:19] if commit.startswith('sha256:') else commit[:12]}"
+        origin = f"{self.source.repository}@{self.source.short_commit}"
         return f"{self.source.publication} ({self.source.version}), {origin} {where}"
 
 

@@ -145,7 +145,7 @@ def back_matter(catalog_id: str, sources: Mapping[str, Source]) -> JSON:
             "citation": {
                 "text": one_line(
                     f"{source.publication}, {source.version}, {source.date}; "
-                    f"{source.repository} at commit {source.commit[:12]}"
+                    f"{source.repository} at commit {source.short_commit}"
                 )
             },
         }
