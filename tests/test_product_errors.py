@@ -448,3 +448,39 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_product(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="is a folder"):
         load_product(tmp_path)
+
+
+def _sbom_problems(tmp_path: Path, content: bytes) -> list[str]:
+    path = tmp_path / FILE
+    path.write_text("securable: 1\ncomposition:\n  software_inventory:\n    sbom: bom.json\n", "utf-8")
+    (tmp_path / "bom.json").write_bytes(content)
+    with pytest.raises(ValidationFailed) as caught:
+        load_product(path)
+    assert caught.value.exit_code is ExitCode.FINDINGS
+    return caught.value.problems
+
+
+def test_deeply_nested_sbom_is_a_positioned_problem_not_a_crash(tmp_path: Path) -> None:
+    found = _sbom_problems(tmp_path, b"[" * 100_000 + b"]" * 100_000)
+    assert found == [
+        f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
+        "cannot read SBOM 'bom.json': JSON nested too deeply; fix or regenerate the SBOM"
+    ]
+
+
+def test_sbom_that_is_not_json_is_a_positioned_problem(tmp_path: Path) -> None:
+    for content in (b"{not json", b'{"bomFormat": "Cyclone\xff"}'):
+        [problem] = _sbom_problems(tmp_path, content)
+        assert problem.startswith(f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: ")
+        assert "cannot read SBOM 'bom.json'" in problem
+
+
+def test_oversize_sbom_is_refused(tmp_path: Path) -> None:
+    cap = 16 * 1024 * 1024
+    head = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}).encode()
+    big = head + b" " * (cap + 1 - len(head))  # valid JSON, one byte over the cap
+    [problem] = _sbom_problems(tmp_path, big)
+    assert problem == (
+        f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
+        "SBOM 'bom.json' is larger than 16 MiB; check that it is the right file"
+    )

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from securable.errors import InputError
+from securable.errors import ExitCode, InputError
 from securable.product import Status, load_product, parse_product, question_status
 from securable.product.draft import build_data, render_body
 from securable.product.interview import Step, plan
-from securable.product.questionnaire import read_answer, run, state_path
+from securable.product.questionnaire import load_state, next_step, read_answer, run, state_path, walk
 
 # One pass through every step, in the order they are asked; "" skips a step or ends a list.
 DEVICE = [
@@ -296,6 +296,10 @@ RELEASE = {"product.release_date": "2026-03-01", "support.support_end": "2031-03
             "2031-03-01",
         ),
         ("support.end_of_life_notice_months", "six", "whole number", "6", 6),
+        ("support.end_of_life_notice_months", "²", "whole number", "6", 6),  # a digit int() refuses
+        ("support.end_of_life_notice_months", "1²", "whole number", "12", 12),
+        ("updates.responsible", "²", "not one of", "1", "manufacturer"),
+        ("updates.delivery", "1, ³", "not one of", "1", ["over-the-air"]),
         (
             "support.end_of_life",
             "2030-12-31",
@@ -377,3 +381,98 @@ def test_tricky_text_survives_the_round_trip() -> None:
     assert product.customers.people == tuple(tricky)
     assert product.product is not None
     assert (product.product.name, product.product.model) == ("key: value", "2.10")
+
+
+@pytest.mark.parametrize("bad", ["foo:DI-1.1", ":", "sp800-213:SU-1.5", "SU-1.5, :SU-1.5"])
+def test_an_unknown_catalog_name_is_asked_again_not_a_crash(bad: str) -> None:
+    step = Step(("means", 0, "catalog"), "catalog", "Which catalog elements?", "3.3")
+    script = Script([bad, "SU-1.5"])
+    assert read_answer(step, script.ask, script.say) == ["sp800-213a:SU-1.5"]
+    assert "  ! " in script.text
+    assert "unknown catalog" in script.text
+    assert "did you mean: sp800-213a" in script.text
+
+
+def test_an_unknown_catalog_name_in_a_whole_session_is_asked_again(tmp_path: Path) -> None:
+    target = tmp_path / "securable.yaml"
+    before_catalog = FULL[: FULL.index("SU-1.5, nistir-8259a:8259A-SU.2")]
+    script = Script([*before_catalog, "foo:DI-1.1", "q"])
+    assert run(target, ask=script.ask, say=script.say) == 0
+    assert "unknown catalog 'foo'" in script.text
+    assert "means[0].catalog" not in json.loads(state_path(target).read_text("utf-8"))["answers"]
+
+
+def _every_step_skipped() -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    while (step := next_step(answers)) is not None:
+        answers[step.key] = None
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("customers.people", 5, "the answer to customers.people is 5; it should be a list"),
+        ("customers.people", "homeowners", "it should be a list"),
+        ("customers.people", ["homeowners", ""], "not empty"),
+        ("product.name", ["Acme"], "it should be text"),
+        ("product.name", True, "it should be text"),
+        ("product.release_date", "next spring", "not a date"),
+        ("product.release_date", "2026-02-30", "not a real date"),
+        ("product.documentation_url", "www.acme.com", "a web address"),
+        ("support.end_of_life_notice_months", True, "a whole number"),
+        ("support.end_of_life_notice_months", "12", "a whole number"),
+        ("support.end_of_life_notice_months", -1, "a whole number"),
+        ("updates.available", "yes", "yes or no"),
+        ("updates.responsible", "robot", "not one of the choices"),
+        ("updates.delivery", ["pigeon"], "one or more, comma-separated, of"),
+    ],
+)
+def test_a_state_file_with_wrong_typed_answers_says_how_to_start_over(
+    tmp_path: Path, key: str, value: Any, message: str
+) -> None:
+    target = tmp_path / "securable.yaml"
+    for answers in ({key: value}, {**_every_step_skipped(), key: value}):  # asked next, or finished at once
+        state_path(target).write_text(json.dumps({"securable-init": 1, "answers": answers}), "utf-8")
+        script = Script([])
+        with pytest.raises(InputError, match="is damaged") as raised:
+            run(target, ask=script.ask, say=script.say)
+        assert raised.value.exit_code == ExitCode.BAD_INPUT
+        assert message in raised.value.message
+        assert raised.value.hint == f"delete {state_path(target)} to start over"
+        assert not target.exists()
+
+
+def test_a_date_out_of_order_in_the_state_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    answers = {"product.release_date": "2026-03-01", "support.support_end": "2025-01-01"}
+    path.write_text(json.dumps({"securable-init": 1, "answers": answers}), "utf-8")
+    with pytest.raises(InputError, match="before the release date"):
+        load_state(path)
+
+
+def test_every_state_a_session_saves_loads_again(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    script = Script(FULL)
+    saved: list[int] = []
+
+    def save(answers: dict[str, Any]) -> None:
+        path.write_text(json.dumps({"securable-init": 1, "answers": answers}), "utf-8")
+        assert load_state(path) == answers
+        saved.append(len(answers))
+
+    assert walk({}, script.ask, script.say, save)
+    assert len(saved) > 100
+
+
+def test_stopping_at_the_first_prompt_says_nothing_was_saved(tmp_path: Path) -> None:
+    target = tmp_path / "securable.yaml"
+    script = Script(["q"])
+    assert run(target, ask=script.ask, say=script.say) == 0
+    assert not state_path(target).exists()
+    assert "nothing was saved" in script.text
+    assert "saved in" not in script.text.splitlines()[-1]
+    skipped = Script(["", "q"])  # a skipped step is an answer too: it is saved
+    assert run(target, ask=skipped.ask, say=skipped.say) == 0
+    assert state_path(target).exists()
+    assert f"0 answers saved in {state_path(target)}" in skipped.text

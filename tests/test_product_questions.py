@@ -125,6 +125,20 @@ def test_an_empty_description_leaves_every_question_open() -> None:
     assert len(states) == len(question_ids())
 
 
+def test_a_missing_section_is_listed_once_per_question() -> None:
+    states = question_status(parse_product("securable: 1\n", filename="f.yaml"))
+    by_id = {s.question: s for s in states}
+    assert by_id["Q3.1-1"].missing == ("customers",)  # not "customers, customers"
+    assert by_id["Q3.2-1"].missing == ("use_cases", "needs")  # in the order of the fields
+    assert by_id["Q4.1-5"].missing == ("audiences", "support")
+    for state in states:
+        assert len(set(state.missing)) == len(state.missing), state
+    text = "securable: 1\ncustomers:\n  people: [homeowners]\nsupport: {}\n"
+    by_id = {s.question: s for s in question_status(parse_product(text, filename="f.yaml"))}
+    assert by_id["Q3.1-1"].missing == ("customers.other_users",)
+    assert by_id["Q4.2.2-4"].missing == ("support.vulnerability_reporting",)
+
+
 def test_per_use_case_questions_need_an_answer_in_every_use_case() -> None:
     text = "securable: 1\nuse_cases:\n  - id: a\n    where: [US]\n  - id: b\n"
     (state,) = [s for s in question_status(parse_product(text, filename="f.yaml")) if s.question == "Q3.1-4"]

@@ -21,6 +21,7 @@ from securable.product.model import CATALOG_REF_PATTERN, TECHNICAL_KINDS, Produc
 from securable.product.yamlsource import Loc, SourceDoc
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_SBOM_BYTES = 16 * 1024 * 1024  # far above real SBOMs; a wrong path to a huge file is not read whole
 
 _COLLECTIONS: dict[str, Loc] = {
     "use case": ("use_cases",),
@@ -217,8 +218,35 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
             import json
 
             try:
-                bom = json.loads(path.read_bytes())
-            except (OSError, ValueError) as err:
+                with path.open("rb") as handle:
+                    raw = handle.read(MAX_SBOM_BYTES + 1)
+            except OSError as err:
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"cannot read SBOM {value!r}: {err.strerror or err}",
+                    "fix or regenerate the SBOM",
+                )
+                return
+            if len(raw) > MAX_SBOM_BYTES:
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",
+                    "check that it is the right file",
+                )
+                return
+            try:
+                bom = json.loads(raw)
+            except RecursionError:
+                doc.add(
+                    doc.at(loc),
+                    format_loc(loc),
+                    f"cannot read SBOM {value!r}: JSON nested too deeply",
+                    "fix or regenerate the SBOM",
+                )
+                return
+            except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
                 doc.add(
                     doc.at(loc),
                     format_loc(loc),

@@ -21,9 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from securable.errors import InputError
+from securable.errors import InputError, SecurableError
 from securable.product.interview import SECTIONS, Step, cite, plan, question_record
-from securable.product.model import CONTACT_PATTERN, URL_PATTERN
+from securable.product.model import CATALOG_REF_PATTERN, CONTACT_PATTERN, URL_PATTERN
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -32,6 +32,7 @@ Answers = dict[str, Any]
 STATE_FORMAT = 1
 MAX_ANSWER = 4000  # characters; longer texts belong in linked documents, and the file stays small
 MAX_STATE_BYTES = 1024 * 1024
+MAX_INT_DIGITS = 6
 WIDTH = 100
 # Control characters (escape sequences of arrow keys), lone surrogates (undecodable terminal bytes)
 # and non-characters: none can be written to YAML or UTF-8, so answers never hold them.
@@ -221,9 +222,23 @@ def _yesno(_step: Step, text: str, _ask: Ask) -> bool:
 
 
 def _int(_step: Step, text: str, _ask: Ask) -> int:
-    if not text.isdigit() or len(text) > 6:
+    number = _whole_number(text)
+    if number is None:
         raise Retry(f"{text!r} is not a whole number of at most six digits; write e.g. 12")
-    return int(text)
+    return number
+
+
+def _whole_number(text: str) -> int | None:
+    """The number a string of decimal digits stands for; None for anything else.
+
+    ``isdecimal`` rather than ``isdigit``: superscripts such as "²" are digits that ``int`` refuses.
+    """
+    if not text.isdecimal() or len(text) > MAX_INT_DIGITS:
+        return None
+    try:
+        return int(text)
+    except ValueError:  # isdecimal and int agree today; a refusal is still no number, not a crash
+        return None
 
 
 def _one_choice(step: Step, word: str) -> str:
@@ -231,8 +246,9 @@ def _one_choice(step: Step, word: str) -> str:
     lowered = word.lower()
     if lowered in step.choices:
         return lowered
-    if word.isdigit() and 1 <= int(word) <= len(step.choices):
-        return step.choices[int(word) - 1]
+    number = _whole_number(word)
+    if number is not None and 1 <= number <= len(step.choices):
+        return step.choices[number - 1]
     starting = [c for c in step.choices if c.startswith(lowered)]
     if len(starting) == 1:
         return starting[0]
@@ -266,10 +282,12 @@ def _pattern(pattern: str, what: str) -> Callable[[Step, str, Ask], str]:
 def _catalog(_step: Step, text: str, _ask: Ask) -> list[str]:
     """Catalog references, qualified and checked against the shipped catalogs; ``/words`` searches."""
     from securable import catalog
-    from securable.errors import NotFoundError
 
     if text.startswith("/"):  # a search is no answer: show the hits the way a problem is, ask again
-        hits = catalog.search(text[1:], catalogs=list(_CATALOGS_FOR_MEANS), limit=8)
+        try:
+            hits = catalog.search(text[1:], catalogs=list(_CATALOGS_FOR_MEANS), limit=8)
+        except SecurableError as err:
+            raise Retry(f"cannot search the catalogs: {_explain(err)}") from None
         if not hits:
             raise Retry(f"nothing found for {text[1:]!r}; try other words")
         found = "\n".join(f"    {h.record.qualified_id}  {_shorten(h.record.label, 70)}" for h in hits)
@@ -278,18 +296,25 @@ def _catalog(_step: Step, text: str, _ask: Ask) -> list[str]:
     for ref in (r.strip() for r in text.split(",")):
         if not ref:
             continue
-        records = [r for r in catalog.find(ref) if r.catalog in _CATALOGS_FOR_MEANS]
+        try:  # an unknown catalog name ("foo:DI-1.1", ":") is refused here, with suggestions
+            records = [r for r in catalog.find(ref) if r.catalog in _CATALOGS_FOR_MEANS]
+        except SecurableError as err:
+            raise Retry(f"{ref!r}: {_explain(err)}; write a bare ID or catalog:ID") from None
         if len(records) > 1:
             names = ", ".join(r.qualified_id for r in records)
             raise Retry(f"{ref!r} is in more than one catalog; write one of: {names}")
         if not records:
             try:
                 catalog.resolve(ref)
-            except NotFoundError as err:
+            except SecurableError as err:
                 raise Retry(f"no catalog record {ref!r}" + (f"; {err.hint}" if err.hint else "")) from None
             raise Retry(f"{ref!r} is not a capability or control; use an element of {_CATALOGS_FOR_MEANS[0]}")
         refs.append(records[0].qualified_id)
     return list(dict.fromkeys(refs))
+
+
+def _explain(err: SecurableError) -> str:
+    return err.message + (f"; {err.hint}" if err.hint else "")
 
 
 _PARSERS: dict[str, Callable[[Step, str, Ask], Any]] = {
@@ -343,7 +368,48 @@ def load_state(path: Path) -> Answers:
         raise InputError(f"{path} is not a Securable state file (format {STATE_FORMAT})", hint=fix)
     if not all(_plain(v) for v in answers.values()):
         raise InputError(f"{path} holds answers Securable never writes", hint=fix)
+    for step in plan(answers):
+        value = answers.get(step.key)
+        problem = None if value is None else _misfit(step, value)
+        if problem:
+            shown = _shorten(json.dumps(value, ensure_ascii=False), 60)
+            raise InputError(f"{path} is damaged: the answer to {step.key} is {shown}; {problem}", hint=fix)
     return answers
+
+
+def _misfit(step: Step, value: Any) -> str | None:
+    """Why a saved answer is not one the step lets through when it is asked; None if it is."""
+    wanted = f"it should be {_format_hint(step)}"
+    if step.none_ok and value == []:
+        return None  # 'none': an explicit empty list
+    if step.kind in ("list", "choices", "refs", "catalog"):
+        if not isinstance(value, list):
+            return wanted
+        if any(not item or _CONTROL.search(item) for item in value):
+            return wanted + ", each item a text that is not empty and has no control characters"
+        if step.kind in ("choices", "refs") and not set(value) <= set(step.choices):
+            return wanted
+        if step.kind == "catalog" and not all(re.match(CATALOG_REF_PATTERN, ref) for ref in value):
+            return wanted + " (saved as catalog:ID)"
+    elif step.kind == "yesno":
+        if not isinstance(value, bool):
+            return wanted
+    elif step.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**MAX_INT_DIGITS:
+            return wanted + " of at most six digits"
+    elif not isinstance(value, str) or clean(value) != value or not 0 < len(value) <= MAX_ANSWER:
+        return wanted
+    else:
+        try:  # one-line answers are saved as read: reading them again gives them back unchanged
+            if _PARSERS[step.kind](step, value, _nothing_more) != value:
+                return wanted
+        except Retry as problem:
+            return str(problem)
+    return step.check(value) if step.check else None
+
+
+def _nothing_more(_prompt: str) -> str:
+    return ""
 
 
 def _plain(value: Any) -> bool:
@@ -387,7 +453,12 @@ def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> int:
         finished = False
         say("")
     if not finished:
-        say(f"Stopped. {_count(answers)} saved in {state}; run `securable init {target}` again to go on.")
+        if not answers and not state.exists():  # stopped at the first prompt: save() never ran
+            say(
+                f"Stopped before the first answer; nothing was saved. Run `securable init {target}` to start."
+            )
+        else:
+            say(f"Stopped. {_count(answers)} saved in {state}; run `securable init {target}` again to go on.")
         return ExitCode.OK
     return finish(target, answers, say)
 

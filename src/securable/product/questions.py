@@ -211,9 +211,10 @@ def question_status(product: Product, *, honour_not_applicable: bool = True) -> 
             states.append(QuestionState(question, Status.NOT_APPLICABLE, paths, reason=reason))
             continue
         check = _DERIVED.get(question)
-        missing = check(product) if check else _generic(product, question)
+        # Once each, in order: a missing parent ("customers") is the place of all its open fields.
+        missing = tuple(dict.fromkeys(check(product) if check else _generic(product, question)))
         status = Status.OPEN if missing else Status.ANSWERED
-        states.append(QuestionState(question, status, paths, tuple(missing)))
+        states.append(QuestionState(question, status, paths, missing))
     return tuple(states)
 
 
