@@ -185,3 +185,86 @@ def test_the_example_credits_its_app_as_other_means() -> None:
 
     cov = coverage(load_product(EXAMPLE))
     assert result(cov, "nistir-8259a:8259A-CSA.1").status is Status.MET_BY_OTHER_MEANS  # the app
+
+
+# --- links to whole capabilities, and capabilities listed with their own parts --------------------
+
+
+def test_a_whole_capability_is_not_the_same_requirement_as_an_element() -> None:
+    # 8259A-SU.3 (roll back) is realized by the whole SP 800-213A SU capability: not its equal
+    from securable.assess.coverage import equivalents
+    from securable.catalog import find
+
+    assert equivalents(find("nistir-8259a:8259A-SU.3")[0]) == ()
+    assert "nistir-8259a:8259A-SU.3" not in equivalents(find("sp800-213a:SU")[0])
+    assert equivalents(find("nistir-8259a:8259A-DI.2")[0]) == ("sp800-213a:DI-4",)  # element to element
+
+    capability = coverage(product("  - id: m\n    kind: device\n    catalog: [sp800-213a:SU]\n"))
+    rollback = result(capability, "nistir-8259a:8259A-SU.3")
+    assert rollback.status is Status.PARTIAL  # citing a container claims the area, not the element
+    assert rollback.means[0].notes == (
+        "cites sp800-213a:SU, a whole capability: cite the elements that realize it",
+    )
+
+    element = coverage(product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-SU.3]\n"))
+    assert result(element, "nistir-8259a:8259A-SU.3").status is Status.MET_BY_DEVICE
+    for other in ("8259A-SU.1", "8259A-SU.2", "8259A-SU.4", "8259A-SU.5"):  # no "which contains it"
+        found = result(element, f"nistir-8259a:{other}")
+        assert (found.status, found.means) == (Status.GAP, ()), other
+    sp = coverage(
+        product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-SU.3]\n"), "sp800-213a"
+    )
+    assert {r.status for r in sp.results if r.requirement.capability == "sp800-213a:SU"} == {Status.GAP}
+
+    every_part = coverage(
+        product("  - id: m\n    kind: device\n    catalog: [sp800-213a:SU-1, sp800-213a:SU-2]\n")
+    )
+    assert result(every_part, "nistir-8259a:8259A-SU.3").status is Status.MET_BY_DEVICE
+
+
+def test_not_applicable_on_an_element_does_not_spread_over_the_capability_that_realizes_it() -> None:
+    extra = "not_applicable_elements:\n  nistir-8259a:8259A-SU.3: a single firmware bank\n"
+    cov = coverage(product(extra=extra), "sp800-213a")
+    assert {r.status for r in cov.results if r.requirement.capability == "sp800-213a:SU"} == {Status.GAP}
+    # a capability's declaration covers the equivalents of the elements inside it, and no more
+    extra = "not_applicable_elements:\n  nistir-8259a:8259A-SU: no updates\n"
+    cov = coverage(product(extra=extra), "sp800-213a")
+    assert result(cov, "sp800-213a:SU-2.1").status is Status.NOT_APPLICABLE  # = 8259A-SU.1
+    assert result(cov, "sp800-213a:SU-1.1").status is Status.GAP
+
+
+@pytest.mark.parametrize(
+    ("requirement", "children"),
+    [
+        ("8259B-DOC", ("DOC-1", "DOC-2", "DOC-3", "DOC-4")),
+        ("8259B-IQR", ("IQR-1", "IQR-2")),
+        ("8259B-IDS", ("IDS-1", "IDS-2")),
+        ("8259B-EA", ("EA-1", "EA-2", "EA-3", "EA-4", "EA-5", "EA-6")),
+    ],
+)
+def test_a_capability_listed_with_its_own_parts_needs_all_of_them(
+    requirement: str, children: tuple[str, ...]
+) -> None:
+    # NIST's link list is the capability and its sub-capabilities: parts, not alternatives
+    def status(*cited: str) -> Status:
+        refs = ", ".join(f"sp800-213a:{c}" for c in cited)
+        cov = coverage(product(f"  - id: m\n    kind: device\n    catalog: [{refs}]\n"), "nistir-8259b")
+        return result(cov, f"nistir-8259b:{requirement}").status
+
+    assert status(children[-1]) is Status.PARTIAL
+    assert status(*children[:-1]) is Status.PARTIAL
+    assert status(*children) is Status.MET_BY_DEVICE
+    assert status(children[0].partition("-")[0]) is Status.PARTIAL  # the capability alone
+
+
+def test_an_element_listed_with_some_of_its_sub_elements() -> None:
+    # 8259A-LAI.3 (configurable lock-out): LAI-2.1, or both LAI-2.1.1 (how long) and LAI-2.1.2 (after
+    # how many attempts); either sub-element alone is not a configurable lock-out
+    def status(*cited: str) -> Status:
+        refs = ", ".join(f"sp800-213a:{c}" for c in cited)
+        cov = coverage(product(f"  - id: m\n    kind: device\n    catalog: [{refs}]\n"))
+        return result(cov, "nistir-8259a:8259A-LAI.3").status
+
+    assert status("LAI-2.1.2") is Status.PARTIAL
+    assert status("LAI-2.1.1", "LAI-2.1.2") is Status.MET_BY_DEVICE
+    assert status("LAI-2.1") is Status.MET_BY_DEVICE

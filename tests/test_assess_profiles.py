@@ -141,3 +141,54 @@ def test_malformed_and_hostile_yaml_is_refused_with_its_place() -> None:
 def test_missing_profile_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such profile file"):
         load_profile(tmp_path / "nope.yaml")
+
+
+def test_a_catalog_id_is_not_a_profile_id() -> None:
+    # its added requirements would be read as that catalog's records: nistir-8259a:8259A-DI.1
+    hijack = (
+        "securable-profile: 1\nid: {}\nbase: [nistir-8259b]\n"
+        "add:\n  - id: 8259A-DI.1\n    text: Anything at all.\n"
+    )
+    for catalog_id in ("nistir-8259a", "sp800-213a", "NISTIR-8259B", "sp800-53r5"):
+        assert problems(hijack.format(catalog_id)) == [
+            f"p.yaml:2:5: id: {catalog_id!r} is the ID of a shipped catalog; give the profile an ID of "
+            f"its own, e.g. 'my-{catalog_id}'"
+        ]
+    assert parse_profile(hijack.format("nistir-8259a-plus"), filename="p.yaml").id == "nistir-8259a-plus"
+
+
+def test_values_of_the_wrong_type_in_added_requirements_are_problems_with_their_place() -> None:
+    found = problems(
+        "securable-profile: 1\nid: x\nadd:\n"
+        "  - id: A-1\n    text: t\n"
+        "    satisfied_by: [3, {a: b}, sp800-213a:DS-5.5]\n"
+        "    capability: [nistir-8259b:8259B-DOC]\n"
+        "    areas: [{a: 1}, [2], incident-detection]\n"
+        "  - id: A-2\n    text: t\n    satisfied_by: {}\n    areas: {a: 1}\n"
+    )
+    assert found == [
+        "p.yaml:6:20: add[0].satisfied_by[0]: expected a catalog ID, got 3; write the ID as text",
+        "p.yaml:6:23: add[0].satisfied_by[1]: expected a catalog ID, got {'a': 'b'}; write the ID as text",
+        "p.yaml:7:17: add[0].capability: expected a catalog ID, got ['nistir-8259b:8259B-DOC']; write the "
+        "ID as text, e.g. nistir-8259b:8259B-DOC",
+        "p.yaml:8:13: add[0].areas[0]: expected an area name, got {'a': 1}; use asset-management, "
+        "vulnerability-management, access-management, data-protection, incident-detection",
+        "p.yaml:8:21: add[0].areas[1]: expected an area name, got [2]; use asset-management, "
+        "vulnerability-management, access-management, data-protection, incident-detection",
+        "p.yaml:11:19: add[1].satisfied_by: expected a list of catalog IDs; write e.g. [sp800-213a:DS-4.1]",
+        "p.yaml:12:12: add[1].areas: expected a list of areas, got {'a': 1}; use asset-management, "
+        "vulnerability-management, access-management, data-protection, incident-detection",
+    ]
+
+
+def test_check_reports_a_malformed_profile_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from securable.cli import main
+
+    monkeypatch.chdir(ROOT)
+    profile = tmp_path / "p.yaml"
+    profile.write_text("securable-profile: 1\nid: p\nadd:\n  - id: A\n    text: t\n    areas: [{a: 1}]\n")
+    code = main(["check", "examples/home-camera/securable.yaml", "--profile", str(profile)])
+    assert code == ExitCode.BAD_INPUT
+    assert f"{profile}:6:13: add[0].areas[0]: expected an area name" in capsys.readouterr().err

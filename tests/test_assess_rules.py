@@ -16,8 +16,9 @@ import pytest
 from securable import catalog
 from securable.assess.findings import Severity
 from securable.assess.rules import RULES, rules_markdown, run_rules
+from securable.assess.rules.interfaces import EXPOSED
 from securable.assess.rules.questions import SECTIONS, place_path
-from securable.assess.rules.reading import SAFETY, SAFETY_HINTS, mentions, says_none
+from securable.assess.rules.reading import SAFETY, SAFETY_HINTS, mentions, off_device_place, says_none
 from securable.assess.rules.support import period_days
 from securable.product import Product, load_product, question_status
 
@@ -148,6 +149,18 @@ def test_all_rules_run_in_well_under_a_millisecond(camera: Product) -> None:
         ("a few hours", None),
         ("several years", None),
         (None, None),
+        # rates are not durations, and every duration counts
+        ("8 hours a day for 5 to 7 years", (5 * 365.25, 7 * 365.25)),
+        ("2 hours per week, for 3 years", (3 * 365.25, 3 * 365.25)),
+        ("6 months a year for 10 years", (10 * 365.25, 10 * 365.25)),
+        ("4 hours daily; 10 years", (10 * 365.25, 10 * 365.25)),
+        ("6 months to 2 years", (6 * 30.4375, 2 * 365.25)),
+        ("5 years to a decade", (5 * 365.25, 3652.5)),
+        ("between 5 and 7 years", (5 * 365.25, 7 * 365.25)),
+        ("a year or two", (365.25, 2 * 365.25)),
+        ("one or two years", (365.25, 2 * 365.25)),
+        ("a couple of years", (2 * 365.25, 2 * 365.25)),
+        ("10 years in offices, 3 years outdoors", (3 * 365.25, 10 * 365.25)),
     ],
 )
 def test_period_of_use_is_read_from_text(text: str | None, days: tuple[float, float] | None) -> None:
@@ -184,11 +197,62 @@ def test_answers_that_say_there_is_nothing(text: str | None, none: bool) -> None
         ("Measures only (video, audio, motion); no actuation.", False),
         ("A failure is not a safety issue; privacy and personal safety matter.", False),
         ("Does not actuate anything.", False),
+        # a negation ends with its clause
+        ("It has no screen, but it actuates the front door lock.", True),
+        ("No display; it actuates the front door lock.", True),
+        ("No app needed and it controls the heater.", True),
+        ("Not safety-critical, yet it opens the gate.", True),
+        ("It does not control the door lock.", False),
+        ("No remote or local actuation.", False),
     ],
 )
 def test_safety_relevance_is_read_from_text_with_negation(text: str, safety: bool) -> None:
     assert mentions(text, SAFETY, SAFETY_HINTS) is safety
     assert mentions(text, SAFETY) is safety  # the hints never hide a match
+
+
+@pytest.mark.parametrize(
+    ("text", "exposed"),
+    [
+        ("no Wi-Fi, mounted outdoors", True),
+        ("no display and mounted outdoors", True),
+        ("never moved while in a public lobby", True),
+        ("indoors, not in public areas", False),
+        ("non-public offices", False),
+        ("never outdoors", False),
+    ],
+)
+def test_negation_does_not_reach_past_its_clause(text: str, exposed: bool) -> None:
+    assert mentions(text, EXPOSED) is exposed
+
+
+@pytest.mark.parametrize(
+    ("place", "off"),
+    [
+        ("Acme Cloud (device history)", True),
+        ("owner phone, stored locally in the app", True),
+        ("hospital server on the local network", True),
+        ("vendor-hosted portal", True),
+        ("backend of the device service", True),
+        ("Acme Cloud", True),
+        ("somewhere else entirely", True),
+        ("SD card", False),
+        ("device flash", False),
+        ("secure element", False),
+        ("stored locally", False),
+    ],
+)
+def test_places_naming_another_system_are_off_the_device(place: str, off: bool) -> None:
+    assert off_device_place(place) is off
+
+
+def test_update_rules_say_when_updates_count_as_offered() -> None:
+    # UPD-002 and UPD-003 fire unless updates.available is false (an unanswered `available` does
+    # not hide an answer that says how updates are installed); the docs say so
+    by_id = {r.id: r for r in RULES}
+    for rule_id in ("UPD-002", "UPD-003"):
+        assert by_id[rule_id].fires_when.endswith(", unless `updates.available` is false."), rule_id
+        assert "while updates are offered" not in by_id[rule_id].fires_when
 
 
 def test_places_of_open_answers_become_paths() -> None:

@@ -87,6 +87,7 @@ def quiet(rule: str, why: str, changes: Mapping[str, Any] | None = None, **kw: A
 
 PUBLIC_ENV = "use_cases.uc-small-business.environments"
 SAFETY_USE = {"use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command."}
+NEGATION_THEN_ACTUATION = "It has no screen, but it actuates the front door lock."
 NO_DEGRADED = {
     **SAFETY_USE,
     "use_cases.uc-home.research.interference": "Home Wi-Fi can be slow.",
@@ -96,6 +97,11 @@ NO_REPORTING = {
     "support.vulnerability_reporting.channels": [],
     "product.security_contact": None,
     "audiences": [{"id": "aud-home", "name": "Home users"}],
+}
+ON_DEVICE_ONLY = {
+    "retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it.",
+    **{f"composition.data_types.data-{d}.stored": ["SD card"] for d in ("video", "audio", "telemetry")},
+    "composition.data_types.data-account.stored": ["device flash"],
 }
 LOCATION = {"id": "data-location", "name": "home location", "category": "location", "stored": ["Acme Cloud"]}
 
@@ -132,10 +138,30 @@ CASES: tuple[Case, ...] = (
         {"support.support_end": "2029-09-01", "support.securable_after_support": "none"},
     ),
     quiet("SUP-002", "plan-given", {"support.support_end": "2029-09-01"}),
+    fire(
+        "SUP-002",
+        "longest-of-a-range-with-two-units",
+        {
+            "support.support_end": "2026-06-01",
+            "support.securable_after_support": None,
+            "use_cases.uc-home.period_of_use": "6 months to 2 years",
+            "use_cases.uc-small-business.period_of_use": "6 months",
+        },
+    ),
     quiet(
         "SUP-002",
         "shortest-use-uncovered-is-SUP-001s",
         {"support.support_end": "2027-08-31", "support.securable_after_support": None},
+    ),
+    fire(
+        "SUP-001",
+        "a-rate-is-not-the-period",
+        {
+            "support.support_end": "2027-08-31",
+            "use_cases.uc-home.period_of_use": "8 hours a day for 5 to 7 years",
+            "use_cases.uc-small-business.period_of_use": "a year or two",
+        },
+        path=("support", "support_end"),
     ),
     fire("SUP-003", "ended-yesterday", today=date(2031, 9, 1)),
     quiet("SUP-003", "ends-today", today=date(2031, 8, 31)),
@@ -159,7 +185,14 @@ CASES: tuple[Case, ...] = (
         "no-updates-is-UPD-001s",
         {"updates.available": False, "updates.authenticated_before_install": False},
     ),
+    fire(
+        "UPD-002",
+        "availability-not-said",
+        {"updates.available": None, "updates.authenticated_before_install": False},
+    ),
     fire("UPD-003", "no-way-to-verify", {"updates.verification": []}),
+    fire("UPD-003", "availability-not-said", {"updates.available": None, "updates.verification": []}),
+    quiet("UPD-003", "no-updates-is-UPD-001s", {"updates.available": False, "updates.verification": []}),
     quiet("UPD-003", "not-said", {"updates.verification": None}),
     fire(
         "UPD-004",
@@ -225,6 +258,22 @@ CASES: tuple[Case, ...] = (
         {"composition.data_types.data-credentials.protected_in_transit": False},
     ),
     fire(
+        "DAT-002",
+        "cloud-named-with-the-device",
+        {
+            "composition.data_types.data-credentials.protected_in_transit": False,
+            "composition.data_types.data-credentials.stored": ["Acme Cloud (device history)"],
+        },
+    ),
+    fire(
+        "DAT-002",
+        "server-on-the-local-network",
+        {
+            "composition.data_types.data-credentials.protected_in_transit": False,
+            "composition.data_types.data-credentials.stored": ["hospital server on the local network"],
+        },
+    ),
+    fire(
         "DAT-003",
         "audio-at-rest-not-said",
         {"composition.data_types.data-audio.protected_at_rest": None},
@@ -260,6 +309,14 @@ CASES: tuple[Case, ...] = (
             PUBLIC_ENV: ["indoors in a back office, not in public areas"],
         },
     ),
+    fire(
+        "IFC-001",
+        "negation-ends-at-the-comma",
+        {
+            "support_planning.unneeded_capabilities.0.enabled_by_default": True,
+            PUBLIC_ENV: ["no Wi-Fi, mounted outdoors"],
+        },
+    ),
     quiet(
         "IFC-001", "enabled-not-said", {"support_planning.unneeded_capabilities.0.enabled_by_default": None}
     ),
@@ -292,6 +349,11 @@ CASES: tuple[Case, ...] = (
             "administrators can change the threshold or turn it off",
         },
     ),
+    fire(
+        "SAF-001",
+        "negation-ends-at-but",
+        {"use_cases.uc-home.research.physical_world": NEGATION_THEN_ACTUATION},
+    ),
     quiet(
         "SAF-001",
         "no-actuation",
@@ -315,6 +377,14 @@ CASES: tuple[Case, ...] = (
         "SAF-002",
         "means-realizes-CSA.2",
         {**NO_DEGRADED, "means.m-app-controls.catalog": ["nistir-8259a:8259A-CSA.2"]},
+    ),
+    fire(
+        "SAF-002",
+        "negation-ends-at-but",
+        {
+            **NO_DEGRADED,
+            "use_cases.uc-home.research.physical_world": NEGATION_THEN_ACTUATION,
+        },
     ),
     quiet("SAF-002", "camera-measures-only"),
     # --- disclosure ----------------------------------------------------------------------------------
@@ -365,6 +435,42 @@ CASES: tuple[Case, ...] = (
         {
             "means.m-update-service.provider": "third-party",
             "means.m-update-service.provider_name": "Cloud hosting provider",
+        },
+    ),
+    fire(
+        "DIS-004",
+        "a-role-inside-a-name-is-not-the-party",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "Acme Cloud Service",
+            "composition.parties": appended({"id": "party-nw", "name": "Northwind", "role": "service"}),
+        },
+    ),
+    fire(
+        "DIS-004",
+        "a-role-inside-a-word-is-not-the-party",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "Crispin Hosting",
+            "composition.parties": appended({"id": "party-isp", "name": "Northwind Telecom", "role": "ISP"}),
+        },
+    ),
+    quiet(
+        "DIS-004",
+        "listed-by-name-without-company-form",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "Crispin Hosting Ltd",
+            "composition.parties": appended({"id": "party-ch", "name": "Crispin Hosting", "role": "ISP"}),
+        },
+    ),
+    quiet(
+        "DIS-004",
+        "listed-by-its-whole-role",
+        {
+            "means.m-update-service.provider": "third-party",
+            "means.m-update-service.provider_name": "ISP",
+            "composition.parties": appended({"id": "party-isp", "name": "Northwind Telecom", "role": "ISP"}),
         },
     ),
     quiet(
@@ -453,6 +559,16 @@ CASES: tuple[Case, ...] = (
         "reset-forgets-cloud",
         {"retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it."},
     ),
+    fire(
+        "RET-003",
+        "kept-locally-in-the-app",
+        {
+            **ON_DEVICE_ONLY,
+            "composition.data_types.data-account.stored": ["owner phone, stored locally in the app"],
+        },
+        path=("retirement", "ownership_transfer", "data_removal"),
+    ),
+    quiet("RET-003", "all-data-on-the-device", ON_DEVICE_ONLY),
     quiet("RET-003", "removes-from-app-and-cloud"),
     quiet("RET-003", "empty-is-RET-001s", {"retirement.ownership_transfer.data_removal": "none"}),
     # --- means ---------------------------------------------------------------------------------------

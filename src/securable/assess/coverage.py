@@ -15,19 +15,24 @@ How a means' ``catalog`` citations count for a record R:
 
 * **citing R** meets it in full (a means with ``status: partial`` only partly);
 * **the same requirement in another catalog counts as R**: a baseline record with exactly one
-  ``realized-by`` target and that target (``8259A-DI.2`` and ``DI-4``); and a Federal Profile technical
-  element and the SP 800-213A element with the same text (NIST carried most of them over word for
-  word);
+  ``realized-by`` target and that target, when neither is a top-level capability (``8259A-DI.2`` and
+  ``DI-4``; not ``8259A-SU.3`` and the whole ``SU`` capability, nor ``8259A-DI`` and ``DI``); and a
+  Federal Profile technical element and the SP 800-213A element with the same text (NIST carried
+  most of them over word for word);
 * **a baseline record is met when any record that realizes it is met** (``realized-by`` lists
-  alternatives: ``8259A-SU.4`` is realized by ``LAI-9.4`` or ``SU-1.3``); citing a baseline record with
-  several realizations counts as partial for each of them, since it does not say which;
+  alternatives: ``8259A-SU.4`` is realized by ``LAI-9.4`` or ``SU-1.3``), except that records listed
+  together with one of their ancestors are parts of it, all needed (``8259B-DOC`` is realized by
+  ``DOC`` made of ``DOC-1`` to ``DOC-4``, not by any one of them); a top-level capability that
+  realizes a record is met by its parts, and citing it alone is partial; citing a baseline record
+  with several realizations counts as partial for each of them, since it does not say which;
 * **R is met when all its parts are met**: every element of a sub-capability without own text,
   every sub-element of an element, every sub-action of an action (NIST's examples excepted); some
   parts met is partial;
 * **citing what contains R** (its capability, sub-capability or topic) is partial for R: it claims
   the area without naming the element.
 
-A declaration of not applicable on a record covers the records inside it and its equivalents.
+A declaration of not applicable on a record covers the records inside it and the equivalents of
+each of them.
 """
 
 from __future__ import annotations
@@ -150,6 +155,7 @@ class _Hit:
     level: int
     ref: str  # the citation as the product wrote it
     note: str = ""
+    container: str = ""  # for a citation of what contains the record: that record
 
 
 class _Evidence:
@@ -176,7 +182,7 @@ class _Evidence:
         self.declared: dict[str, str] = {}
         for ref, reason in _declarations(product).items():
             for qid in _resolve(ref):
-                for same in (qid, *_equivalents_cached(qid, federal)):
+                for same in _declared_with(qid, federal):
                     self.declared.setdefault(same, reason)
 
     def result(self, requirement: Requirement) -> Result:
@@ -225,7 +231,7 @@ class _Pass:
     def __init__(self, evidence: _Evidence, allowed: frozenset[int] | None) -> None:
         self.evidence = evidence
         self.allowed = allowed
-        self.memo: dict[str, tuple[int, list[_Hit]]] = {}
+        self.memo: dict[tuple[str, bool], tuple[int, list[_Hit]]] = {}
 
     def requirement(self, requirement: Requirement) -> tuple[int, list[_Hit]]:
         if requirement.satisfied_by or requirement.id.partition(":")[0] not in _KNOWN_CATALOGS:
@@ -233,37 +239,56 @@ class _Pass:
             return self._any([self.record(ref) for ref in requirement.satisfied_by])
         return self.record(requirement.id)
 
-    def record(self, qid: str) -> tuple[int, list[_Hit]]:
-        if qid not in self.memo:
-            self.memo[qid] = self._cover(qid)
-        return self.memo[qid]
+    def record(self, qid: str, *, whole: bool = True) -> tuple[int, list[_Hit]]:
+        """The coverage of ``qid``; ``whole=False``: citing the record itself counts only partly
+        (a top-level capability that realizes another record is met by its parts)."""
+        key = (qid, whole)
+        if key not in self.memo:
+            self.memo[key] = self._cover(qid, whole)
+        return self.memo[key]
 
     def _hits(self, found: list[_Hit] | None) -> list[_Hit]:
         if not found:
             return []
         return list(found) if self.allowed is None else [h for h in found if h.index in self.allowed]
 
-    def _cover(self, qid: str) -> tuple[int, list[_Hit]]:
+    def _cover(self, qid: str, whole: bool) -> tuple[int, list[_Hit]]:
         evidence = self.evidence
         node = _node(qid)
-        hits = self._hits(evidence.cited.get(qid)) + self._hits(evidence.implied.get(qid))
+        hits = self._hits(evidence.cited.get(qid))
+        if not whole:
+            hits = [_Hit(h.index, PARTIAL, h.ref, _WHOLE_CAPABILITY.format(h.ref)) for h in hits]
+        hits += self._hits(evidence.implied.get(qid))
         level = max((h.level for h in hits), default=NONE)
-        if node.realizers:
-            sub_level, sub_hits = self._any([self.record(t) for t in node.realizers])
+        if node.alternatives:
+            sub_level, sub_hits = self._any([self._realizer(t, listed) for t, listed in node.alternatives])
             level = max(level, sub_level)
             hits += sub_hits
         if node.parts and qid in evidence.touched:
-            covered = [self.record(p) for p in node.parts if p in evidence.touched]
-            if len(covered) == len(node.parts) and all(lv == FULL for lv, _ in covered):
-                parts_level = FULL
-            else:
-                parts_level = PARTIAL if any(lv > NONE for lv, _ in covered) else NONE
+            parts_level, parts_hits = self._all(
+                [self.record(p) for p in node.parts if p in evidence.touched], len(node.parts)
+            )
             level = max(level, parts_level)
-            hits += [_capped(h, parts_level) for _, sub in covered for h in sub]
+            hits += parts_hits
         for ancestor in node.ancestors:
             for hit in self._hits(evidence.cited.get(ancestor)):
-                hits.append(_Hit(hit.index, PARTIAL, hit.ref, f"cites {hit.ref}, which contains it"))
+                hits.append(
+                    _Hit(hit.index, PARTIAL, hit.ref, f"cites {hit.ref}, which contains it", ancestor)
+                )
                 level = max(level, PARTIAL)
+        return level, hits
+
+    def _realizer(self, qid: str, listed: tuple[str, ...]) -> tuple[int, list[_Hit]]:
+        """One alternative of a record's realizers: ``qid``, or all of ``listed`` (the parts of
+        ``qid`` that the same link list names). A top-level capability cited alone is partial."""
+        node = _node(qid)
+        level, hits = self.record(qid, whole=not node.top)
+        if listed:
+            parts_level, parts_hits = self._all([self.record(p) for p in listed], len(listed))
+            level = max(level, parts_level)
+            # a citation of qid (or above) is counted above already, not again as containing its parts
+            above = {qid, *node.ancestors}
+            hits = hits + [h for h in parts_hits if h.container not in above]
         return level, hits
 
     @staticmethod
@@ -271,9 +296,21 @@ class _Pass:
         level = max((lv for lv, _ in covered), default=NONE)
         return level, [h for _, sub in covered for h in sub]
 
+    @staticmethod
+    def _all(covered: list[tuple[int, list[_Hit]]], needed: int) -> tuple[int, list[_Hit]]:
+        """Parts: full when all ``needed`` are covered in full, partial when any is covered at all."""
+        if len(covered) == needed and all(lv == FULL for lv, _ in covered):
+            level = FULL
+        else:
+            level = PARTIAL if any(lv > NONE for lv, _ in covered) else NONE
+        return level, [_capped(h, level) for _, sub in covered for h in sub]
+
+
+_WHOLE_CAPABILITY = "cites {}, a whole capability: cite the elements that realize it"
+
 
 def _capped(hit: _Hit, level: int) -> _Hit:
-    return hit if hit.level <= level else _Hit(hit.index, level, hit.ref, hit.note)
+    return hit if hit.level <= level else _Hit(hit.index, level, hit.ref, hit.note, hit.container)
 
 
 def _uses(means: Sequence[Means], hits: list[_Hit]) -> tuple[MeansUse, ...]:
@@ -311,12 +348,16 @@ def _declarations(product: Product) -> Mapping[str, str]:
 class _Node:
     qid: str
     catalog: str
-    realizers: tuple[str, ...]  # what realizes it (baseline records)
+    realizers: tuple[str, ...]  # what realizes it (baseline records), as NIST lists them
+    # the realizers as alternatives, any one of which meets it: a record, with those of its own parts
+    # that the list also names (all of them needed: DOC with DOC-1 to DOC-4 realizes 8259B-DOC)
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...]
     parts: tuple[str, ...]  # children that count towards it (NIST's examples are not requirements)
     ancestors: tuple[str, ...]  # from the root down
+    top: bool  # a top-level record (capability, area): it claims an area, not a requirement
 
 
-_MISSING = _Node("", "", (), (), ())
+_MISSING = _Node("", "", (), (), (), (), False)
 
 
 @cache
@@ -333,29 +374,63 @@ def _node(qid: str) -> _Node:
     cat = load(record.catalog)
     parts = tuple(c.qualified_id for c in cat.children(record.id) if c.props.get("example") != "yes")
     ancestors = tuple(a.qualified_id for a in cat.ancestors(record.id))
-    return _Node(record.qualified_id, record.catalog, _realizers(record), parts, ancestors)
+    realizers = _realizers(record)
+    return _Node(
+        record.qualified_id,
+        record.catalog,
+        realizers,
+        _alternatives(realizers),
+        parts,
+        ancestors,
+        not ancestors,
+    )
 
 
 def _realizers(record: Record) -> tuple[str, ...]:
     return tuple(link.target for link in record.links if link.rel == "realized-by")
 
 
+def _alternatives(targets: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Group a ``realized-by`` list: a target inside another listed target is a part of it, not an
+    alternative (NIST lists ``DOC`` and ``DOC-1`` to ``DOC-4`` for 8259B-DOC)."""
+    listed = set(targets)
+    # ancestors run from the root down, so the first one listed is the outermost
+    owner = {t: next((a for a in _node(t).ancestors if a in listed), t) for t in targets}
+    return tuple((t, tuple(p for p in targets if p != t and owner[p] == t)) for t in targets if owner[t] == t)
+
+
 @cache
 def _equivalents_cached(qid: str, federal: bool) -> tuple[str, ...]:
     record = find(qid)[0]
     same: list[str] = []
+    # one-to-one links state the same requirement only between requirement-level records: a top-level
+    # capability claims an area (8259A-SU.3, roll back, is realized by the whole SU capability)
+    top = _node(qid).top
     realizers = _realizers(record)
-    if len(realizers) == 1:
+    if len(realizers) == 1 and not top and not _node(realizers[0]).top:
         same.append(realizers[0])
-    if record.catalog == _CATALOG_213A:
+    if record.catalog == _CATALOG_213A and not top:
         for rel, other in linked(record):
-            if rel == "realizes" and len(_realizers(other)) == 1:
+            if rel == "realizes" and len(_realizers(other)) == 1 and not _node(other.qualified_id).top:
                 same.append(other.qualified_id)
         if federal and record.kind in _TEXT_KINDS:
             same.extend(_federal_by_text().get(_normal(record.text), ()))
     elif record.catalog == FEDERAL and record.kind in _TEXT_KINDS:
         same.extend(_sp800_213a_by_text().get(_normal(record.text), ()))
     return tuple(s for s in same if s != qid)
+
+
+@cache
+def _declared_with(qid: str, federal: bool) -> tuple[str, ...]:
+    """What a declaration of not applicable on ``qid`` names: ``qid`` (which covers the records inside
+    it) and the equivalents of ``qid`` and of every record inside it."""
+    found: dict[str, None] = {qid: None}
+    inside = [qid]
+    for record in find(qid)[:1]:
+        inside += [r.qualified_id for r in load(record.catalog).descendants(record.id)]
+    for record_id in inside:
+        found.update(dict.fromkeys(_equivalents_cached(record_id, federal)))
+    return tuple(found)
 
 
 def equivalents(record: Record, *, federal: bool = True) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from securable.assess.requirements import (
     requirements_within,
 )
 from securable.catalog import Record, find, load
-from securable.catalog.store import closest
+from securable.catalog.store import catalog_ids, closest
 from securable.errors import InputError
 from securable.product.yamlsource import Loc, SourceDoc, read_text, read_yaml
 
@@ -99,6 +99,13 @@ class _Builder:
         profile_id = self._text("id", required=True) or "profile"
         if not _ID.match(profile_id):
             self.problem(("id",), f"{profile_id!r} is not a valid ID", "use letters, digits, '.', '_' or '-'")
+        elif profile_id.casefold() in {c.casefold() for c in catalog_ids()}:
+            # its added requirements would be read as that catalog's records (nistir-8259a:MD-1)
+            self.problem(
+                ("id",),
+                f"{profile_id!r} is the ID of a shipped catalog",
+                f"give the profile an ID of its own, e.g. 'my-{profile_id}'",
+            )
         title = self._text("title") or profile_id
         description = self._text("description") or ""
         requirements: dict[str, Requirement] = {}
@@ -276,20 +283,32 @@ class _Builder:
         if local is not None:
             seen.add(local)
         satisfied: list[Record] = []
-        refs = entry.get("satisfied_by") or []
-        if not isinstance(refs, list):
+        refs = entry.get("satisfied_by")
+        if refs is None:
+            refs = []
+        elif not isinstance(refs, list):
             self.problem(
                 (*loc, "satisfied_by"), "expected a list of catalog IDs", "write e.g. [sp800-213a:DS-4.1]"
             )
             refs = []
         for i, ref in enumerate(refs):
-            record = self._record((*loc, "satisfied_by", i), ref) if isinstance(ref, str) else None
+            where: Loc = (*loc, "satisfied_by", i)
+            if not isinstance(ref, str):
+                self.problem(where, f"expected a catalog ID, got {ref!r}", "write the ID as text")
+                continue
+            record = self._record(where, ref)
             if record is not None:
                 satisfied.append(record)
         capability_id, capability_title = f"{profile_id}:added", "Added by this profile"
         capability = entry.get("capability")
-        if capability is not None:
-            record = self._record((*loc, "capability"), capability) if isinstance(capability, str) else None
+        if capability is not None and not isinstance(capability, str):
+            self.problem(
+                (*loc, "capability"),
+                f"expected a catalog ID, got {capability!r}",
+                "write the ID as text, e.g. nistir-8259b:8259B-DOC",
+            )
+        elif capability is not None:
+            record = self._record((*loc, "capability"), capability)
             if record is not None:
                 capability_id, capability_title = record.qualified_id, record.title or record.label
         areas = self._areas(loc, entry, satisfied, capability_id)
@@ -313,12 +332,22 @@ class _Builder:
             codes = [_root(r).id for r in satisfied] + ([capability.partition(":")[2]] if capability else [])
             found = {a for code in codes for a in areas_for(code)}
             return tuple(a for a in AREAS if a in found)
-        if not isinstance(given, list):
+        if isinstance(given, str):
             given = [given]
+        elif not isinstance(given, list):
+            self.problem(
+                (*loc, "areas"), f"expected a list of areas, got {given!r}", f"use {', '.join(AREAS)}"
+            )
+            return ()
         areas = []
         for i, area in enumerate(given):
+            if not isinstance(area, str):
+                self.problem(
+                    (*loc, "areas", i), f"expected an area name, got {area!r}", f"use {', '.join(AREAS)}"
+                )
+                continue
             if area in AREAS:
-                areas.append(str(area))
+                areas.append(area)
                 continue
             near = closest(str(area), list(AREAS), n=1)
             hint = f"did you mean {near[0]!r}? " if near else ""

@@ -69,7 +69,9 @@ def unprotected_in_transit(product: Product, ctx: Context) -> Iterator[Hit]:
     a place off the device, or is not given).
 
     Anyone on the path can read or change it (8259A-DP.1, SP 800-213A DP-4). Data kept only on the
-    device never travels, so `false` is harmless there. Silence is DAT-003's.
+    device never travels, so `false` is harmless there. A place that names another system (cloud,
+    app, phone, server, service, backend, portal, hosted ...) is off the device even when it also
+    says "device" or "local" ("hospital server on the local network"). Silence is DAT-003's.
     """
     for index, data in ctx.sensitive_data:
         if data.protected_in_transit is False and _travels(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from securable.assess.findings import Severity
@@ -121,13 +122,49 @@ def party_not_disclosed(product: Product, ctx: Context) -> Iterator[Hit]:
         )
 
 
-def _listed(name: str, parties: tuple[Party, ...]) -> bool:
-    wanted = name.casefold()
-    for party in parties:
-        for text in (party.name, party.role):
-            if text and (wanted in text.casefold() or text.casefold() in wanted):
-                return True
-    return False
+_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+# Company forms dropped from the end of a name: "Updatr Ltd" is "Updatr".
+_COMPANY_FORMS = frozenset(
+    {"inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "gmbh", "ag", "sa", "sas", "bv", "nv",
+     "co", "corp", "corporation", "company", "kg", "srl", "spa", "pty", "oy", "ab"}
+)  # fmt: skip
+# Words that say what a party does, not who it is: a name made only of them must match in full.
+_GENERIC = frozenset(
+    {"the", "a", "an", "of", "for", "and", "service", "services", "cloud", "provider", "providers",
+     "hosting", "host", "app", "isp", "vendor", "partner", "supplier", "support", "third", "party",
+     "contractor", "operator", "company", "platform", "network", "infrastructure"}
+)  # fmt: skip
+
+
+def _normal(text: str | None) -> str:
+    """A name as lower-case words without punctuation, a leading "the" or a trailing company form."""
+    words = _WORD.findall(_POSSESSIVE.sub("", (text or "").casefold()))
+    if words and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _COMPANY_FORMS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _names_same_party(provider: str, name: str) -> bool:
+    """Whether two normalised names name the same party: equal, or one is whole words of the other
+    ("Updatr" and "Updatr update service") that say who, not only what ("cloud service")."""
+    if not provider or not name:
+        return False
+    if provider == name:
+        return True
+    shorter, longer = sorted((provider, name), key=len)
+    return f" {shorter} " in f" {longer} " and not set(shorter.split()) <= _GENERIC
+
+
+def _listed(provider_name: str, parties: tuple[Party, ...]) -> bool:
+    """Whether a party is the provider: by its name (whole words, see :func:`_names_same_party`), or,
+    only in full, by its role ("ISP" is the party whose role is "ISP", not "Crispin Hosting")."""
+    wanted = _normal(provider_name)
+    if any(_names_same_party(wanted, _normal(party.name)) for party in parties):
+        return True
+    return bool(wanted) and any(wanted == _normal(party.role) for party in parties)
 
 
 @rule(
@@ -139,12 +176,15 @@ def _listed(name: str, parties: tuple[Party, ...]) -> bool:
     elements=("sp800-213a:DOC-1.h", "nistir-8259b:8259B-DOC"),
 )
 def provider_not_listed(product: Product, ctx: Context) -> Iterator[Hit]:
-    """A means with `provider: third-party` names a `provider_name` that no party of
-    `composition.parties` carries in its name or role, or names no provider at all.
+    """A means with `provider: third-party` names a `provider_name` that matches no party of
+    `composition.parties` (by name, in whole words, ignoring case and company forms such as Ltd; or
+    by a role that is the whole provider name), or names no provider at all.
 
     A third party that runs a service or hub for the device has access to it or its data, which
-    4.2.3 Q8 asks to disclose; and customers need the sources of services (Q4). Silence does not
-    fire: without a parties list, QST-001 reports Q4.2.3-8.
+    4.2.3 Q8 asks to disclose; and customers need the sources of services (Q4). A role names what a
+    party does, so it matches only as a whole: a provider called "Acme Cloud Service" is not the
+    party whose role is "service". Silence does not fire: without a parties list, QST-001 reports
+    Q4.2.3-8.
     """
     parties = product.composition.parties if product.composition else None
     if parties is None:

@@ -32,7 +32,14 @@ SAFETY_HINTS = (
     "pump", "brake", "vehicle", "machinery", "insulin", "medication",
 )  # fmt: skip
 
-_NEGATED = re.compile(r"\b(?:no|not|non|never|without|nor)\b[^.;:!?]{0,20}$")
+# A negation reaches to the end of its clause: "no actuation", "not in a public place", "non-public".
+# Punctuation or a conjunction ends it, so "no screen, but it actuates the lock" and "no Wi-Fi,
+# mounted outdoors" still mention what follows.
+_NEGATED = re.compile(
+    r"\b(?:no|not|non|never|without|nor)\b"
+    r"(?:(?!\b(?:but|and|yet|while|whereas|although|though|except)\b)[^,.;:!?]){0,30}$"
+)
+_NEGATION_REACH = 40  # characters before a match searched for its negation
 
 # An answer that says there is nothing: "none", "no", "n/a", "cannot be disabled", "no rollback".
 _NONE = re.compile(
@@ -42,7 +49,13 @@ _NONE = re.compile(
     r"verification|plan)\b)"
 )
 
-# Where data lives on the device itself; anything else (cloud, app, phone, server) is off the device.
+# Places off the device, checked first: "Acme Cloud (device history)", "owner phone, stored locally in
+# the app" and "hospital server on the local network" are not on the device.
+_OFF_DEVICE = re.compile(
+    r"\b(?:cloud|apps?|(?:smart)?phones?|tablets?|computers?|laptops?|pcs?|servers?|services?|"
+    r"back[- ]?ends?|portals?|hosted|hosting|online|web|hubs?|gateways?|data ?cent(?:er|re)s?)\b"
+)
+# Where data lives on the device itself; a place that names neither is off the device.
 _ON_DEVICE = re.compile(
     r"\b(?:device|on-device|sd[- ]?card|flash|emmc|eeprom|ram|memory|secure element|tpm|local(?:ly)?|"
     r"internal storage|camera|sensor)\b"
@@ -60,15 +73,16 @@ def says_none(text: str | None) -> bool:
 
 
 def mentions(text: str | None, pattern: re.Pattern[str], hints: tuple[str, ...] = ()) -> bool:
-    """Whether ``text`` mentions ``pattern`` (lower case) other than negated ("no actuation",
-    "not public"); ``hints``, when given, are substrings one of which every match contains."""
+    """Whether ``text`` mentions ``pattern`` (lower case) other than negated in the same clause ("no
+    actuation", "not public"; but "no screen, but it actuates" mentions actuation); ``hints``, when
+    given, are substrings one of which every match contains."""
     if not text:
         return False
     text = text.lower()
     if hints and not any(hint in text for hint in hints):
         return False
     for match in pattern.finditer(text):
-        if not _NEGATED.search(text, max(0, match.start() - 24), match.start()):
+        if not _NEGATED.search(text, max(0, match.start() - _NEGATION_REACH), match.start()):
             return True
     return False
 
@@ -77,7 +91,14 @@ def off_device(data: DataType) -> bool | None:
     """Whether the data is kept somewhere other than the device (so it travels); ``None``: not said."""
     if data.stored is None:
         return None
-    return any(not _ON_DEVICE.search(place.lower()) for place in data.stored)
+    return any(off_device_place(place) for place in data.stored)
+
+
+def off_device_place(place: str) -> bool:
+    """Whether a place names somewhere off the device: words for other systems (cloud, app, phone,
+    server, ...) win over words for the device ("hospital server on the local network")."""
+    place = place.lower()
+    return _OFF_DEVICE.search(place) is not None or _ON_DEVICE.search(place) is None
 
 
 def label(name: str | None, fallback: str) -> str:

@@ -19,13 +19,22 @@ _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.
 _WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "couple": 2, "a couple of": 2,
 }  # fmt: skip
 # Longer periods are capped: a date beyond year 9999 cannot be computed, and no device lasts a century.
 LONGEST = 100 * 365.25
-_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(_WORDS) + ")"
+_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + ")"
+_UNIT = r"(?P<unit>hour|day|week|month|year|decade)s?\b"
+_ANOTHER_UNIT = r"(?:hour|day|week|month|year|decade)s?\b"
+# One duration or range: "3 to 6 years", "5-7 years", "between 5 and 7 years", "18 months", "a year
+# or two", "a 10-year life". A duration followed by a rate ("8 hours a day", "2 hours per week",
+# "6 months a year", "4 hours daily") says how much of each day or year, not how long: it is read,
+# so that its rate is not taken for a duration of its own ("a day"), and then left out.
 _PERIOD = re.compile(
-    rf"\b(?P<low>{_NUMBER})(?:\s*(?:to|-|–|or)\s*(?P<high>{_NUMBER}))?\s*\+?\s*"
-    r"-?\s*(?P<unit>hour|day|week|month|year|decade)s?\b"
+    rf"\b(?:between\s+)?(?P<low>{_NUMBER})(?:\s*(?:to|-|–|or|and)\s*(?P<high>{_NUMBER}))?\s*\+?\s*"
+    rf"-?\s*{_UNIT}(?:\s*(?:or|to|-|–)\s*(?P<after>{_NUMBER})\b(?!\s*-?\s*{_ANOTHER_UNIT}))?"
+    r"(?P<rate>\s*(?:(?:a|an|per|each|every|/)\s*(?:hour|day|night|shift|week|month|year)\b|"
+    r"(?:hourly|daily|nightly|weekly|monthly|yearly|annually)\b))?"
 )
 
 
@@ -35,14 +44,21 @@ def _number(word: str) -> float:
 
 def period_days(text: str | None) -> tuple[float, float] | None:
     """The shortest and longest expected period of use in days, from text such as '3 to 6 years',
-    '18 months', 'two decades'; ``None`` when the text gives no number ('several years')."""
-    match = _PERIOD.search((text or "").lower())
-    if match is None:
+    '18 months', 'two decades', '6 months to 2 years' or '8 hours a day for 5 to 7 years' (rates are
+    left out); ``None`` when the text gives no number ('several years'). Every duration counts: the
+    shortest is the least of them, the longest the most."""
+    lows: list[float] = []
+    highs: list[float] = []
+    for match in _PERIOD.finditer((text or "").lower()):
+        if match["rate"]:
+            continue
+        unit = _DAYS[match["unit"]]
+        numbers = [_number(match[g]) * unit for g in ("low", "high", "after") if match[g]]
+        lows.append(min(numbers))
+        highs.append(max(numbers))
+    if not lows:
         return None
-    unit = _DAYS[match["unit"]]
-    low = _number(match["low"]) * unit
-    high = _number(match["high"]) * unit if match["high"] else low
-    return min(low, high, LONGEST), min(max(low, high), LONGEST)
+    return min(*lows, LONGEST), min(max(highs), LONGEST)
 
 
 def _start(product: Product, ctx: Context) -> tuple[date, str]:

@@ -14,7 +14,10 @@ NETWORK_DELIVERY = frozenset({"over-the-air", "mobile-app", "web-portal", "relat
 
 
 def _offered(product: Product) -> Updates | None:
-    """The updates section, unless it says no updates are made (UPD-001 covers that case)."""
+    """The updates section, unless it says no updates are made (UPD-001 covers that case).
+
+    An unanswered ``available`` does not count as "no": an answer about how updates are installed,
+    verified or delivered says there are updates, and a half-written file must not hide it."""
     updates = product.updates
     return updates if updates is not None and updates.available is not False else None
 
@@ -53,11 +56,13 @@ def no_updates(product: Product, ctx: Context) -> Iterator[Hit]:
     elements=("nistir-8259a:8259A-SU.2", "sp800-213a:SU-1.5", "sp800-213a:SU-2.2.1"),
 )
 def unverified_install(product: Product, ctx: Context) -> Iterator[Hit]:
-    """`updates.authenticated_before_install` is false while updates are offered.
+    """`updates.authenticated_before_install` is false, unless `updates.available` is false.
 
     An update the device does not verify lets anyone who can reach the update path install their own
     firmware (NISTIR 8259 3.3: input validation "to confirm the legitimacy of an update"; 8259A-SU.2).
-    Silence does not fire (QST-001 reports Q4.2.4-5).
+    Silence does not fire (QST-001 reports Q4.2.4-5). An unanswered `available` does not silence it:
+    saying how updates are installed says there are updates; only `available: false` does, where
+    UPD-001 reports the missing updates instead.
     """
     updates = _offered(product)
     if updates is not None and updates.authenticated_before_install is False:
@@ -79,12 +84,13 @@ def unverified_install(product: Product, ctx: Context) -> Iterator[Hit]:
     elements=("nistir-8259a:8259A-SU.2", "sp800-213a:SU-1.5", "sp800-213a:EA-1.d"),
 )
 def customers_cannot_verify(product: Product, ctx: Context) -> Iterator[Hit]:
-    """`updates.verification` is an empty list while updates are offered.
+    """`updates.verification` is an empty list, unless `updates.available` is false.
 
     NISTIR 8259 4.2.4 Q5 asks how customers can verify and authenticate updates (hash comparison,
     code signature validation, manufacturer software that does it for them); an explicit "none"
     leaves customers unable to tell a genuine update from a forged one. Silence does not fire
-    (QST-001 reports Q4.2.4-5).
+    (QST-001 reports Q4.2.4-5). An unanswered `available` does not silence it, as for UPD-002;
+    `available: false` does.
     """
     updates = _offered(product)
     if updates is not None and updates.verification == ():
