@@ -21,7 +21,7 @@ from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable import catalog as api
 from securable.agency.clauses import THEMES, checklist
-from securable.agency.evaluate import STATUSES, Evaluation, evaluate
+from securable.agency.evaluate import MET, STATUSES, Evaluation, evaluate
 from securable.agency.evaluation_report import render
 from securable.agency.profile_reader import read_requirements, requirements_from_document
 from securable.agency.vendors import VendorSource, read_vendor, read_vendors
@@ -140,8 +140,8 @@ def test_every_status_branch_for_a_package_like_vendor(scenario: Evaluation) -> 
         "DP-3.1.2": "met-by-device",
         "LAI-2.1": "partial",  # only its sub-element LAI-2.1.1 is claimed
         "LAI-2.1.1": "partial",
-        "SU-1.1": "met-by-device",  # claimed for sub-capability SU-1
-        "SU-1.2": "met-by-device",
+        "SU-1.1": "partial",  # claimed for sub-capability SU-1 as a whole: names no element in it
+        "SU-1.2": "partial",
         "CSA-1.1": "customer-burden",
         "DS-5.7": "silent",
         "DOC-1.a.1.1": "met-by-non-technical",
@@ -155,6 +155,7 @@ def test_every_status_branch_for_a_package_like_vendor(scenario: Evaluation) -> 
     assert rows["LAI-2.1"].parts == ("LAI-2.1.1",)
     assert rows["LAI-2.1.1"].note == "the vendor says its means are only partly in place"
     assert rows["SU-1.1"].via == "SU-1"
+    assert rows["SU-1.1"].note == "claimed for SU-1 as a whole, not for this requirement"
     assert [c.component.title for c in rows["DC-1"].claims] == ["Alpha Sensor", "Alpha Cloud"]
     assert rows["CSA-1.1"].claims[0].means == ("m-agency-logs",)
     assert not rows["CSA-1.1"].customer_share  # the customer carries all of it, not a share
@@ -165,9 +166,11 @@ def test_every_status_branch_for_a_hand_written_vendor(scenario: Evaluation) -> 
         "DI-1.1": "partial",  # implementation-status: planned
         "DI-1.2": "silent",
         "DC-1": "silent",
-        "DP-3.1": "met-by-device",  # through 8259A-DP.1, which NIST says DP-3.1 realizes
-        "DP-3.1.1": "met-by-device",
-        "DP-3.1.2": "met-by-device",
+        # through 8259A-DP.1, which NIST says DP-3.1 realizes together with five other records:
+        # partial for each of them, as `securable check` counts it, and nothing for what they contain
+        "DP-3.1": "partial",
+        "DP-3.1.1": "silent",
+        "DP-3.1.2": "silent",
         "LAI-2.1": "customer-burden",  # only the customer, and only for a part
         "LAI-2.1.1": "customer-burden",
         "SU-1.1": "silent",
@@ -185,6 +188,10 @@ def test_every_status_branch_for_a_hand_written_vendor(scenario: Evaluation) -> 
         ("Beta Policy", "non-technical"),
         ("Beta Other", "service"),
     ]
+    dp = next(r for r in scenario.rows if r.item.record.id == "DP-3.1").verdicts[1]
+    assert dp.note == (
+        "claimed through 8259A-DP.1, which several records realize together without saying which one is met"
+    )
     csa = next(r for r in scenario.rows if r.item.record.id == "CSA-1.1").verdicts[1]
     assert csa.customer_share  # the customer role sits on a statement
     lai = next(r for r in scenario.rows if r.item.record.id == "LAI-2.1").verdicts[1]
@@ -234,11 +241,12 @@ def test_questions_name_the_open_requirements_per_sub_capability(scenario: Evalu
     alpha_questions = [q for q in scenario.questions if q.vendor == "alpha"]
     assert [(q.kind, q.group, q.requirements) for q in alpha_questions] == [
         ("partial", "LAI-2", ("LAI-2.1", "LAI-2.1.1")),
+        ("partial", "SU-1", ("SU-1.1", "SU-1.2")),
         ("customer-burden", "CSA-1", ("CSA-1.1",)),
         ("silent", "DS-5", ("DS-5.7",)),
         ("silent", "EA-1", ("EA-1.a.1.1",)),
     ]
-    silent = alpha_questions[2].text
+    silent = alpha_questions[3].text
     assert silent.startswith("DS-5 Secure Device Operation: how does Alpha Sensor meet DS-5.7?")
     assert "LAI-2.1 and LAI-2.1.1 only in part" in alpha_questions[0].text
     errors = {q.vendor: q.text for q in scenario.questions if q.kind == "error"}
@@ -351,6 +359,123 @@ def test_a_bad_key_file_is_the_agencys_error(package: tuple[Path, Path, Path], t
     pkg, _, _ = package
     with pytest.raises(InputError, match="no such key file"):
         read_vendors([VendorSource("v", pkg, tmp_path / "missing.pem")])
+
+
+EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples").glob("*/securable.yaml"))
+
+
+def _evaluate_rank(status: str) -> int:
+    return 2 if status in MET else 1 if status == "partial" else 0  # customer-burden, silent: 0
+
+
+def _check_rank(status: str) -> int:
+    return 2 if status.startswith("met-by-") else 1 if status == "partial" else 0  # gap, customer-action
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_a_package_never_claims_more_than_check_credits(
+    example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an agency's evaluation reads from a product's own package is never better than what
+    `securable check --baseline sp800-213a` says of the product: met > partial > the rest."""
+    from securable.cli import main
+    from securable.oscal._common import oscal_id
+    from securable.package.build import build_package
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    product = ROOT / "examples" / example / "securable.yaml"
+    build_package(product, tmp_path / "pkg", pdf=False)
+    argv = ["check", str(product), "--baseline", "sp800-213a", "--format", "json", "--fail-on", "none"]
+    assert main([*argv, "--date", "2025-10-01"]) == 0
+    (coverage,) = json.loads(capsys.readouterr().out)["coverage"]
+    checked = {r["id"].partition(":")[2]: r["status"] for r in coverage["requirements"]}
+    profile = requirements_profile([oscal_id(record) for record in checked])
+    vendor = read_vendor(VendorSource(example, tmp_path / "pkg"))
+    assert vendor.ok, vendor.error
+    ev = evaluate(requirements_from_document(profile, name="every sp800-213a requirement"), [vendor])
+    assert len(ev.rows) == len(checked)
+    better = [
+        (row.item.record.id, row.verdicts[0].status, checked[row.item.record.id], row.verdicts[0].note)
+        for row in ev.rows
+        if checked[row.item.record.id] != "not-applicable"  # nothing to compare a claim with
+        and _evaluate_rank(row.verdicts[0].status) > _check_rank(checked[row.item.record.id])
+    ]
+    assert better == []
+    found = {row.verdicts[0].status for row in ev.rows}
+    assert "partial" in found  # the comparison is not vacuous
+    assert found & set(MET)
+
+
+def test_a_hand_written_baseline_claim_realized_by_a_whole_capability(tmp_path: Path) -> None:
+    """`_8259a-su.3` stands for the whole Software Update capability: no element of it is met."""
+    doc = component_definition(
+        "Rollback",
+        component("hardware", "Rollback", more=[("nistir-8259a.oscal.json", [requirement("_8259a-su.3")])]),
+    )
+    vendor = read_vendor(VendorSource("r", write(tmp_path / "r.json", doc)))
+    assert [(c.record, c.shared, c.partial, c.realizes) for c in vendor.claims] == [
+        ("SU", True, True, ("8259A-SU.3",))
+    ]
+    ev = evaluate(requirements_from_document(requirements_profile(["su-1.1", "su-2.1"]), name="r"), [vendor])
+    assert [r.verdicts[0].status for r in ev.rows] == ["silent", "silent"]
+
+
+def test_securable_claim_scope_is_read(tmp_path: Path) -> None:
+    """A package's `claim-scope: shared` listing is partial and covers nothing inside the record;
+    a `capability` listing is partial and covers what it contains partly."""
+    from securable.oscal._common import NS
+
+    def scoped(control: str, scope: str) -> dict[str, Any]:
+        item = requirement(control, status="partial")
+        item["props"].append({"name": "claim-scope", "ns": NS, "value": scope})
+        return item
+
+    doc = component_definition(
+        "Scoped", component("hardware", "Scoped", scoped("lai-4", "shared"), scoped("su-1", "capability"))
+    )
+    vendor = read_vendor(VendorSource("s", write(tmp_path / "s.json", doc)))
+    assert [(c.record, c.shared) for c in vendor.claims] == [("LAI-4", True), ("SU-1", False)]
+    req = requirements_from_document(requirements_profile(["lai-4", "lai-4.1", "su-1.1"]), name="s")
+    verdicts = {r.item.record.id: r.verdicts[0] for r in evaluate(req, [vendor]).rows}
+    assert {k: v.status for k, v in verdicts.items()} == {
+        "LAI-4": "partial",
+        "LAI-4.1": "silent",
+        "SU-1.1": "partial",
+    }
+    assert verdicts["LAI-4"].note == "claimed together with other records, without saying which one is met"
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("implemented", "met-by-device"),
+        ("partial", "partial"),
+        ("planned", "partial"),
+        ("alternative", "partial"),  # another control in place instead: not this one in full
+        ("not-applicable", "silent"),  # no claim at all, and certainly not a full one
+    ],
+)
+def test_oscal_implementation_status(tmp_path: Path, status: str, expected: str) -> None:
+    doc = component_definition(
+        "Statuses",
+        component(
+            "hardware", "Statuses", requirement("di-1.1", status=status, status_prop="implementation-status")
+        ),
+    )
+    vendor = read_vendor(VendorSource("s", write(tmp_path / "s.json", doc)))
+    req = requirements_from_document(requirements_profile(["di-1.1"]), name="s")
+    (row,) = evaluate(req, [vendor]).rows
+    assert row.verdicts[0].status == expected
+    if status == "not-applicable":
+        assert vendor.claims == ()
+
+
+def test_not_applicable_gives_way_to_a_status_in_place(tmp_path: Path) -> None:
+    item = requirement("di-1.1", status="not-applicable", status_prop="implementation-status")
+    item["props"].append({"name": "means-status", "ns": "https://securable.dev/ns/oscal", "value": "full"})
+    doc = component_definition("Mixed", component("hardware", "Mixed", item))
+    vendor = read_vendor(VendorSource("m", write(tmp_path / "m.json", doc)))
+    assert [(c.record, c.partial) for c in vendor.claims] == [("DI-1.1", False)]
 
 
 def _public(path: Path) -> Any:

@@ -60,6 +60,21 @@ def test_keygen_prints_where_the_keys_are_and_the_fingerprint(
     assert "keep it secret" in out
 
 
+def test_keygen_force_onto_a_folder_is_bad_input(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, _ = keys
+    before = Path(private).read_bytes()
+    folder = tmp_path / "public-folder"
+    folder.mkdir()
+    code, _, err = run(capsys, "keygen", private, str(folder), "--force")
+    assert code == 2
+    assert "it is a folder" in err
+    assert Path(private).read_bytes() == before  # the old pair is intact
+    assert folder.is_dir()
+    assert not any(folder.iterdir())
+
+
 def test_keygen_refuses_to_overwrite(keys: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "keygen", *keys)
     assert code == 2
@@ -145,6 +160,28 @@ def test_verify_reports_each_problem_and_exits_1(
     assert "changed            docs/guide.html: changed" in out
     assert "missing            machine/security.txt: missing" in out
     assert "added              extra.txt: added" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_verify_prints_a_file_name_that_is_not_utf8(
+    package: Path, keys: tuple[str, str], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """With a strict UTF-8 terminal (LANG=en_US.UTF-8), such a name used to crash verify (exit 3)."""
+    import io
+    import os
+    import sys
+
+    os.close(os.open(os.fsencode(package) + b"/bad\xff.txt", os.O_CREAT | os.O_WRONLY, 0o644))
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(["verify", str(package), "--key", keys[1], "--format", fmt])
+    stdout.flush()
+    out = stdout.buffer.getvalue().decode("utf-8")
+    assert code == 1
+    if fmt == "json":
+        assert json.loads(out)["problems"][0]["path"] == "bad\\xff.txt"
+    else:
+        assert "added              bad\\xff.txt: added: not in the manifest" in out
 
 
 def test_verify_with_an_edited_manifest(

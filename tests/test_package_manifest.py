@@ -6,6 +6,7 @@ import base64
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -84,6 +85,56 @@ def test_keygen_refuses_to_overwrite_without_force(keys: tuple[Path, Path]) -> N
     assert private.read_bytes() == before
     keygen(private, public, force=True)
     assert private.read_bytes() != before
+
+
+def _pair(private: Path, public: Path) -> tuple[bytes, bytes]:
+    return private.read_bytes(), public.read_bytes() if public.is_file() else b""
+
+
+def test_keygen_force_onto_a_folder_leaves_the_old_pair(keys: tuple[Path, Path]) -> None:
+    private, public = keys
+    before = _pair(private, public)
+    folder = public.parent / "public-folder"
+    folder.mkdir()
+    with pytest.raises(InputError, match="it is a folder"):
+        keygen(private, folder, force=True)
+    with pytest.raises(InputError, match="it is a folder"):
+        keygen(folder, public, force=True)
+    assert _pair(private, public) == before
+    assert sorted(p.name for p in private.parent.iterdir()) == ["private.pem", "public-folder", "public.pem"]
+
+
+def test_keygen_writes_both_keys_before_replacing_either(keys: tuple[Path, Path]) -> None:
+    """A public key that cannot be written (its folder is a file) replaces nothing: exit code 2."""
+    private, public = keys
+    before = _pair(private, public)
+    blocker = private.parent / "not-a-folder"
+    blocker.write_text("x", "utf-8")
+    with pytest.raises(InputError, match="cannot write") as caught:
+        keygen(private, blocker / "public.pem", force=True)
+    assert int(caught.value.exit_code) == 2
+    assert _pair(private, public) == before
+    assert sorted(p.name for p in private.parent.iterdir()) == ["not-a-folder", "private.pem", "public.pem"]
+
+
+def test_keygen_rename_failure_is_an_input_error(
+    keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    private, public = keys
+    renamed: list[str] = []
+
+    def refuse(src: str, dst: object) -> None:
+        renamed.append(str(dst))
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(InputError, match=r"cannot write .*private\.pem: Permission denied"):
+        keygen(private, public, force=True)
+    assert renamed == [str(private)]
+    # both temporary files were written before any rename, and are cleaned up
+    assert sorted(p.name for p in private.parent.iterdir()) == ["private.pem", "public.pem"]
 
 
 def test_keygen_refuses_one_file_for_both_keys(tmp_path: Path) -> None:
@@ -240,6 +291,63 @@ def test_an_added_file_is_reported(package: Path, keys: tuple[Path, Path]) -> No
     assert kinds(package, keys[1]) == [("added", "docs/extra.html")]
 
 
+def test_a_file_name_that_is_not_utf8_is_reported_escaped(package: Path, keys: tuple[Path, Path]) -> None:
+    import os
+
+    fd = os.open(os.fsencode(package / "docs") + b"/bad\xff.html", os.O_CREAT | os.O_WRONLY, 0o644)
+    os.close(fd)
+    report = verify(package, load_public_key(keys[1]))
+    assert [(p.kind, p.path) for p in report.problems] == [("added", "docs/bad\\xff.html")]
+    json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")  # printable, and JSON-safe
+
+
+def test_display_path() -> None:
+    from securable.package.manifest import display_path
+
+    assert display_path("docs/guide.html") == "docs/guide.html"
+    assert display_path("caf\u00e9 menu.html") == "caf\u00e9 menu.html"
+    assert display_path("bad\udcff.txt") == "bad\\xff.txt"  # the byte 0xff, as os.fsdecode keeps it
+    assert display_path("x\ud800y") == "x\\ud800y"  # a lone surrogate from a tampered manifest
+    assert display_path("two\nlines") == "two\\x0alines"
+
+
+def test_a_file_of_another_size_is_changed_without_being_hashed(
+    package: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A huge or sparse file planted in a package must not stall verify: sizes are compared first."""
+    import hashlib
+    import os
+
+    target = package / "docs" / "guide.html"
+    os.truncate(target, 64 * 1024 * 1024)  # sparse: no disk used, but hashing it would read 64 MiB
+    hashed: list[int] = []
+    real = hashlib.file_digest
+
+    def spy(handle: Any, digest: str) -> Any:
+        hashed.append(os.fstat(handle.fileno()).st_size)
+        return real(handle, digest)
+
+    monkeypatch.setattr(hashlib, "file_digest", spy)
+    report = verify(package, load_public_key(keys[1]))
+    assert [(p.kind, p.path, p.message) for p in report.problems] == [
+        ("changed", "docs/guide.html", f"changed: {64 * 1024 * 1024} bytes now, 20 when signed")
+    ]
+    assert sorted(hashed) == sorted(len(data) for path, data in FILES.items() if path != "docs/guide.html")
+
+
+def test_an_added_empty_folder_is_reported(package: Path, keys: tuple[Path, Path]) -> None:
+    (package / "docs" / "drafts" / "old").mkdir(parents=True)
+    (package / "empty").mkdir()
+    assert kinds(package, keys[1]) == [("added", "docs/drafts/old/"), ("added", "empty/")]
+
+
+def test_a_folder_emptied_by_deleting_its_files_is_not_also_added(
+    package: Path, keys: tuple[Path, Path]
+) -> None:
+    (package / "machine" / "security.txt").unlink()
+    assert kinds(package, keys[1]) == [("missing", "machine/security.txt")]
+
+
 def test_an_edited_manifest_breaks_the_signature(package: Path, keys: tuple[Path, Path]) -> None:
     manifest = package / MANIFEST
     manifest.write_bytes(manifest.read_bytes().replace(b'"2.0"', b'"2.1"'))
@@ -380,3 +488,20 @@ def test_report_as_json(package: Path, keys: tuple[Path, Path]) -> None:
     assert data["problems"] == [
         {"kind": "changed", "path": "index.html", "message": data["problems"][0]["message"]}
     ]
+
+
+def test_an_unsigned_manifest_is_as_the_readme_and_docstring_say() -> None:
+    from securable.package import manifest
+
+    doc = json.loads(
+        make_manifest(FILES, product_name="A", product_version="1", date="2025-09-01", key=None).manifest
+    )
+    assert doc["algorithm"] == {"digest": "sha256", "signature": None}
+    assert doc["key_fingerprint"] is None
+    assert "signature" not in doc
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("<!-- package-section -->")[1].split("<!-- /package-section -->")[0]
+    assert "(`algorithm.signature` and `key_fingerprint` are `null`)" in " ".join(section.split())
+    assert '"algorithm": {"digest": "sha256", "signature": null}' in " ".join(
+        (manifest.__doc__ or "").split()
+    )

@@ -143,11 +143,18 @@ def test_how_and_by_which_means(files: dict[str, bytes]) -> None:
     assert props(lai, "means-status") == ["full"]
     assert lai["description"].startswith("**No default passwords")
     assert "provided by the device" in lai["description"]
-    # A baseline element is listed under every SP 800-213A element that realizes it.
+    # A baseline element is listed under every SP 800-213A element that realizes it, but as partial
+    # for each: NIST names four realizations and the citation does not say which one the means meets
+    # (`securable check` counts it so too).
     realized = {r["control-id"]: r for r in by_source["nistir-8259a.oscal.json"]["implemented-requirements"]}
     assert {"lai-1.1", "lai-1.2.1", "lai-4", "lai-9.7"} <= set(realized)
-    assert props(realized["lai-4"], "realizes") == ["8259A-LAI.2"]
+    for control in ("lai-1.1", "lai-1.2.1", "lai-4", "lai-9.7"):
+        assert props(realized[control], "realizes") == ["8259A-LAI.2"], control
+        assert props(realized[control], "means-status") == ["partial"], control
+        assert props(realized[control], "claim-scope") == ["shared"], control
     assert "Restrict interface access to authorized entities" in realized["lai-4"]["description"]
+    assert "counts as partly met for each" in realized["lai-4"]["description"]
+    assert props(lai, "claim-scope") == []  # cited by name
 
 
 def test_a_capability_cited_whole_is_listed_by_sub_capability(camera: Product) -> None:
@@ -158,6 +165,49 @@ def test_a_capability_cited_whole_is_listed_by_sub_capability(camera: Product) -
     ids = [r["control-id"] for r in direct["implemented-requirements"]]
     assert {"doc-1", "doc-2", "doc-3", "doc-4"} <= set(ids)
     assert "doc" not in ids  # an OSCAL group, not a control
+    # ... but never as a full claim on each sub-capability: the citation names none of them.
+    for requirement in direct["implemented-requirements"]:
+        if requirement["control-id"] in ("doc-1", "doc-2", "doc-3", "doc-4") and props(
+            requirement, "means"
+        ) == ["m-security-documentation"]:
+            assert props(requirement, "means-status") == ["partial"]
+            assert props(requirement, "claim-scope") == ["capability"]
+
+
+def baseline_listing(product: Product, means_id: str, citation: str) -> dict[str, dict[str, Any]]:
+    """Control-id -> implemented requirement of the baseline implementation ``means_id`` is in, when
+    it cites only ``citation``."""
+    changed = changed_means(product, means_id, catalog=[citation], status="full")
+    part = build_oscal_component(context(changed))
+    validate_document(json.loads(part.files[PATH]), name=PATH).raise_for_problems()
+    source = f"{citation.partition(':')[0]}.oscal.json"
+    return {
+        r["control-id"]: r
+        for c in definition(part.files)["components"]
+        for ci in c.get("control-implementations", ())
+        if ci["source"] == source
+        for r in ci["implemented-requirements"]
+        if means_id in props(r, "means")
+    }
+
+
+def test_a_baseline_element_realized_by_a_whole_capability_is_shared(camera: Product) -> None:
+    # 8259A-SU.3 (roll back) is realized by the whole Software Update capability: its sub-capabilities
+    # together. The old component definition claimed each of them in full.
+    listed = baseline_listing(camera, "m-secure-update", "nistir-8259a:8259A-SU.3")
+    assert set(listed) == {"su-1", "su-2"}
+    for requirement in listed.values():
+        assert props(requirement, "realizes") == ["8259A-SU.3"]
+        assert props(requirement, "means-status") == ["partial"]
+        assert props(requirement, "claim-scope") == ["shared"]
+
+
+def test_a_baseline_element_with_one_realization_is_claimed_in_full(camera: Product) -> None:
+    # 8259A-DI.2 is realized by DI-4 alone: the same requirement, so the means' own status stands.
+    listed = baseline_listing(camera, "m-secure-update", "nistir-8259a:8259A-DI.2")
+    assert set(listed) == {"di-4"}
+    assert props(listed["di-4"], "means-status") == ["full"]
+    assert props(listed["di-4"], "claim-scope") == []
 
 
 def test_partial_means_and_customer_responsibility(camera: Product) -> None:

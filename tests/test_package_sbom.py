@@ -177,6 +177,35 @@ def test_missing_sbom_file(camera: Product, tmp_path: Path) -> None:
         read_sbom(context(with_sbom(camera, "gone.cdx.json"), tmp_path / "securable.yaml"))
 
 
+@pytest.mark.parametrize("where", ["absolute", "parent", "link"])
+def test_an_sbom_outside_the_product_folder_is_refused(camera: Product, tmp_path: Path, where: str) -> None:
+    """The SBOM is copied into the signed package: it must come from the product's own folder."""
+    outside = tmp_path / "elsewhere" / "sbom.cdx.json"
+    outside.parent.mkdir()
+    shutil.copyfile(CAMERA.parent / "sbom.cdx.json", outside)  # a valid SBOM, just in the wrong place
+    product_dir = tmp_path / "product"
+    product_dir.mkdir()
+    value = {"absolute": str(outside), "parent": "../elsewhere/sbom.cdx.json", "link": "sbom.cdx.json"}[where]
+    if where == "link":
+        (product_dir / "sbom.cdx.json").symlink_to(outside)
+    ctx = context(with_sbom(camera, value), product_dir / "securable.yaml")
+    with pytest.raises(InputError, match="leads outside the product's folder") as caught:
+        build_sbom(ctx)
+    assert caught.value.location == str(product_dir / "securable.yaml")
+
+
+def test_an_sbom_in_a_subfolder_or_named_absolutely_inside_is_read(camera: Product, tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    shutil.copyfile(CAMERA.parent / "sbom.cdx.json", tmp_path / "build" / "sbom.cdx.json")
+    for value in (
+        "build/sbom.cdx.json",
+        "build/../build/sbom.cdx.json",
+        str(tmp_path / "build" / "sbom.cdx.json"),
+    ):
+        part = build_sbom(context(with_sbom(camera, value), tmp_path / "securable.yaml"))
+        assert part.files[SBOM_PATH] == (CAMERA.parent / "sbom.cdx.json").read_bytes()
+
+
 def test_shipped_schemas_are_the_published_ones(formats: Path) -> None:
     for name in [p.name for p in (formats / "cyclonedx" / "schema").glob("*.json")]:
         assert (CYCLONEDX_DIR / name).read_bytes() == (formats / "cyclonedx" / "schema" / name).read_bytes()

@@ -166,3 +166,33 @@ def test_every_example_passes_sectxt(path: Path, monkeypatch: pytest.MonkeyPatch
         assert check(part.files[PATH], DAY, monkeypatch).errors == []
     else:
         assert part.gaps
+
+
+def test_dates_at_the_end_of_the_calendar(camera: Product) -> None:
+    """9999-12-31 (date.max) as end of life, end of support or package date: no overflow."""
+    last = date.max
+    forever = changed(
+        camera,
+        "support",
+        end_of_life=last,
+        support_end=last,
+        vulnerability_reporting__accepted_after_end_of_life=False,
+        vulnerability_reporting__accepted_after_support_end=False,
+    )
+    assert b"Expires: 2026-09-01T00:00:00Z" in build_securitytxt(context(forever)).files[PATH]
+    late = build_securitytxt(context(forever, day=date(9999, 6, 1))).files[PATH]
+    assert b"Expires: 9999-12-31T00:00:00Z" in late  # a year on would be 10000-06-01
+    part = build_securitytxt(context(forever, day=last))
+    assert part.files == {}
+    (gap,) = [g for g in part.gaps if "No security.txt" in g.message]
+    assert "the last day a date can name" in gap.message
+
+
+def test_source_date_epoch_at_the_last_second(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from securable.package.build import build_package
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")  # 9999-12-31T23:59:59Z
+    result = build_package(CAMERA, tmp_path / "pkg", pdf=False)
+    assert result.date == date.max
+    assert not (tmp_path / "pkg" / PATH).exists()
+    assert any("No security.txt" in g.message for g in result.gaps)

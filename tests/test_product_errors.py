@@ -484,3 +484,54 @@ def test_oversize_sbom_is_refused(tmp_path: Path) -> None:
         f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
         "SBOM 'bom.json' is larger than 16 MiB; check that it is the right file"
     )
+
+
+def _sbom_path_problems(tmp_path: Path, value: str) -> list[str]:
+    folder = tmp_path / "product"
+    folder.mkdir(exist_ok=True)
+    path = folder / FILE
+    path.write_text(
+        f"securable: 1\ncomposition:\n  software_inventory:\n    sbom: {json.dumps(value)}\n", "utf-8"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        load_product(path)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("where", ["absolute", "parent", "link"])
+def test_sbom_outside_the_product_folder_is_a_positioned_problem(tmp_path: Path, where: str) -> None:
+    outside = tmp_path / "secret.cdx.json"
+    outside.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}), "utf-8")
+    value = {"absolute": str(outside), "parent": "../secret.cdx.json", "link": "sbom.cdx.json"}[where]
+    if where == "link":
+        (tmp_path / "product").mkdir()
+        (tmp_path / "product" / "sbom.cdx.json").symlink_to(outside)
+    [problem] = _sbom_path_problems(tmp_path, value)
+    folder = tmp_path / "product"
+    assert problem.startswith(f"{folder / FILE}:4:11: composition.software_inventory.sbom: ")
+    assert f"SBOM path {value!r} leads outside the product's folder {folder}" in problem
+    assert "copied into the signed package" in problem
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("sbom.cdx.xml", b'<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>'),
+        ("bom.json", b'\n  <bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>'),  # XML whatever its name
+    ],
+)
+def test_an_xml_sbom_is_refused_as_package_refuses_it(tmp_path: Path, name: str, content: bytes) -> None:
+    (tmp_path / "product").mkdir()
+    (tmp_path / "product" / name).write_bytes(content)
+    [problem] = _sbom_path_problems(tmp_path, name)
+    assert f"SBOM {name!r} is XML: only CycloneDX JSON SBOMs are supported" in problem
+    assert "export the SBOM as CycloneDX JSON" in problem
+
+
+def test_a_json_sbom_without_a_json_suffix_is_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "product").mkdir()
+    (tmp_path / "product" / "sbom.cdx").write_text('{"spdxVersion": "SPDX-2.3"}', "utf-8")
+    [problem] = _sbom_path_problems(tmp_path, "sbom.cdx")
+    assert "'sbom.cdx' is not a CycloneDX SBOM (no bomFormat: CycloneDX)" in problem
+    assert "only CycloneDX JSON SBOMs are supported" in problem
+    assert "XML" not in problem

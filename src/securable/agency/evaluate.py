@@ -14,13 +14,17 @@ support requirement (SP 800-213A) gets one :class:`Verdict` per vendor that coul
 ``silent``                  nothing in the component definition speaks to it
 ==========================  ==================================================================
 
-Claims count for the requirement's record and for its ancestors (a claim for sub-capability
-``DOC-1`` as a whole covers the actions under it; Securable packages cite whole sub-capabilities
-when NIST's 8259A/8259B baselines do). When several means meet a requirement, the verdict names
-the one nearest the device, in NISTIR 8259's order of means (device, related device, service,
-non-technical support); the others stay listed with the verdict. Claims that cover only some
-descendants of the requirement make it ``partial`` (or ``customer-burden`` when only the customer
-covers them): meeting some sub-elements is not meeting the element.
+Claims count for the requirement's record and for its ancestors, the way ``securable check``
+counts citations (docs/profiles.md): a claim for an element or action covers its sub-elements or
+sub-actions; a claim for what contains the requirement (its capability, sub-capability or topic,
+e.g. ``DOC-1`` for the actions under it) claims the area without naming the requirement, so it makes
+it ``partial`` at best. A shared claim (:attr:`~securable.agency.vendors.Claim.shared`: made through
+a baseline element that several records realize together) is partial for the record it names and
+covers nothing inside it. When several means meet a requirement, the verdict names the one nearest
+the device, in NISTIR 8259's order of means (device, related device, service, non-technical
+support); the others stay listed with the verdict. Claims that cover only some descendants of the
+requirement make it ``partial`` (or ``customer-burden`` when only the customer covers them): meeting
+some sub-elements is not meeting the element.
 
 Agency actions are the agency's own duties; the vendors cannot meet them, so they feed the contract
 checklist (:mod:`securable.agency.clauses`) instead. Nothing here reads the clock, so the same input
@@ -50,6 +54,8 @@ STATUSES = (
 MET = STATUSES[:4]
 OPEN = ("partial", "customer-burden", "silent")  # what the agency should ask the vendor about
 EVALUATED = ("technical", "support")  # the sections vendors are evaluated on
+# Records that group requirements: a claim for one of them names none of the requirements inside.
+CONTAINERS = frozenset({"capability", "sub-capability", "topic"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +65,31 @@ class Verdict:
     via: str = ""  # the ancestor a claim was made for, when not the requirement itself
     parts: tuple[str, ...] = ()  # descendants claimed, when only parts are
     customer_share: bool = False  # the customer carries part of a requirement met or partly met
+    contained: bool = False  # ``via`` is a container: the claim names the area, not the requirement
 
     @property
     def note(self) -> str:
         """Why this status, in words; empty when the status says it all."""
         notes = []
         if self.via:
-            notes.append(f"claimed for {self.via} as a whole")
+            notes.append(
+                f"claimed for {self.via} as a whole"
+                + (", not for this requirement" if self.contained else "")
+            )
         if self.parts:
             notes.append(f"claimed only for part of it: {', '.join(self.parts)}")
         elif self.status == "partial":
-            notes.append("the vendor says its means are only partly in place")
+            provided = [c for c in self.claims if c.provider]
+            if any(c.partial and not c.shared for c in provided):
+                notes.append("the vendor says its means are only partly in place")
+            shared = sorted({r for c in provided if c.shared for r in c.realizes})
+            if shared:
+                notes.append(
+                    f"claimed through {', '.join(shared)}, which several records realize together "
+                    "without saying which one is met"
+                )
+            elif any(c.shared for c in provided):
+                notes.append("claimed together with other records, without saying which one is met")
         if self.customer_share:
             notes.append("the customer carries part of it")
         return "; ".join(notes)
@@ -158,15 +178,17 @@ def _index(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
 def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
     """One vendor's verdict on one SP 800-213A requirement, from that vendor's claims by record ID."""
     catalog = api.load(CAPABILITIES)
-    relevant = list(claims.get(record_id, ()))
-    via = ""
+    direct = list(claims.get(record_id, ()))
+    contained: list[Claim] = []  # claims for a container of the requirement: partial at best
+    via, via_container = "", False
     for ancestor in reversed(catalog.ancestors(record_id)):  # nearest first
-        inherited = claims.get(ancestor.id, [])
-        if inherited and not relevant and not via:
-            via = ancestor.id
-        relevant += inherited
-    if relevant:
-        return _judge(tuple(relevant), via)
+        # A shared claim does not say which record it meets, so nothing inside the record either.
+        inherited = [c for c in claims.get(ancestor.id, ()) if not c.shared]
+        if inherited and not direct and not contained and not via:
+            via, via_container = ancestor.id, ancestor.kind in CONTAINERS
+        (contained if ancestor.kind in CONTAINERS else direct).extend(inherited)
+    if direct or contained:
+        return _judge(tuple(direct), tuple(contained), via, via_container)
     parts = [d.id for d in catalog.descendants(record_id) if d.id in claims]
     if not parts:
         return Verdict("silent")
@@ -176,16 +198,21 @@ def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
     return Verdict(status, covered, parts=tuple(parts), customer_share=share)
 
 
-def _judge(relevant: tuple[Claim, ...], via: str) -> Verdict:
+def _judge(direct: tuple[Claim, ...], contained: tuple[Claim, ...], via: str, container: bool) -> Verdict:
+    """The verdict from claims for the requirement (or an element or action above it) and claims
+    for what contains it, which never meet it in full."""
+    relevant = (*direct, *contained)
     provided = [c for c in relevant if c.provider]
-    full = [c for c in provided if not c.partial]
+    full = [c for c in direct if c.provider and not c.partial]
     share = _customer(relevant)
     if full:
         best = min(full, key=lambda c: ROLES.index(c.component.role))
-        return Verdict(f"met-by-{best.component.role}", relevant, via, customer_share=share)
+        return Verdict(
+            f"met-by-{best.component.role}", relevant, via, customer_share=share, contained=container
+        )
     if provided:
-        return Verdict("partial", relevant, via, customer_share=share)
-    return Verdict("customer-burden", relevant, via)
+        return Verdict("partial", relevant, via, customer_share=share, contained=container)
+    return Verdict("customer-burden", relevant, via, contained=container)
 
 
 def _customer(claims: Sequence[Claim]) -> bool:

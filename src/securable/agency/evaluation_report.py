@@ -68,8 +68,9 @@ def cell(verdict: Verdict) -> str:
 def notes(ev: Evaluation) -> list[str]:
     return [
         "A requirement is met when one of the vendor's means claims it fully; the cell names the "
-        "means nearest the device (device, related device, service, non-technical support). Claims "
-        "for a sub-capability as a whole count for everything in it.",
+        "means nearest the device (device, related device, service, non-technical support). A claim "
+        "for an element covers its sub-elements; a claim for a whole capability, sub-capability or "
+        "topic names none of the requirements in it, so it counts as partial for each.",
         "'+ customer' marks requirements the customer shares by the vendor's own account.",
         f"The requirements come from NIST's DRAFT mappings of {CAPABILITIES} to SP 800-53 Rev. 5; the "
         f"Agency actions of {FEDERAL} behind the contract clauses were linked to controls by Securable, "

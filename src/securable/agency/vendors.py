@@ -15,9 +15,16 @@ What a component definition claims, per SP 800-213A element (:class:`Claim`):
   software, physical and interconnection components are related devices; ``service`` components are
   services; every other type (process-procedure, policy, plan, guidance, standard, validation) is
   non-technical support.
-* **How far**: ``means-status`` (Securable's) or ``implementation-status`` ``partial`` or
-  ``planned`` makes the claim partial. Without either, the implemented requirement is taken at its
-  word, as OSCAL intends: the component implements the control.
+* **How far**: ``means-status`` (Securable's) or ``implementation-status`` ``partial``, ``planned``
+  or ``alternative`` (another control is in place instead) makes the claim partial. Without either,
+  the implemented requirement is taken at its word, as OSCAL intends: the component implements the
+  control. ``implementation-status: not-applicable`` (with no status saying it is in place) is no
+  claim at all: the requirement stays silent.
+* **Shared claims**: a claim through a baseline element that several SP 800-213A records realize
+  together (or a whole capability, i.e. its sub-capabilities together) does not say which of them it
+  meets, so it is partial for each and says nothing about the records inside them (as ``securable
+  check`` counts it). Securable marks such listings ``claim-scope: shared``; a baseline element ID in
+  a hand-written component definition is read the same way.
 * **Who carries it**: the ``customer`` responsible role (on the requirement or its statements)
   marks the customer's share; any other role, or no role on the requirement itself, means the
   vendor's side provides it.
@@ -25,7 +32,8 @@ What a component definition claims, per SP 800-213A element (:class:`Claim`):
 Control implementations are read against the SP 800-213A catalog and the NISTIR 8259A/8259B
 profiles (matched by file name, as ``securable package`` writes them); a profile's controls are the
 SP 800-213A elements, and a baseline element ID (``_8259a-dp.1``) stands for the elements NIST
-names as realizing it. Implementations against any other source are skipped with a warning.
+names as realizing it (shared when there are several, or a capability). Implementations against any
+other source are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -52,8 +60,11 @@ ROLES = ("device", "related-device", "service", "non-technical")
 ERROR_KINDS = ("unreadable", "not-oscal", "invalid-oscal", "unknown-controls", "verification")
 SIGNATURES = ("verified", "not-checked", "failed", "not-a-package")
 _TECHNICAL = ("hardware", "software", "physical", "interconnection")
-_PARTIAL = frozenset({"partial", "planned"})
+_PARTIAL = frozenset({"partial", "planned", "alternative"})
+_IN_PLACE = frozenset({"full", "implemented"})
+_NOT_APPLICABLE = "not-applicable"
 _STATUS_PROPS = frozenset({"means-status", "implementation-status"})
+_SCOPE_PROP = "claim-scope"
 _MAX_TEXT = 300  # characters of a requirement's description kept for the report
 
 
@@ -92,12 +103,16 @@ class Claim:
 
     record: str  # SP 800-213A record ID
     component: Component
-    partial: bool
+    partial: bool  # partly in place by the vendor's account, or shared
     provider: bool  # the vendor's side provides (part of) it
     customer: bool  # the customer carries (part of) it
     means: tuple[str, ...]  # Securable ``means`` property values
     text: str  # the implemented requirement's description, on one line
     where: str  # JSON path of the implemented requirement
+    # Made through a baseline element several records (or a whole capability) realize together:
+    # partial for this record, and no claim for the records inside it.
+    shared: bool = False
+    realizes: tuple[str, ...] = ()  # the baseline elements cited, when the claim says
 
     @property
     def customer_only(self) -> bool:
@@ -230,7 +245,7 @@ def _read_claims(base: Vendor, body: JSON) -> Vendor:
                 continue
             for k, requirement in enumerate(implementation["implemented-requirements"]):
                 at = f"{where}.implemented-requirements[{k}]"
-                records = resolve(requirement["control-id"])
+                records, baseline = resolve(requirement["control-id"])
                 if not records:
                     unknown.append(
                         Problem(
@@ -238,7 +253,11 @@ def _read_claims(base: Vendor, body: JSON) -> Vendor:
                             f"{requirement['control-id']!r} names no record of {CAPABILITIES}",
                         )
                     )
-                claims += [_claim(record, component, requirement, at) for record in records]
+                claims += [
+                    claim
+                    for record in records
+                    if (claim := _claim(record, component, requirement, at, baseline)) is not None
+                ]
     if unknown:
         count = len(unknown)
         raise _Failed(
@@ -283,29 +302,46 @@ def _components(raw: Sequence[JSON]) -> list[Component]:
     return out
 
 
-def _resolver(source: str) -> Callable[[str], list[str]] | None:
-    """A function from control-id to SP 800-213A record IDs, for a source the evaluation knows."""
+_Resolved = tuple[list[str], "_Baseline | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Baseline:
+    """A baseline element a control-id stood for, and whether its realizers share it."""
+
+    id: str
+    shared: bool
+
+
+def _resolver(source: str) -> Callable[[str], _Resolved] | None:
+    """A function from control-id to SP 800-213A record IDs (and the baseline element it named, if
+    it named one), for a source the evaluation knows."""
     file_name = PurePosixPath(unquote(urlsplit(source).path)).name
     by_token = _tokens(CAPABILITIES)
     if file_name == catalog_href(CAPABILITIES):
-        return lambda token: [by_token[token]] if token in by_token else []
+        return lambda token: ([by_token[token]] if token in by_token else [], None)
     baseline = next((b for b in BASELINES if file_name == catalog_href(b)), None)
     if baseline is None:
         return None
     elements = _tokens(baseline)
 
-    def resolve(token: str) -> list[str]:
+    def resolve(token: str) -> _Resolved:
         if token in by_token:
-            return [by_token[token]]
+            return [by_token[token]], None
         record = api.load(baseline).get(elements.get(token, ""))
         if record is None:
-            return []
+            return [], None
         prefix = f"{CAPABILITIES}:"
-        return [
+        records = [
             link.target.removeprefix(prefix)
             for link in record.links
             if link.rel == "realized-by" and link.target.startswith(prefix)
         ]
+        # Several realizers, or one whole capability (a group of sub-capabilities): which of them
+        # the vendor meets is not said.
+        only = api.load(CAPABILITIES).get(records[0]) if len(records) == 1 else None
+        whole = only is not None and only.parent is None
+        return records, _Baseline(record.id, len(records) > 1 or whole)
 
     return resolve
 
@@ -316,9 +352,22 @@ def _tokens(catalog_id: str) -> dict[str, str]:
     return {oscal_id(r.id): r.id for r in api.load(catalog_id)}
 
 
-def _claim(record: str, component: Component, requirement: JSON, where: str) -> Claim:
+def _claim(
+    record: str, component: Component, requirement: JSON, where: str, baseline: _Baseline | None = None
+) -> Claim | None:
+    """The claim an implemented requirement makes for ``record``; None when it makes none."""
     props = list(requirement.get("props", ()))
     statuses = {str(p["value"]) for p in props if p["name"] in _STATUS_PROPS}
+    if _NOT_APPLICABLE in statuses and not statuses & (_IN_PLACE | _PARTIAL):
+        return None  # the vendor says the control does not apply: nothing is claimed for it
+    shared = any(p["name"] == _SCOPE_PROP and p["value"] == "shared" for p in props) or bool(
+        baseline and baseline.shared
+    )
+    realizes = tuple(
+        dict.fromkeys(
+            [str(p["value"]) for p in props if p["name"] == "realizes"] + ([baseline.id] if baseline else [])
+        )
+    )
     own = {r["role-id"] for r in requirement.get("responsible-roles", ())}
     roles = set(own)
     for statement in requirement.get("statements", ()):
@@ -328,7 +377,7 @@ def _claim(record: str, component: Component, requirement: JSON, where: str) -> 
         record=record,
         component=component,
         # "full" anywhere wins, as in Securable's own writer: one means fully in place is enough.
-        partial=bool(statuses & _PARTIAL) and "full" not in statuses and "implemented" not in statuses,
+        partial=shared or (bool(statuses & _PARTIAL) and not statuses & _IN_PLACE),
         # No role on the requirement itself: the component's provider implements it, minus any
         # statements assigned to the customer.
         provider=not own or bool(roles - {"customer"}),
@@ -336,6 +385,8 @@ def _claim(record: str, component: Component, requirement: JSON, where: str) -> 
         means=tuple(str(p["value"]) for p in props if p["name"] == "means"),
         text=text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…",
         where=where,
+        shared=shared,
+        realizes=realizes,
     )
 
 

@@ -51,23 +51,26 @@ def keygen(args: Args) -> int:
 
 def verify(args: Args) -> int:
     from securable.package.keys import load_public_key
+    from securable.package.manifest import display_path
     from securable.package.manifest import verify as check
 
     report = check(Path(args.package), load_public_key(Path(args.key)))
     if args.format == "json":
         emit_json(report.to_json())
         return ExitCode.OK if report.ok else ExitCode.FINDINGS
-    what = " ".join(w for w in (report.product_name, report.product_version) if w)
+    # Paths are printed escaped: a file name that is not UTF-8 must not crash the report.
+    where = display_path(str(report.directory))
+    what = " ".join(display_path(w) for w in (report.product_name, report.product_version) if w)
     what = f"{what}, " if what else ""
     if report.ok:
         emit(
-            f"OK: {report.directory}: {what}{report.files_checked} files match the manifest "
+            f"OK: {where}: {what}{report.files_checked} files match the manifest "
             f"signed by {report.key_fingerprint}\n"
         )
         return ExitCode.OK
     count = len(report.problems)
-    emit(f"FAILED: {report.directory}: {what}{count} problem{'s' if count != 1 else ''}\n")
+    emit(f"FAILED: {where}: {what}{count} problem{'s' if count != 1 else ''}\n")
     for problem in report.problems:
-        where = f"{problem.path}: " if problem.path and not problem.message.startswith("refused") else ""
-        emit(f"  {problem.kind:<18} {where}{problem.message}\n")
+        at = f"{problem.path}: " if problem.path and not problem.message.startswith("refused") else ""
+        emit(f"  {problem.kind:<18} {at}{problem.message}\n")
     return ExitCode.FINDINGS

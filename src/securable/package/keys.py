@@ -32,13 +32,20 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     The private key is PKCS#8 without a passphrase, mode 0600: keep it out of version control and
     out of packages (the builder refuses a key inside the package folder). Missing folders are
     created (mode 0700 for the private key's). Existing files are kept unless ``force``.
+
+    Both targets are checked and both keys written to temporary files beside them before either is
+    renamed into place, so a target that cannot be written (a folder, a read-only place) leaves the
+    old pair as it was. Every such problem is an :class:`InputError`.
     """
     if private_path.resolve() == public_path.resolve():
         raise InputError("the private and the public key need two different files")
-    if not force:
-        for path in (private_path, public_path):
-            if os.path.lexists(path):
-                raise InputError(f"{path} already exists", hint="use --force to replace the key pair")
+    for path in (private_path, public_path):
+        if not os.path.lexists(path):
+            continue
+        if not force:
+            raise InputError(f"{path} already exists", hint="use --force to replace the key pair")
+        if path.is_dir() and not path.is_symlink():
+            raise InputError(f"cannot write {path}: it is a folder", hint="give a file name for the key")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -46,19 +53,29 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    _write_key(private_path, private_pem, private=True)
-    _write_key(public_path, public_pem, private=False)
+    staged: list[tuple[str, Path]] = []
+    path = private_path
+    try:
+        for path, data, private in ((private_path, private_pem, True), (public_path, public_pem, False)):
+            staged.append((_stage_key(path, data, private=private), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as err:
+        raise InputError(
+            f"cannot write {path}: {err.strerror or err}", hint="check the path and permissions"
+        ) from err
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)  # gone once renamed; left over only after a failure
     return fingerprint(key.public_key())
 
 
-def _write_key(path: Path, data: bytes, *, private: bool) -> None:
-    try:
-        path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
-        # mkstemp creates the file 0600 from the start, so the private key is never readable by
-        # others, not even for a moment; the public key is then opened up to the usual umask.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise InputError(f"cannot write {path}: {err.strerror}") from err
+def _stage_key(path: Path, data: bytes, *, private: bool) -> str:
+    """Write ``data`` to a new temporary file beside ``path``; return its name."""
+    path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
+    # mkstemp creates the file 0600 from the start, so the private key is never readable by
+    # others, not even for a moment; the public key is then opened up to the usual umask.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -66,10 +83,10 @@ def _write_key(path: Path, data: bytes, *, private: bool) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:

@@ -21,9 +21,14 @@ manufacturer published: no file changed, none missing, none added.
   made and read by :mod:`securable.package.keys`).
 * ``manifest.sig`` is the base64 Ed25519 signature of the exact bytes of ``manifest.json``, plus a
   newline. Ed25519 signatures are deterministic, so rebuilding a package gives the same signature.
-* An unsigned package has ``"signature": null`` and ``"key_fingerprint": null`` and no
-  ``manifest.sig``; :func:`verify` reports it as unsigned and fails, because nothing ties it to
-  the manufacturer.
+* An unsigned package has ``"algorithm": {"digest": "sha256", "signature": null}`` and
+  ``"key_fingerprint": null`` and no ``manifest.sig``; :func:`verify` reports it as unsigned and
+  fails, because nothing ties it to the manufacturer.
+
+:func:`verify` hashes a file only when its size is the one the manifest records (a file of another
+size has changed, and a huge or sparse one would only stall the check), reports empty folders that
+the manifest cannot list as added, and gives every path in its report ready to print: bytes that
+are not UTF-8 in a file name are shown as ``\\xNN`` escapes (:func:`display_path`).
 """
 
 from __future__ import annotations
@@ -55,6 +60,22 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 # --- paths ---------------------------------------------------------------------------------------
+
+
+def display_path(path: str) -> str:
+    """``path`` ready to print or put in JSON: undecodable bytes of a file name (which Python keeps
+    as lone surrogates) become ``\\xNN``, as do other lone surrogates and control characters."""
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte, e.g. from JSON "\ud800"
+        raw = path.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def unsafe_reason(path: object) -> str | None:
@@ -156,7 +177,7 @@ class VerifyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "package": str(self.directory),
+            "package": display_path(str(self.directory)),
             "ok": self.ok,
             "signature": self.signature,
             "key_fingerprint": self.key_fingerprint,
@@ -205,13 +226,24 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
         directory=directory,
         signature=signature,
         key_fingerprint=given_fp,
-        signed_by=parsed.key_fingerprint if parsed else None,
-        product_name=parsed.product_name if parsed else None,
-        product_version=parsed.product_version if parsed else None,
-        date=parsed.date if parsed else None,
+        # What the manifest says is shown as it is, but escaped like paths: a tampered manifest may
+        # hold lone surrogates ("\ud800" in JSON) that no terminal or JSON encoder takes.
+        signed_by=_shown(parsed.key_fingerprint) if parsed else None,
+        product_name=_shown(parsed.product_name) if parsed else None,
+        product_version=_shown(parsed.product_version) if parsed else None,
+        date=_shown(parsed.date) if parsed else None,
         files_checked=checked,
-        problems=tuple(sorted(problems, key=lambda p: (order[p.kind], p.path or ""))),
+        problems=tuple(
+            sorted(
+                (Problem(p.kind, display_path(p.message), _shown(p.path)) for p in problems),
+                key=lambda p: (order[p.kind], p.path or ""),
+            )
+        ),
     )
+
+
+def _shown(value: str | None) -> str | None:
+    return display_path(value) if value else value
 
 
 def _read_manifest(directory: Path, problems: list[Problem]) -> bytes | None:
@@ -362,7 +394,7 @@ def _check_files(directory: Path, entries: tuple[_Entry, ...], problems: list[Pr
             problems.append(Problem("malformed-manifest", "listed twice", entry.path))
         else:
             listed[entry.path] = entry
-    present, links = _scan(directory)
+    present, links, empty = _scan(directory)
     for path in links:
         problems.append(Problem("symlink", "a link or special file; packages hold only plain files", path))
     for path, entry in listed.items():
@@ -373,7 +405,18 @@ def _check_files(directory: Path, entries: tuple[_Entry, ...], problems: list[Pr
             problems.append(problem)
     for path in sorted(present - listed.keys() - RESERVED):
         problems.append(Problem("added", "added: not in the manifest", path))
+    # An empty folder is added unless it held listed files (those are reported missing already).
+    holding = {parent for path in listed for parent in _parents(path)}
+    for path in empty:
+        if path not in holding:
+            problems.append(Problem("added", "added: an empty folder, not in the manifest", path + "/"))
     return len(listed)
+
+
+def _parents(path: str) -> list[str]:
+    """``a/b/c.txt`` -> ``a``, ``a/b``."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def _check_one(directory: Path, entry: _Entry) -> Problem | None:
@@ -391,7 +434,7 @@ def _check_one(directory: Path, entry: _Entry) -> Problem | None:
         if not stat.S_ISDIR(mode):
             return Problem("missing", "missing (a file stands where its folder should be)", entry.path)
     try:
-        digest, size = _hash_file(target)
+        digest, size = _hash_file(target, entry.size)
     except FileNotFoundError:
         return Problem("missing", "missing", entry.path)
     except IsADirectoryError:
@@ -403,13 +446,17 @@ def _check_one(directory: Path, entry: _Entry) -> Problem | None:
     return None
 
 
-def _scan(directory: Path) -> tuple[set[str], list[str]]:
-    """Every regular file (as a package path) and every link or special file in ``directory``."""
+def _scan(directory: Path) -> tuple[set[str], list[str], list[str]]:
+    """Every regular file (as a package path), every link or special file, and every empty folder
+    in ``directory``."""
     files: set[str] = set()
     odd: list[str] = []
+    empty: list[str] = []
     for root, dirs, names in os.walk(directory, followlinks=False):
         rel = Path(root).relative_to(directory).as_posix()
         prefix = "" if rel == "." else rel + "/"
+        if not dirs and not names and prefix:
+            empty.append(rel)
         for name in sorted(dirs):
             if os.path.islink(os.path.join(root, name)):
                 odd.append(prefix + name)
@@ -419,7 +466,7 @@ def _scan(directory: Path) -> tuple[set[str], list[str]]:
                 files.add(prefix + name)
             else:
                 odd.append(prefix + name)  # links and special files alike
-    return files, sorted(odd)
+    return files, sorted(odd), sorted(empty)
 
 
 def _read_regular(path: Path, limit: int) -> bytes:
@@ -430,10 +477,17 @@ def _read_regular(path: Path, limit: int) -> bytes:
         return handle.read(limit)
 
 
-def _hash_file(path: Path) -> tuple[str, int]:
+def _hash_file(path: Path, expected_size: int) -> tuple[str, int]:
+    """(SHA-256, size) of the file at ``path``; the digest is empty, and nothing is read, when its
+    size is not ``expected_size``: it has changed either way."""
     fd = os.open(path, os.O_RDONLY | _NO_FOLLOW)
     with os.fdopen(fd, "rb") as handle:
-        if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        if info.st_size != expected_size:
+            return "", info.st_size
         digest = hashlib.file_digest(handle, "sha256")
         return digest.hexdigest(), handle.tell()

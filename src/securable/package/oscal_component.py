@@ -18,6 +18,21 @@ each realizing element with a ``realizes`` property (as the profile itself does)
 cited as a whole (an OSCAL group, not a control) is listed under its sub-capabilities. The catalog
 and profiles referred to are written beside the component definition, so every ``source`` resolves
 inside the package.
+
+A listing claims no more than ``securable check`` credits the citation with (docs/profiles.md, "How
+citations count"), so ``means-status`` is ``partial`` for a listing the means did not name itself:
+
+* a baseline element that several SP 800-213A records realize together (``8259A-DP.1``), or a whole
+  capability (``8259A-SU.3``, realized by Software Update: its sub-capabilities together), is listed
+  under each of them with ``claim-scope: shared``: the citation does not say which one the means
+  meets, so it is partial for each, and says nothing about the elements inside them;
+* an SP 800-213A capability cited as a whole is listed under each sub-capability with
+  ``claim-scope: capability``: it claims the area without naming its elements, so it is partial for
+  each sub-capability and for what they contain.
+
+``means-status`` is ``full`` when one means fully in place names the control itself (or the one
+baseline element it alone realizes), ``partial`` otherwise; it is left out when no means states its
+status and none of its listings is partial.
 """
 
 from __future__ import annotations
@@ -51,6 +66,21 @@ _KIND_WORDS = {
     "customer": "the customer",
 }
 _STATUS_WORDS = {"full": "fully in place", "partial": "partly in place"}
+SHARED, CAPABILITY = "shared", "capability"  # values of the claim-scope property
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """One means listed under one control, and how its citation got it there."""
+
+    means: Means
+    realizes: str | None  # the cited baseline element, when the source is a baseline
+    scope: str | None = None  # SHARED or CAPABILITY when the means did not name this control itself
+
+    @property
+    def status(self) -> str | None:
+        """What the listing claims: partial when expanded, else the means' own status."""
+        return "partial" if self.scope else self.means.status
 
 
 @dataclass
@@ -58,7 +88,7 @@ class _Requirement:
     """One control of one source, with the means that implement it and how each cited it."""
 
     control_id: str
-    means: list[tuple[Means, str | None]] = field(default_factory=list)  # (means, baseline element)
+    means: list[_Listing] = field(default_factory=list)
 
 
 @dataclass
@@ -173,7 +203,10 @@ def _metadata(ctx: PackageContext, parties: dict[str, JSON]) -> JSON:
     meta["remarks"] = (
         "Made by Securable from the manufacturer's product description (NISTIR 8259 activity 3 and "
         "section 4.2.6). Each implemented requirement names the means behind it (`means` property, "
-        f"namespace {NS}) and whether it is fully or partly in place (`means-status`)."
+        f"namespace {NS}) and whether it is fully or partly in place (`means-status`). `claim-scope` "
+        "marks requirements listed only because a means cites a whole capability (`capability`) or a "
+        "baseline element several records realize together (`shared`): both are partly in place at "
+        "most, and a `shared` one says nothing about the elements inside it."
     )
     return meta
 
@@ -264,47 +297,56 @@ def _requirements(means: list[Means]) -> dict[str, dict[str, _Requirement]]:
     for m in means:
         for ref in m.catalog or ():
             catalog_id, _, record_id = ref.partition(":")
-            for source, control, realizes in _controls(catalog_id, record_id):
+            for source, control, realizes, scope in _controls(catalog_id, record_id):
                 requirement = found.setdefault(source, {}).setdefault(control, _Requirement(control))
-                if (m, realizes) not in requirement.means:
-                    requirement.means.append((m, realizes))
+                listing = _Listing(m, realizes, scope)
+                if listing not in requirement.means:
+                    requirement.means.append(listing)
     return found
 
 
-def _controls(catalog_id: str, record_id: str) -> Iterator[tuple[str, str, str | None]]:
-    """(source catalog ID, OSCAL control id, cited baseline element) for one cited record."""
+def _controls(catalog_id: str, record_id: str) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(source catalog ID, OSCAL control id, cited baseline element, claim scope) for one cited record.
+
+    The scope is None when the control is what the means cited (or the one record that realizes the
+    cited baseline element), else :data:`SHARED` or :data:`CAPABILITY` (see the module docstring).
+    """
     catalog = load(catalog_id)
     record = catalog.get(record_id)
     if record is None:  # the loader checks references; an unknown one names no control
         return
     if catalog.kind != "baseline":
-        for control in _as_controls(catalog, record_id, ()):
-            yield catalog_id, control, None
+        for control, whole in _as_controls(catalog, record_id, ()):
+            yield catalog_id, control, None, CAPABILITY if whole else None
         return
     targets: dict[str, list[str]] = {}
     for link in record.links:
         target_catalog, sep, target_id = link.target.partition(":")
         if link.rel == "realized-by" and sep:
             targets.setdefault(target_catalog, []).append(target_id)
+    # Several realizing records, or a whole capability (its sub-capabilities together): the citation
+    # does not say which of them the means meets.
+    several = sum(len(ids) for ids in targets.values()) > 1
     for target_catalog, ids in targets.items():
         target = load(target_catalog)
         for target_id in ids:
-            for control in _as_controls(target, target_id, ids):
-                yield catalog_id, control, record_id
+            for control, whole in _as_controls(target, target_id, ids):
+                yield catalog_id, control, record_id, SHARED if several or whole else None
 
 
-def _as_controls(catalog: Catalog, record_id: str, siblings: list[str] | tuple[()]) -> list[str]:
-    """OSCAL control ids for a record: itself, or for a top-level record (an OSCAL group) its children,
-    unless the children are listed anyway (``siblings``), as NIST's realized-by lists often do."""
+def _as_controls(catalog: Catalog, record_id: str, siblings: list[str] | tuple[()]) -> list[tuple[str, bool]]:
+    """(OSCAL control id, listed for a whole capability) for a record: itself, or for a top-level
+    record (an OSCAL group) its children, unless the children are listed anyway (``siblings``), as
+    NIST's realized-by lists often do."""
     record = catalog.get(record_id)
     if record is None:
         return []
     if record.parent is not None:
-        return [oscal_id(record_id)]
+        return [(oscal_id(record_id), False)]
     children = [c.id for c in catalog.children(record_id)]
     if any(child in siblings for child in children):
         return []
-    return [oscal_id(child) for child in children]
+    return [(oscal_id(child), True) for child in children]
 
 
 def _implementation(
@@ -338,21 +380,26 @@ def _implemented(
     key: str, component: _Component, catalog_id: str, requirement: _Requirement, parties: dict[str, JSON]
 ) -> JSON:
     props: list[JSON] = []
-    for m, realizes in requirement.means:
-        props.append(prop("means", m.id))
-        if realizes:
-            props.append(prop("realizes", realizes))
-    statuses = {m.status for m, _ in requirement.means}
+    for listing in requirement.means:
+        props.append(prop("means", listing.means.id))
+        if listing.realizes:
+            props.append(prop("realizes", listing.realizes))
+    statuses = {listing.status for listing in requirement.means}
     # One means fully in place is enough for the requirement; otherwise partly, if any says so.
     status = "full" if "full" in statuses else ("partial" if "partial" in statuses else None)
     if status:
         props.append(prop("means-status", status))
+    scopes = {listing.scope for listing in requirement.means}
+    if len(scopes) == 1 and None not in scopes:
+        # Every listing is an expansion: say which kind, so a reader can tell it from a claim made
+        # for this control by name (a shared one says nothing about the records inside it).
+        props.append(prop("claim-scope", str(next(iter(scopes)))))
     out: JSON = {
         "uuid": stable_uuid(
             "implemented-requirement", key, component.key, catalog_id, requirement.control_id
         ),
         "control-id": requirement.control_id,
-        "description": "\n\n".join(_how(m, catalog_id, realizes) for m, realizes in requirement.means),
+        "description": "\n\n".join(_how(listing, catalog_id) for listing in requirement.means),
         "props": _unique(props),
     }
     roles = _roles(requirement, parties)
@@ -361,8 +408,9 @@ def _implemented(
     return out
 
 
-def _how(m: Means, catalog_id: str, realizes: str | None) -> str:
+def _how(listing: _Listing, catalog_id: str) -> str:
     """How one means meets the requirement, as a Markdown paragraph."""
+    m, realizes = listing.means, listing.realizes
     who = _KIND_WORDS.get(m.kind or "", "an unstated provider")
     if m.provider_name and m.kind != "customer":
         who = f"{who} ({one_line(m.provider_name)})"
@@ -373,13 +421,24 @@ def _how(m: Means, catalog_id: str, realizes: str | None) -> str:
         record = load(catalog_id).get(realizes)
         title = f" ({one_line(record.label)})" if record is not None and record.label.strip() else ""
         lines.append(f"Cited for baseline element {realizes}{title}.")
+    if listing.scope == SHARED:
+        lines.append(
+            "NIST names several SP 800-213A records, or a whole capability, as realizing that element, "
+            "and the citation does not say which of them the means meets, so it counts as partly met "
+            "for each, and not for the elements inside them."
+        )
+    elif listing.scope == CAPABILITY:
+        lines.append(
+            "The citation names the whole capability, not this part of it, so it counts as partly met "
+            "for each of its parts."
+        )
     return " ".join(lines)
 
 
 def _roles(requirement: _Requirement, parties: dict[str, JSON]) -> list[JSON]:
     providers: list[str] = []
     customer = False
-    for m, _ in requirement.means:
+    for m in (listing.means for listing in requirement.means):
         if m.kind == "customer":
             customer = True
         elif m.provider == "third-party" and m.provider_name:

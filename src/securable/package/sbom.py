@@ -2,10 +2,11 @@
 ``machine/sbom-summary.json`` (components and known vulnerabilities, in one documented shape).
 
 NISTIR 8259 asks whether customers can learn the device's software, its versions, patch status and
-known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the CycloneDX SBOM the product description
-names (``composition.software_inventory.sbom``) and, when one is given, the vulnerability status file
-(``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is validated with its format's schema first
-(:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
+known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the CycloneDX JSON SBOM the product
+description names (``composition.software_inventory.sbom``, which must lie inside the product file's
+folder: the file is copied into the signed package) and, when one is given, the vulnerability
+status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is validated with its format's
+schema first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
 :class:`~securable.errors.InputError`, because a package must not hand customers a broken SBOM.
 
 Vulnerabilities come from the SBOM's own list and from the VEX file. The VEX file is the later,
@@ -26,6 +27,7 @@ from securable.errors import InputError
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.sbom_formats import check_csaf, check_cyclonedx, check_openvex, detect, read_json
 from securable.package.sbom_vex import Statement, statements
+from securable.product.consistency import sbom_inside
 
 SBOM_PATH = "machine/sbom.cdx.json"
 SUMMARY_PATH = "machine/sbom-summary.json"
@@ -109,6 +111,14 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
     found: list[Statement] = []
     if inventory is not None and inventory.sbom:
         path = ctx.base_dir / inventory.sbom
+        if sbom_inside(ctx.base_dir, inventory.sbom) is None:
+            # The SBOM goes into the signed package: never a file from elsewhere on this machine.
+            raise InputError(
+                f"the SBOM path {inventory.sbom!r} leads outside the product's folder {ctx.base_dir}",
+                hint="keep the CycloneDX JSON SBOM in that folder or below it, and give its path "
+                "relative to the product file",
+                location=str(ctx.product_path),
+            )
         raw, data = read_json(path, "SBOM")
         version = check_cyclonedx(data, str(path))
         source = SourceFile(path.name, "cyclonedx", version, hashlib.sha256(raw).hexdigest())

@@ -53,6 +53,15 @@ def build_securitytxt(ctx: PackageContext) -> Part:
         )
         return Part(gaps=tuple(gaps))
     expires = expiry(product, ctx.date)
+    if expires is None and ctx.date >= date.max:
+        gaps.append(
+            Gap(
+                TOPIC,
+                f"No security.txt: the package is dated {ctx.date.isoformat()}, the last day a date can "
+                "name, so no Expires date can follow it.",
+            )
+        )
+        return Part(gaps=tuple(gaps))
     if expires is None:
         gaps.append(
             Gap(
@@ -139,17 +148,26 @@ def expiry(product: Product, today: date) -> date | None:
         after_eol = reporting.accepted_after_end_of_life if reporting else None
         after_support = reporting.accepted_after_support_end if reporting else None
         if support.end_of_life is not None and after_eol is not True:
-            limit = min(limit, support.end_of_life + timedelta(days=1))
+            limit = min(limit, _day_after(support.end_of_life))
         if support.support_end is not None and after_support is False:
-            limit = min(limit, support.support_end + timedelta(days=1))
+            limit = min(limit, _day_after(support.support_end))
     return limit if limit > today else None
 
 
+# Dates stop at 9999-12-31 (date.max): a later Expires is written as that day, never as an overflow.
+
+
 def _one_year_after(day: date) -> date:
+    if day.year >= date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
+
+
+def _day_after(day: date) -> date:
+    return date.max if day >= date.max else day + timedelta(days=1)
 
 
 def _policy(product: Product, gaps: list[Gap]) -> str | None:

@@ -3,8 +3,8 @@
 The checks run on plain values rather than on the model so that they report even when other parts
 of the file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
 and parties resolve, catalog references name records of the shipped catalogs, dates come in a
-possible order, non-technical means carry no robustness, the SBOM file exists, and questions marked
-not applicable are not answered anyway.
+possible order, non-technical means carry no robustness, the SBOM file exists inside the product's
+folder and is CycloneDX JSON, and questions marked not applicable are not answered anyway.
 """
 
 from __future__ import annotations
@@ -200,67 +200,78 @@ def qualify(bare: str) -> list[str]:
         return []
 
 
+def sbom_inside(base_dir: Path, value: str) -> Path | None:
+    """The file the SBOM path ``value`` names, resolved (links followed), when it lies inside
+    ``base_dir``, the product file's folder; None when it leaves it (an absolute path elsewhere,
+    ``../``, a link pointing out). The SBOM is copied into the signed package, so a product file must
+    not be able to pull in a file from anywhere on the manufacturer's machine."""
+    try:
+        base = base_dir.resolve()
+        path = (base_dir / value).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL character
+        return None
+    return path if path != base and path.is_relative_to(base) else None
+
+
+_SBOM_FORMAT = "only CycloneDX JSON SBOMs are supported"
+
+
 def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
+    """The SBOM lies inside the product's folder and is a CycloneDX JSON document, the one format
+    ``securable package`` reads."""
     loc: Loc = ("composition", "software_inventory", "sbom")
     for _, value in _glob(data, loc):
         if not isinstance(value, str) or not value.strip():
             return
-        path = base_dir / value
-        if not path.is_file():
-            doc.add(
-                doc.at(loc),
-                format_loc(loc),
-                f"SBOM file {value!r} not found",
-                f"give its path relative to {base_dir}",
-            )
+        problem = _sbom_problem(value, base_dir)
+        if problem is not None:
+            doc.add(doc.at(loc), format_loc(loc), *problem)
             return
-        if path.suffix.lower() == ".json":
-            import json
 
-            try:
-                with path.open("rb") as handle:
-                    raw = handle.read(MAX_SBOM_BYTES + 1)
-            except OSError as err:
-                doc.add(
-                    doc.at(loc),
-                    format_loc(loc),
-                    f"cannot read SBOM {value!r}: {err.strerror or err}",
-                    "fix or regenerate the SBOM",
-                )
-                return
-            if len(raw) > MAX_SBOM_BYTES:
-                doc.add(
-                    doc.at(loc),
-                    format_loc(loc),
-                    f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",
-                    "check that it is the right file",
-                )
-                return
-            try:
-                bom = json.loads(raw)
-            except RecursionError:
-                doc.add(
-                    doc.at(loc),
-                    format_loc(loc),
-                    f"cannot read SBOM {value!r}: JSON nested too deeply",
-                    "fix or regenerate the SBOM",
-                )
-                return
-            except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-                doc.add(
-                    doc.at(loc),
-                    format_loc(loc),
-                    f"cannot read SBOM {value!r}: {err}",
-                    "fix or regenerate the SBOM",
-                )
-                return
-            if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":
-                doc.add(
-                    doc.at(loc),
-                    format_loc(loc),
-                    f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
-                    "point to a CycloneDX JSON or XML file",
-                )
+
+def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
+    """(message, fix) for what is wrong with the SBOM at ``value``, or None."""
+    if sbom_inside(base_dir, value) is None:
+        return (
+            f"SBOM path {value!r} leads outside the product's folder {base_dir}",
+            "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
+            "into the signed package",
+        )
+    path = base_dir / value
+    if not path.is_file():
+        return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SBOM_BYTES + 1)
+    except OSError as err:
+        return f"cannot read SBOM {value!r}: {err.strerror or err}", "fix or regenerate the SBOM"
+    if len(raw) > MAX_SBOM_BYTES:
+        return (
+            f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",
+            "check that it is the right file",
+        )
+    if path.suffix.lower() == ".xml" or raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return (
+            f"SBOM {value!r} is XML: {_SBOM_FORMAT}",
+            "export the SBOM as CycloneDX JSON (e.g. sbom.cdx.json) and point to that",
+        )
+    import json
+
+    try:
+        bom = json.loads(raw)
+    except RecursionError:
+        return f"cannot read SBOM {value!r}: JSON nested too deeply", "fix or regenerate the SBOM"
+    except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return (
+            f"cannot read SBOM {value!r}: {err}",
+            f"fix or regenerate the SBOM ({_SBOM_FORMAT})",
+        )
+    if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":
+        return (
+            f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
+            f"point to a CycloneDX JSON file: {_SBOM_FORMAT}",
+        )
+    return None
 
 
 def check_not_applicable(doc: SourceDoc, product: Product) -> None:
