@@ -111,3 +111,17 @@ def test_a_repeatable_positional_takes_every_remaining_word() -> None:
     with pytest.raises(UsageError, match="missing VENDOR"):
         parse("x", opts, ["--key", "k"], help_text="")
     assert command_help("x", "y", opts).startswith("usage: x [options] VENDOR...")
+
+
+def test_double_dash_ends_the_options() -> None:
+    args = vars(parse("x", OPTS, ["--format", "json", "--", "--help"], help_text="HELP"))
+    assert args["id"] == "--help"
+    assert args["format"] == "json"
+
+
+def test_a_search_for_a_word_starting_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    from securable.cli import main
+
+    assert main(["catalog", "search", "--format", "json", "--", "-h"]) == 0
+    assert capsys.readouterr().out.startswith("[")
+    assert main(["--debug", "catalog", "search", "--", "--debug"]) == 0

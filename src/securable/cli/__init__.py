@@ -30,9 +30,11 @@ TOP_OPTIONS = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args_list
+    # --debug may stand anywhere among the options, but not after "--" (there it is a plain word).
+    end = args_list.index("--") if "--" in args_list else len(args_list)
+    debug = "--debug" in args_list[:end]
     try:
-        return _run([a for a in args_list if a != "--debug"])
+        return _run([a for a in args_list[:end] if a != "--debug"] + args_list[end:])
     except HelpRequested as requested:
         sys.stdout.write(requested.text)
         return ExitCode.OK
@@ -102,7 +104,8 @@ def _run(argv: list[str]) -> int:
     else:
         command, rest = _command((argv[0],)), argv[1:]
     prog = "securable " + " ".join(command.path)
-    if "-h" in rest or "--help" in rest:
+    options = rest[: rest.index("--")] if "--" in rest else rest
+    if "-h" in options or "--help" in options:
         raise HelpRequested(command_help(prog, command.help, command.opts))
     args = parse(prog, command.opts, rest, help_text="")
     module_name, _, function = command.handler.partition(":")

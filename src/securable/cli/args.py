@@ -4,7 +4,8 @@ Why not argparse: importing it (with ``re``, ``enum`` and ``gettext``) and forma
 longer than the rest of ``securable --help`` and most of ``securable catalog show``; the issue
 tracker asks for both within 2x a bare interpreter start. The grammar here is deliberately small:
 positionals, ``--name VALUE`` / ``--name=VALUE`` options, flags, repeatable options, choices,
-integer values, required options and ``-h/--help``. Everything it rejects raises ``UsageError``.
+integer values, required options, ``-h/--help``, and ``--`` to end the options. Everything it
+rejects raises ``UsageError``.
 """
 
 from __future__ import annotations
@@ -106,11 +107,15 @@ def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str
     values: dict[str, object] = {o.dest: ([] if o.repeat else o.default) for o in opts}
     seen: set[str] = set()
     rest = list(argv)
+    options_done = False  # after "--", every word is positional, even "-x" or "--help"
     while rest:
         word = rest.pop(0)
-        if word in ("-h", "--help"):
+        if word == "--" and not options_done:
+            options_done = True
+            continue
+        if word in ("-h", "--help") and not options_done:
             raise HelpRequested(help_text)
-        if word.startswith("-") and word != "-":
+        if word.startswith("-") and word != "-" and not options_done:
             name, eq, inline = word.partition("=")
             opt = by_name.get(name)
             if opt is None:
