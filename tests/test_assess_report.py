@@ -142,3 +142,9 @@ def test_the_assessment_date() -> None:
         assessment_date("2024-02-30", {})
     with pytest.raises(UsageError):
         assessment_date(None, {"SOURCE_DATE_EPOCH": "soon"})
+
+
+@pytest.mark.parametrize("given", ["20240101", "2024W011", "", "2024-1-01"])
+def test_the_assessment_date_must_be_written_as_the_help_says(given: str) -> None:
+    with pytest.raises(UsageError, match="is not a date"):
+        assessment_date(given, {})

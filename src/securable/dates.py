@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 
 def run_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
     """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH``, else today."""
-    if given:
+    if given is not None:
+        # fromisoformat alone also takes 20240101 and 2024W011; the help promises YYYY-MM-DD.
+        shaped = len(given) == 10 and given[4] == given[7] == "-"
         try:
+            if not shaped:
+                raise ValueError(given)
             return date.fromisoformat(given)
         except ValueError as err:
             raise UsageError(f"--date {given!r} is not a date", hint="write it as YYYY-MM-DD") from err
