@@ -35,8 +35,14 @@ def build_all(sources: Path) -> list[CatalogDoc]:
 
 
 def check_references(docs: list[CatalogDoc]) -> None:
-    """Every link and every SP 800-53 mapping must name a record that exists."""
+    """Every link and every SP 800-53 mapping must name a record that exists; IDs are unique
+    regardless of case (lookups fold case, and OSCAL export lower-cases IDs)."""
     ids = {doc.id: {r["id"] for r in doc.records} for doc in docs}
+    for doc in docs:
+        folded: dict[str, str] = {}
+        for record_id in ids[doc.id]:
+            if (other := folded.setdefault(record_id.lower(), record_id)) != record_id:
+                raise BuildError(f"{doc.id}: IDs {other!r} and {record_id!r} differ only in case")
     control_ids = ids["sp800-53r5"]
     problems: list[str] = []
     for doc in docs:
@@ -106,7 +112,11 @@ def stale(files: dict[str, bytes], out: Path) -> list[str]:
         if not path.exists():
             found.append(name)
         elif name.endswith(".marshal"):
-            if marshal.loads(path.read_bytes()) != marshal.loads(content):
+            try:
+                same = marshal.loads(path.read_bytes()) == marshal.loads(content)
+            except (EOFError, ValueError, TypeError):  # a damaged twin is stale, not a crash
+                same = False
+            if not same:
                 found.append(name)
         elif path.read_bytes() != content:
             found.append(name)
@@ -115,10 +125,14 @@ def stale(files: dict[str, bytes], out: Path) -> list[str]:
 
 def write_atomically(path: Path, content: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    os.chmod(tmp, 0o644)  # mkstemp makes files private; shipped data must be readable by all
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; shipped data must be readable by all
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
