@@ -498,10 +498,10 @@ CASES: tuple[Case, ...] = (
     fire(
         "COM-003",
         "a-year-and-more",
-        today=date(2026, 9, 1),
+        today=date(2027, 9, 1),
         path=("audiences", 0, "contact", 0, "last_tested"),
     ),
-    quiet("COM-003", "exactly-a-year", today=date(2026, 6, 15)),
+    quiet("COM-003", "exactly-a-year", today=date(2027, 6, 15)),
     # --- vulnerability reporting ---------------------------------------------------------------------
     fire(
         "VUL-001", "nowhere-to-report", NO_REPORTING, path=("support", "vulnerability_reporting", "channels")
@@ -576,15 +576,22 @@ CASES: tuple[Case, ...] = (
     quiet("MNS-001", "status-not-said", {"means.m-local-recording.status": None}),
     fire("MNS-002", "offline-left-to-customer", {"means.m-local-recording.kind": "customer"}),
     quiet("MNS-002", "customer-helps-but-device-too"),
-    fire("MNS-003", "account-data-untraced", path=("composition", "data_types", 2)),
+    fire(
+        "MNS-003",
+        "account-data-untraced",
+        {"means.m-account-security.robustness.data_protection": None},
+        path=("composition", "data_types", 2),
+    ),
+    quiet("MNS-003", "account-data-traced"),
     quiet(
         "MNS-003",
-        "account-data-traced",
+        "traced-by-another-means",
         {
+            "means.m-account-security.robustness.data_protection": None,
             "means.m-transport-encryption.robustness.data_protection.0.data": lambda ids: [
                 *ids,
                 "data-account",
-            ]
+            ],
         },
     ),
     # --- questions -----------------------------------------------------------------------------------
