@@ -107,10 +107,75 @@ class Coverage:
 
 def assess_coverage(product: Product, target: Target) -> Coverage:
     """The status of every requirement of ``target`` for ``product``, with the sums."""
-    federal = any(r.id.startswith(FEDERAL + ":") for r in target.requirements)
-    evidence = _Evidence(product, federal=federal)
+    return _assess(target, _Evidence(product, federal=_plan(target).federal))
+
+
+def assess_coverages(product: Product, targets: Sequence[Target]) -> tuple[Coverage, ...]:
+    """:func:`assess_coverage` for each of ``targets``, reading the product's citations once."""
+    evidence: dict[bool, _Evidence] = {}
+    coverages = []
+    for target in targets:
+        federal = _plan(target).federal
+        if federal not in evidence:
+            evidence[federal] = _Evidence(product, federal=federal)
+        coverages.append(_assess(target, evidence[federal]))
+    return tuple(coverages)
+
+
+def _assess(target: Target, evidence: _Evidence) -> Coverage:
+    plan = _plan(target)
     results = tuple(evidence.result(r) for r in target.requirements)
-    return Coverage(target, results, _by_capability(results), _by_area(results), _count(results))
+    capabilities = tuple(
+        Group(capability, title, _count([results[i] for i in members]), areas)
+        for capability, title, members, areas in plan.capabilities
+    )
+    by_area = tuple(
+        Group(area, title, _count([results[i] for i in members])) for area, title, members in plan.areas
+    )
+    return Coverage(target, results, capabilities, by_area, _count(results))
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What depends on the target alone, worked out once per target (see :func:`_plan`)."""
+
+    federal: bool  # whether any requirement is a Federal Profile record
+    # per capability, in order of first appearance: its ID, title, requirement indices and areas
+    capabilities: tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]
+    areas: tuple[tuple[str, str, tuple[int, ...]], ...]  # per NISTIR 8228 area: requirement indices
+
+
+_PLANS: dict[int, tuple[Target, _Plan]] = {}  # by the target's identity; the target is kept alive
+
+
+def _plan(target: Target) -> _Plan:
+    known = _PLANS.get(id(target))
+    if known is not None and known[0] is target:
+        return known[1]
+    requirements = target.requirements
+    order: dict[str, list[int]] = {}
+    for index, requirement in enumerate(requirements):
+        order.setdefault(requirement.capability, []).append(index)
+    capabilities = tuple(
+        (
+            capability,
+            requirements[members[0]].capability_title,
+            tuple(members),
+            tuple(a for a in AREAS if any(a in requirements[i].areas for i in members)),
+        )
+        for capability, members in order.items()
+    )
+    # A requirement counts in every area its capability supports, so the areas' sums can exceed
+    # the number of requirements; requirements in no area (a profile's own) count in none.
+    areas = tuple(
+        (area, title, tuple(i for i, r in enumerate(requirements) if area in r.areas))
+        for area, title in AREAS.items()
+    )
+    plan = _Plan(any(r.id.startswith(FEDERAL + ":") for r in requirements), capabilities, areas)
+    if len(_PLANS) >= 64:  # profiles read in a long-running process: keep the cache small
+        _PLANS.clear()
+    _PLANS[id(target)] = (target, plan)
+    return plan
 
 
 def count_statuses(results: Sequence[Result]) -> dict[str, int]:
@@ -123,27 +188,6 @@ def _count(results: Sequence[Result]) -> dict[str, int]:
         counts[result.status.value] += 1
     counts["total"] = len(results)
     return counts
-
-
-def _by_capability(results: Sequence[Result]) -> tuple[Group, ...]:
-    order: dict[str, list[Result]] = {}
-    for result in results:
-        order.setdefault(result.requirement.capability, []).append(result)
-    groups = []
-    for capability, members in order.items():
-        first = members[0].requirement
-        areas = tuple(a for a in AREAS if any(a in m.requirement.areas for m in members))
-        groups.append(Group(capability, first.capability_title, _count(members), areas))
-    return tuple(groups)
-
-
-def _by_area(results: Sequence[Result]) -> tuple[Group, ...]:
-    # A requirement counts in every area its capability supports, so the areas' sums can exceed
-    # the number of requirements; requirements in no area (a profile's own) count in none.
-    return tuple(
-        Group(area, title, _count([r for r in results if area in r.requirement.areas]))
-        for area, title in AREAS.items()
-    )
 
 
 # --- evidence: what the product's means cite, expanded along links ---------------------------------
@@ -165,25 +209,41 @@ class _Evidence:
         self.means: tuple[Means, ...] = tuple(product.means or ())
         self.cited: dict[str, list[_Hit]] = {}  # record -> citations that name it (or its equal)
         self.implied: dict[str, list[_Hit]] = {}  # record -> partial evidence from a coarse citation
+        cited, implied = self.cited, self.implied
         for index, means in enumerate(self.means):
             cap = FULL if means.status != "partial" else PARTIAL
             note = "" if cap == FULL else "the means is only partly in place"
             for ref in means.catalog or ():
-                for qid in _resolve(ref):
-                    for same in (qid, *_equivalents_cached(qid, federal)):
-                        self.cited.setdefault(same, []).append(_Hit(index, cap, ref, note))
-                    node = _node(qid)
-                    if node.catalog in _BASELINE_CATALOGS and len(node.realizers) > 1:
-                        shared = f"cites {ref}, which {len(node.realizers)} records realize together"
-                        for target in node.realizers:
-                            self.implied.setdefault(target, []).append(_Hit(index, PARTIAL, ref, shared))
+                names, shared_by = _expansion(ref, federal)
+                for same in names:
+                    hits = cited.get(same)
+                    if hits is None:
+                        cited[same] = [_Hit(index, cap, ref, note)]
+                    else:
+                        hits.append(_Hit(index, cap, ref, note))
+                for targets, shared in shared_by:
+                    for target in targets:
+                        implied.setdefault(target, []).append(_Hit(index, PARTIAL, ref, shared))
         # Only records on the way to a citation can be covered by their parts; the others are skipped.
-        self.touched = {a for qid in (*self.cited, *self.implied) for a in (qid, *_node(qid).ancestors)}
+        touched: set[str] = set()
+        for qid in cited:
+            touched.update(_above(qid))
+        for qid in implied:
+            touched.update(_above(qid))
+        self.touched = touched
         self.declared: dict[str, str] = {}
         for ref, reason in _declarations(product).items():
             for qid in _resolve(ref):
                 for same in _declared_with(qid, federal):
                     self.declared.setdefault(same, reason)
+        self.device = frozenset(i for i, m in enumerate(self.means) if m.kind == "device")
+        self._passes: dict[frozenset[int] | None, _Pass] = {}  # shared by all requirements
+
+    def _pass(self, allowed: frozenset[int] | None) -> _Pass:
+        found = self._passes.get(allowed)
+        if found is None:
+            found = self._passes[allowed] = _Pass(self, allowed)
+        return found
 
     def result(self, requirement: Requirement) -> Result:
         if requirement.excluded is not None:
@@ -191,29 +251,28 @@ class _Evidence:
         declared = self._declared(requirement)
         if declared is not None:
             return Result(requirement, Status.NOT_APPLICABLE, reason=declared)
-        level, hits = _Pass(self, None).requirement(requirement)
+        level, hits = self._pass(None).requirement(requirement)
         uses = _uses(self.means, hits)
         if requirement.party == AGENCY:
             return Result(
                 requirement, Status.CUSTOMER_ACTION, uses, "an agency action: the customer takes it"
             )
         if level == FULL:
-            device = frozenset(i for i, m in enumerate(self.means) if m.kind == "device")
-            device_level, device_hits = _Pass(self, device).requirement(requirement)
+            device_level, device_hits = self._pass(self.device).requirement(requirement)
             if device_level == FULL:
                 return Result(requirement, Status.MET_BY_DEVICE, _uses(self.means, device_hits))
             return Result(requirement, Status.MET_BY_OTHER_MEANS, uses)
         if level == PARTIAL:
             return Result(requirement, Status.PARTIAL, uses)
         reason = None
-        if requirement.id.partition(":")[0] not in _KNOWN_CATALOGS and not requirement.satisfied_by:
+        if not _known(requirement.id) and not requirement.satisfied_by:
             reason = "the profile names no catalog record that satisfies it: check it by hand"
         return Result(requirement, Status.GAP, reason=reason)
 
     def _declared(self, requirement: Requirement) -> str | None:
         """The product's reason when it declares the requirement, or a record containing it, not
         applicable."""
-        if not self.declared or requirement.id.partition(":")[0] not in _KNOWN_CATALOGS:
+        if not self.declared or not _known(requirement.id):
             return None
         node = _node(requirement.id)
         for qid in (node.qid, *reversed(node.ancestors)):
@@ -225,16 +284,44 @@ class _Evidence:
 _KNOWN_CATALOGS = frozenset({"nistir-8259a", "nistir-8259b", _CATALOG_213A, FEDERAL})
 
 
+@cache
+def _known(qid: str) -> bool:
+    """Whether ``qid`` is a record of a shipped catalog (not one a profile adds)."""
+    return qid.partition(":")[0] in _KNOWN_CATALOGS
+
+
+@cache
+def _expansion(ref: str, federal: bool) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]]:
+    """What citing ``ref`` names: the records it counts for in full (each resolved record and its
+    equals, in order, repeats kept), and per resolved baseline record with several realizers, those
+    realizers with the note for the partial evidence they get."""
+    names: list[str] = []
+    shared_by: list[tuple[tuple[str, ...], str]] = []
+    for qid in _resolve(ref):
+        names += (qid, *_equivalents_cached(qid, federal))
+        node = _node(qid)
+        if node.catalog in _BASELINE_CATALOGS and len(node.realizers) > 1:
+            shared = f"cites {ref}, which {len(node.realizers)} records realize together"
+            shared_by.append((node.realizers, shared))
+    return tuple(names), tuple(shared_by)
+
+
 class _Pass:
     """Coverage of records counting only the means in ``allowed`` (None: all); memoised per record."""
+
+    __slots__ = ("allowed", "cited", "evidence", "implied", "memo", "touched")
 
     def __init__(self, evidence: _Evidence, allowed: frozenset[int] | None) -> None:
         self.evidence = evidence
         self.allowed = allowed
+        self.cited = evidence.cited
+        self.implied = evidence.implied
+        self.touched = evidence.touched
+        # (qid, whole) -> coverage; the hit lists kept here are never changed afterwards
         self.memo: dict[tuple[str, bool], tuple[int, list[_Hit]]] = {}
 
     def requirement(self, requirement: Requirement) -> tuple[int, list[_Hit]]:
-        if requirement.satisfied_by or requirement.id.partition(":")[0] not in _KNOWN_CATALOGS:
+        if requirement.satisfied_by or not _known(requirement.id):
             # added by a profile: any of the records it names meets it (none named: nothing does)
             return self._any([self.record(ref) for ref in requirement.satisfied_by])
         return self.record(requirement.id)
@@ -243,35 +330,47 @@ class _Pass:
         """The coverage of ``qid``; ``whole=False``: citing the record itself counts only partly
         (a top-level capability that realizes another record is met by its parts)."""
         key = (qid, whole)
-        if key not in self.memo:
-            self.memo[key] = self._cover(qid, whole)
-        return self.memo[key]
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._cover(qid, whole)
+        return found
 
     def _hits(self, found: list[_Hit] | None) -> list[_Hit]:
         if not found:
             return []
-        return list(found) if self.allowed is None else [h for h in found if h.index in self.allowed]
+        allowed = self.allowed
+        return list(found) if allowed is None else [h for h in found if h.index in allowed]
 
     def _cover(self, qid: str, whole: bool) -> tuple[int, list[_Hit]]:
-        evidence = self.evidence
         node = _node(qid)
-        hits = self._hits(evidence.cited.get(qid))
-        if not whole:
+        cited = self.cited
+        found = cited.get(qid)
+        hits = self._hits(found) if found else []
+        if hits and not whole:
             hits = [_Hit(h.index, PARTIAL, h.ref, _WHOLE_CAPABILITY.format(h.ref)) for h in hits]
-        hits += self._hits(evidence.implied.get(qid))
-        level = max((h.level for h in hits), default=NONE)
+        found = self.implied.get(qid)
+        if found:
+            hits += self._hits(found)
+        level = NONE
+        for hit in hits:
+            level = max(level, hit.level)
         if node.alternatives:
-            sub_level, sub_hits = self._any([self._realizer(t, listed) for t, listed in node.alternatives])
+            realizer = self._realizer
+            sub_level, sub_hits = self._any([realizer(t, listed) for t, listed in node.alternatives])
             level = max(level, sub_level)
             hits += sub_hits
-        if node.parts and qid in evidence.touched:
+        if node.parts and qid in self.touched:
+            touched, record = self.touched, self.record
             parts_level, parts_hits = self._all(
-                [self.record(p) for p in node.parts if p in evidence.touched], len(node.parts)
+                [record(p) for p in node.parts if p in touched], len(node.parts)
             )
             level = max(level, parts_level)
             hits += parts_hits
         for ancestor in node.ancestors:
-            for hit in self._hits(evidence.cited.get(ancestor)):
+            found = cited.get(ancestor)
+            if not found:
+                continue
+            for hit in self._hits(found):
                 hits.append(
                     _Hit(hit.index, PARTIAL, hit.ref, f"cites {hit.ref}, which contains it", ancestor)
                 )
@@ -284,15 +383,19 @@ class _Pass:
         node = _node(qid)
         level, hits = self.record(qid, whole=not node.top)
         if listed:
-            parts_level, parts_hits = self._all([self.record(p) for p in listed], len(listed))
+            record = self.record
+            parts_level, parts_hits = self._all([record(p) for p in listed], len(listed))
             level = max(level, parts_level)
             # a citation of qid (or above) is counted above already, not again as containing its parts
-            above = {qid, *node.ancestors}
+            above = _above(qid)
             hits = hits + [h for h in parts_hits if h.container not in above]
         return level, hits
 
     @staticmethod
     def _any(covered: list[tuple[int, list[_Hit]]]) -> tuple[int, list[_Hit]]:
+        if len(covered) == 1:
+            level, hits = covered[0]
+            return level, list(hits)
         level = max((lv for lv, _ in covered), default=NONE)
         return level, [h for _, sub in covered for h in sub]
 
@@ -303,7 +406,7 @@ class _Pass:
             level = FULL
         else:
             level = PARTIAL if any(lv > NONE for lv, _ in covered) else NONE
-        return level, [_capped(h, level) for _, sub in covered for h in sub]
+        return level, [h if h.level <= level else _capped(h, level) for _, sub in covered for h in sub]
 
 
 _WHOLE_CAPABILITY = "cites {}, a whole capability: cite the elements that realize it"
@@ -315,23 +418,33 @@ def _capped(hit: _Hit, level: int) -> _Hit:
 
 def _uses(means: Sequence[Means], hits: list[_Hit]) -> tuple[MeansUse, ...]:
     """One entry per means, in file order: its best contribution and every reference that counts."""
-    merged: dict[int, tuple[int, list[str], list[str]]] = {}
+    if not hits:
+        return ()
+    levels: dict[int, int] = {}
+    refs: dict[int, list[str]] = {}
+    notes: dict[int, list[str]] = {}
     for hit in hits:
-        level, refs, notes = merged.get(hit.index, (NONE, [], []))
-        if hit.ref not in refs:
-            refs.append(hit.ref)
-        if hit.note and hit.note not in notes:
-            notes.append(hit.note)
-        merged[hit.index] = (max(level, hit.level), refs, notes)
+        index = hit.index
+        if index in levels:
+            levels[index] = max(levels[index], hit.level)
+            these = refs[index]
+            if hit.ref not in these:
+                these.append(hit.ref)
+            if hit.note and hit.note not in notes[index]:
+                notes[index].append(hit.note)
+        else:
+            levels[index] = hit.level
+            refs[index] = [hit.ref]
+            notes[index] = [hit.note] if hit.note else []
     uses = []
-    for index in sorted(merged):
-        level, refs, notes = merged[index]
+    for index in sorted(levels):
+        level = levels[index]
         if level == NONE:
             continue
         m = means[index]
-        notes_shown = tuple(notes) if level == PARTIAL else ()
+        notes_shown = tuple(notes[index]) if level == PARTIAL else ()
         coverage = "full" if level == FULL else "partial"
-        uses.append(MeansUse(m.id, index, m.kind, coverage, tuple(sorted(refs)), notes_shown))
+        uses.append(MeansUse(m.id, index, m.kind, coverage, tuple(sorted(refs[index])), notes_shown))
     return tuple(uses)
 
 
@@ -358,6 +471,12 @@ class _Node:
 
 
 _MISSING = _Node("", "", (), (), (), (), False)
+
+
+@cache
+def _above(qid: str) -> frozenset[str]:
+    """``qid`` and the records that contain it."""
+    return frozenset((qid, *_node(qid).ancestors))
 
 
 @cache

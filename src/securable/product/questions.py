@@ -104,12 +104,17 @@ def filled(value: object) -> bool:
     """Whether a value counts as an answer (see the module docstring)."""
     if value is None:
         return False
+    cls = type(value)
+    if cls is str:  # the common cases first, by exact type; subclasses take the general way below
+        return bool(value.strip())  # type: ignore[attr-defined]
+    if cls is bool or cls is int:
+        return True
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, bool | int | float | date):
         return True
     if isinstance(value, BaseModel):
-        return any(filled(getattr(value, name)) for name in type(value).model_fields if name != "id")
+        return any(filled(getattr(value, name)) for name in _answer_fields(type(value)))
     if isinstance(value, Mapping):
         return not value or any(filled(v) for v in value.values())
     if isinstance(value, Sequence):
@@ -117,28 +122,53 @@ def filled(value: object) -> bool:
     return True
 
 
-def _open_places(obj: object, segments: list[str], here: str) -> list[str]:
-    """Where the field at ``segments`` (below ``obj``) is not filled."""
-    head, rest = segments[0], segments[1:]
-    name = head.removesuffix("[]")
+@cache
+def _answer_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that count towards it being filled: all but ``id``, in order."""
+    fields: Mapping[str, object] = getattr(model, "model_fields", {})
+    return tuple(name for name in fields if name != "id")
+
+
+# A field path split once: (attribute name, whether it is a list) per segment.
+_Steps = tuple[tuple[str, bool], ...]
+
+
+def _open_places(obj: object, steps: _Steps, at: int, here: str, places: list[str]) -> None:
+    """Append to ``places`` where the field at ``steps[at:]`` (below ``obj``) is not filled."""
+    name, many = steps[at]
     value = getattr(obj, name)
     place = f"{here}.{name}" if here else name
-    if not rest:
-        return [] if filled(value) else [place]
+    at += 1
+    if at == len(steps):
+        if not filled(value):
+            places.append(place)
+        return
     if value is None:
-        return [place]
-    if head.endswith("[]"):
-        places: list[str] = []
+        places.append(place)
+        return
+    if many:
         for index, item in enumerate(value):
-            places += _open_places(item, rest, f"{place}[{index}]")
-        return places
-    return _open_places(value, rest, place)
+            _open_places(item, steps, at, f"{place}[{index}]", places)
+        return
+    _open_places(value, steps, at, place, places)
+
+
+@cache
+def _question_steps() -> dict[str, tuple[_Steps, ...]]:
+    """Question ID → the answering field paths, each split into steps once per process."""
+    return {
+        question: tuple(
+            tuple((segment.removesuffix("[]"), segment.endswith("[]")) for segment in path.split("."))
+            for path in paths
+        )
+        for question, paths in answer_sites().items()
+    }
 
 
 def _generic(product: Product, question: str) -> list[str]:
     places: list[str] = []
-    for path in answer_sites()[question]:
-        places += _open_places(product, path.split("."), "")
+    for steps in _question_steps()[question]:
+        _open_places(product, steps, 0, "", places)
     return places
 
 

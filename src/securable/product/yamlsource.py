@@ -212,7 +212,10 @@ class _Reader:
             if tag is None or tag == "!":  # typed by how it is written: quoted is text, plain is resolved
                 tag = _STR
                 if event.implicit[0] and (resolvers := self.resolvers.get(text[:1])):
-                    tag = next((t for t, pattern in resolvers if pattern.match(text)), _STR)
+                    if text[:1] in _WORD_FIRST and text[-1:] != "\n":  # true, null, ...: one lookup
+                        tag = _WORDS.get(text, _STR)
+                    else:
+                        tag = next((t for t, pattern in resolvers if pattern.match(text)), _STR)
                     if tag == _MERGE:
                         raise _refuse_tag(self.filename, event.start_mark, tag)
             elif tag not in _ALLOWED_TAGS:
@@ -243,9 +246,21 @@ class _Reader:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         next_event, end, node, scalar = self.next_event, self.mapping_end, self.node, self.scalar
+        resolvers, values, texts, keys = self.resolvers, self.values, self.texts, self.keys
         depth += 1
+        shallow = depth <= MAX_DEPTH
         while type(event := next_event()) is not end:
-            key = node(event, loc, depth, False)
+            # Fast way for the common key, plain text no resolver applies to; else as any node.
+            if (
+                shallow
+                and type(event) is scalar
+                and event.anchor is None
+                and event.tag is None
+                and _plain_text(event.implicit[0], event.value, resolvers)
+            ):
+                key = event.value
+            else:
+                key = node(event, loc, depth, False)
             value_event = next_event()
             if type(key) is not str or key in first_line:
                 if record:
@@ -257,11 +272,25 @@ class _Reader:
             where = (mark.line + 1, mark.column + 1)
             first_line[key] = where[0]
             value_loc = (*loc, key)
-            result[key] = node(value_event, value_loc, depth, record)
+            if (
+                shallow
+                and type(value_event) is scalar
+                and value_event.anchor is None
+                and value_event.tag is None
+                and _plain_text(value_event.implicit[0], value_event.value, resolvers)
+            ):  # text as it stands, the same as node() gives
+                text: str = value_event.value
+                if record:
+                    at: Any = value_event.start_mark
+                    values[value_loc] = (at.line + 1, at.column + 1)
+                    texts[value_loc] = text
+                result[key] = text
+            else:
+                result[key] = node(value_event, value_loc, depth, record)
             if record:
-                self.keys[value_loc] = where
+                keys[value_loc] = where
                 if type(value_event) is scalar and value_event.value == "" and not value_event.style:
-                    self.values[value_loc] = where  # an empty value has no place of its own: use its key
+                    values[value_loc] = where  # an empty value has no place of its own: use its key
         return result
 
     def key_problem(self, mark: Any, loc: Loc, key: Any, first_line: dict[str, int]) -> None:
@@ -304,6 +333,23 @@ _IMPLICIT = (
     ("merge", r"^(?:<<)$", "<"),
     ("null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
 )
+
+
+# For these first characters only booleans (t, f) or nulls (n, ~, empty) resolve: whole words, so a
+# set lookup gives what the patterns give (a trailing line break, which `$` allows, takes the patterns).
+_WORD_FIRST = frozenset(("t", "T", "f", "F", "n", "N", "~", ""))
+_WORDS = dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _CORE + "bool")
+_WORDS |= dict.fromkeys(("~", "null", "Null", "NULL", ""), _CORE + "null")
+
+
+def _plain_text(plain: bool, text: str, resolvers: Mapping[str, object]) -> bool:
+    """Whether an untagged scalar is text as written (quoted, or plain that no resolver takes)."""
+    if not plain:
+        return True
+    first = text[:1]
+    if first not in resolvers:
+        return True
+    return first in _WORD_FIRST and text not in _WORDS and text[-1:] != "\n"
 
 
 @cache

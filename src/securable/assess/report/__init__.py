@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import PurePath
 
-from securable.assess.coverage import Coverage, assess_coverage
+from securable.assess.coverage import Coverage, assess_coverages
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
@@ -66,17 +67,26 @@ class Assessment:
 
 def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today: date) -> Assessment:
     """Assess ``loaded`` against every target, as of ``today``."""
-    from securable.assess.rules import RULES, run_rules, sort_key
+    from securable.assess.rules import run_rules, sort_key
 
     product = loaded.product
     states = question_status(product)
-    coverage = tuple(assess_coverage(product, target) for target in targets)
+    coverage = assess_coverages(product, targets)
     findings = run_rules(product, today=today, states=states) + coverage_findings(product, coverage)
     findings.sort(key=sort_key)
     located = tuple(Located(f, *loaded.position(f.path)) for f in findings)
     questions = {status: sum(1 for s in states if s.status == status) for status in _QUESTION_STATUSES}
     questions["total"] = len(states)
-    rules = tuple(
+    rules = _rule_infos()
+    return Assessment(product, PurePath(loaded.path).as_posix(), today, coverage, located, questions, rules)
+
+
+@cache
+def _rule_infos() -> tuple[RuleInfo, ...]:
+    """Every rule that can report, by ID: the same for every product, so worked out once."""
+    from securable.assess.rules import RULES
+
+    return tuple(
         sorted(
             [
                 RuleInfo(r.id, r.title, r.severity, r.fires_when, r.rationale, f"rules.md#{r.id.lower()}")
@@ -89,7 +99,6 @@ def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today:
             key=lambda r: r.id,
         )
     )
-    return Assessment(product, PurePath(loaded.path).as_posix(), today, coverage, located, questions, rules)
 
 
 _QUESTION_STATUSES = ("answered", "open", "not-applicable")
