@@ -70,10 +70,14 @@ def mapped_controls(record: Record, target: str = CONTROLS) -> list[str]:
     return list(record.mappings.get(target, ()))
 
 
+def ids_mapped_to(target_id: str, target: str = CONTROLS) -> list[str]:
+    """Reverse mapping as qualified IDs, from the index alone (no catalog is opened)."""
+    return list(index()["mapped_from"].get(target, {}).get(target_id.lower(), []))
+
+
 def records_mapped_to(target_id: str, target: str = CONTROLS) -> list[Record]:
     """Reverse mapping: the catalog records that NIST maps to a control or CSF subcategory."""
-    qualified = index()["mapped_from"].get(target, {}).get(target_id.lower(), [])
-    return [record for ref in qualified for record in find(ref)]
+    return [record for ref in ids_mapped_to(target_id, target) for record in find(ref)]
 
 
 def linked(record: Record) -> list[tuple[str, Record]]:

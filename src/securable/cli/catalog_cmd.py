@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from securable import catalog as api
+from securable.catalog import query
 from securable.cli.render import block, emit, emit_json, table
 from securable.errors import ExitCode, UsageError
 
@@ -59,7 +60,7 @@ def show(args: Args) -> int:
     ancestors = cat.ancestors(record.id)
     children = cat.children(record.id)
     links = api.linked(record)
-    mapped_from = api.records_mapped_to(record.id) if record.catalog == "sp800-53r5" else []
+    is_control = record.catalog == "sp800-53r5"
     if fmt == "json":
         from securable.catalog.export import record_to_json
 
@@ -67,9 +68,11 @@ def show(args: Args) -> int:
         data["ancestors"] = [a.qualified_id for a in ancestors]
         data["children"] = [c.qualified_id for c in children]
         data["related"] = [{"rel": rel, "target": other.qualified_id} for rel, other in links]
-        data["mapped_from"] = [r.qualified_id for r in mapped_from]
+        # IDs straight from the index: the mapped catalogs need not be opened for JSON.
+        data["mapped_from"] = query.ids_mapped_to(record.id) if is_control else []
         emit_json(data)
         return ExitCode.OK
+    mapped_from = api.records_mapped_to(record.id) if is_control else []
     prov = record.provenance
     pairs: list[tuple[str, str | list[str]]] = [("id", record.qualified_id), ("kind", record.kind)]
     if record.title:
