@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from securable.product.interview import Loc, cite, plan
-from securable.product.introspect import FieldNode, fields_of, walk
+from securable.product.interview import Loc, plan
+from securable.product.introspect import FieldNode, fields_of
 from securable.product.model import FORMAT_VERSION, Product
 from securable.product.questions import QuestionState
+from securable.product.template import field_comment
 
 WIDTH = 100
 INDENT = 2
@@ -128,7 +129,7 @@ def _field(
     """One field with its comment. ``expand``: show the fields of an empty nested object or list
     (off inside described list items, where e.g. a non-technical means must have no robustness)."""
     pad = " " * indent
-    lines = _comment(node, pad, inherited) if comments else []
+    lines = field_comment(node, pad, inherited) if comments else []
     questions = node.answers or inherited
     if node.name == "securable":
         lines.append(f"{pad}securable: {FORMAT_VERSION}")
@@ -214,30 +215,3 @@ def _scalar(value: Any, indent: int, scalar: type | None) -> str:
         wrapped = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False)
         return ">-\n" + "\n".join(" " * indent + line for line in wrapped)
     return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
-
-
-def _comment(node: FieldNode, pad: str, inherited: tuple[str, ...]) -> list[str]:
-    below = tuple(q for sub in walk(node.model) for q in sub.answers) if node.model else ()
-    if node.answers:
-        cited = cite(node.answers) + ": "
-    elif inherited:
-        cited = "part of " + cite(inherited) + ": "
-    elif below:
-        cited = cite(below) + " (in its fields): "
-    else:
-        cited = ""
-    text = cited + node.description + _kind_hint(node)
-    return textwrap.wrap(
-        text, WIDTH, initial_indent=f"{pad}# ", subsequent_indent=f"{pad}#   ", break_on_hyphens=False
-    )
-
-
-def _kind_hint(node: FieldNode) -> str:
-    if node.choices and node.name != "securable":
-        joined = " | ".join(node.choices)
-        return f" One of: {joined}." if node.shape == "scalar" else f" A list of: {joined}."
-    if node.shape == "scalars":
-        return " A list."
-    if node.scalar is bool:
-        return " true or false."
-    return ""

@@ -98,23 +98,6 @@ def seed_hint(question: str) -> str:
     return ""
 
 
-def cite(questions: tuple[str, ...]) -> str:
-    """Question IDs in document order, runs of three or more as ``Q3.2-1 to Q3.2-7``."""
-    from securable.product.questions import question_ids
-
-    order = question_ids()
-    positions = sorted({order.index(q) for q in questions})
-    runs: list[list[int]] = []
-    for position in positions:
-        if runs and position == runs[-1][-1] + 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    return ", ".join(
-        f"{order[r[0]]} to {order[r[-1]]}" if len(r) > 2 else ", ".join(order[p] for p in r) for r in runs
-    )
-
-
 class Plan:
     """Collects steps; ``section`` and ``context`` apply to the steps added after they are set."""
 

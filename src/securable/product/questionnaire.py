@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from securable.errors import InputError, SecurableError
-from securable.product.interview import SECTIONS, Step, cite, plan, question_record
+from securable.product.interview import SECTIONS, Step, plan, question_record
 from securable.product.model import CATALOG_REF_PATTERN, CONTACT_PATTERN, URL_PATTERN
+from securable.product.questions import cite
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]

@@ -254,3 +254,18 @@ def status_counts(states: Sequence[QuestionState]) -> dict[Status, int]:
     for state in states:
         counts[state.status] += 1
     return counts
+
+
+def cite(questions: Sequence[str]) -> str:
+    """Question IDs in document order, runs of three or more as ``Q3.2-1 to Q3.2-7``."""
+    order = question_ids()
+    positions = sorted({order.index(q) for q in questions})
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and position == runs[-1][-1] + 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return ", ".join(
+        f"{order[r[0]]} to {order[r[-1]]}" if len(r) > 2 else ", ".join(order[p] for p in r) for r in runs
+    )

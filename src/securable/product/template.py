@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from securable.product.introspect import FieldNode, fields_of, walk
 from securable.product.model import FORMAT_VERSION, Product
-from securable.product.questions import question_ids
+from securable.product.questions import cite
 from securable.product.yamlsource import MAX_BYTES
 
 WIDTH = 100
@@ -47,7 +47,7 @@ def _field(
     node: FieldNode, *, indent: int, inherited: tuple[str, ...], siblings: tuple[str, ...]
 ) -> list[str]:
     pad = " " * indent
-    lines = _comment(node, pad, inherited, siblings)
+    lines = field_comment(node, pad, inherited, siblings)
     questions = node.answers or inherited
     if node.name == "securable":
         lines.append(f"{pad}securable: {FORMAT_VERSION}")
@@ -83,37 +83,24 @@ def _item(model: type[BaseModel], *, indent: int, inherited: tuple[str, ...]) ->
     return lines
 
 
-def _comment(node: FieldNode, pad: str, inherited: tuple[str, ...], siblings: tuple[str, ...]) -> list[str]:
+def field_comment(
+    node: FieldNode, pad: str, inherited: tuple[str, ...], siblings: tuple[str, ...] = ()
+) -> list[str]:
+    """The comment above a field: the questions it answers, its description and what it takes."""
     below = tuple(q for sub in walk(node.model) for q in sub.answers) if node.model else ()
     if node.answers:
-        cited = _cite(node.answers) + ": "
+        cited = cite(node.answers) + ": "
     elif inherited:
-        cited = "part of " + _cite(inherited) + ": "
+        cited = "part of " + cite(inherited) + ": "
     elif below:
-        cited = _cite(below) + " (in its fields): "
+        cited = cite(below) + " (in its fields): "
     elif siblings:
-        cited = "about " + _cite(siblings) + ": "
+        cited = "about " + cite(siblings) + ": "
     else:
         cited = ""
     text = cited + node.description + _kind_hint(node)
     return textwrap.wrap(
         text, width=WIDTH, initial_indent=f"{pad}# ", subsequent_indent=f"{pad}#   ", break_on_hyphens=False
-    )
-
-
-def _cite(questions: tuple[str, ...]) -> str:
-    """Question IDs in document order, runs of three or more written as ``Q3.1-3 to Q3.1-9``."""
-    order = question_ids()
-    positions = sorted({order.index(q) for q in questions})
-    runs: list[list[int]] = []
-    for position in positions:
-        if runs and position == runs[-1][-1] + 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    return ", ".join(
-        f"{order[run[0]]} to {order[run[-1]]}" if len(run) > 2 else ", ".join(order[p] for p in run)
-        for run in runs
     )
 
 
