@@ -372,52 +372,158 @@ def _check_rank(status: str) -> int:
     return 2 if status.startswith("met-by-") else 1 if status == "partial" else 0  # gap, customer-action
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_a_package_never_claims_more_than_check_credits(
-    example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What an agency's evaluation reads from a product's own package is never better than what
-    `securable check --baseline sp800-213a` says of the product: met > partial > the rest."""
+# A product citing, besides an element of its own, NISTIR 8259A records that NIST realizes by a whole
+# SP 800-213A capability: DC, DI, LAI and CSA each have sub-capabilities NIST states without elements
+# (DC-1 to DC-4, DI-4, LAI-5, CSA-9), which are requirements themselves; SU (for 8259A-SU.3) has none.
+WHOLE_CAPABILITIES = """\
+securable: 1
+product:
+  name: Whole Capabilities
+  manufacturer: Example Devices Inc.
+  model: WC-1
+  version: "1.0"
+means:
+  - id: m-config
+    kind: device
+    status: full
+    catalog:
+      - nistir-8259a:8259A-DC
+      - nistir-8259a:8259A-DI
+      - nistir-8259a:8259A-LAI
+      - nistir-8259a:8259A-CSA
+      - nistir-8259a:8259A-SU.3
+      - sp800-213a:DI-1.1
+"""
+
+
+def _check_and_evaluate(
+    product: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> list[tuple[str, str, str, str, bool]]:
+    """Per SP 800-213A requirement the product does not declare not applicable: its ID, the
+    evaluation's verdict on the product's own package and its note, `securable check --baseline
+    sp800-213a`'s status, and whether the verdict rests on claims for parts of it only."""
     from securable.cli import main
     from securable.oscal._common import oscal_id
     from securable.package.build import build_package
 
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    product = ROOT / "examples" / example / "securable.yaml"
     build_package(product, tmp_path / "pkg", pdf=False)
     argv = ["check", str(product), "--baseline", "sp800-213a", "--format", "json", "--fail-on", "none"]
     assert main([*argv, "--date", "2025-10-01"]) == 0
     (coverage,) = json.loads(capsys.readouterr().out)["coverage"]
     checked = {r["id"].partition(":")[2]: r["status"] for r in coverage["requirements"]}
     profile = requirements_profile([oscal_id(record) for record in checked])
-    vendor = read_vendor(VendorSource(example, tmp_path / "pkg"))
+    vendor = read_vendor(VendorSource(product.parent.name, tmp_path / "pkg"))
     assert vendor.ok, vendor.error
     ev = evaluate(requirements_from_document(profile, name="every sp800-213a requirement"), [vendor])
     assert len(ev.rows) == len(checked)
-    better = [
-        (row.item.record.id, row.verdicts[0].status, checked[row.item.record.id], row.verdicts[0].note)
+    return [
+        (row.item.record.id, v.status, v.note, checked[row.item.record.id], bool(v.parts))
         for row in ev.rows
         if checked[row.item.record.id] != "not-applicable"  # nothing to compare a claim with
-        and _evaluate_rank(row.verdicts[0].status) > _check_rank(checked[row.item.record.id])
+        for v in row.verdicts[:1]
     ]
+
+
+def _disagreements(
+    compared: list[tuple[str, str, str, str, bool]],
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
+    """The requirements the evaluation rates better than check does, and those it rates worse where
+    the two read the same evidence: not when the vendor leaves a requirement to the customer (check
+    credits customer means; an agency asks about them), nor when only parts of it are claimed (the
+    evaluation never adds parts up to the whole)."""
+    better = [
+        (rid, verdict, status, note)
+        for rid, verdict, note, status, _ in compared
+        if _evaluate_rank(verdict) > _check_rank(status)
+    ]
+    worse = [
+        (rid, verdict, status, note)
+        for rid, verdict, note, status, parts in compared
+        if _evaluate_rank(verdict) < _check_rank(status) and verdict != "customer-burden" and not parts
+    ]
+    return better, worse
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_a_package_never_claims_more_than_check_credits(
+    example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an agency's evaluation reads from a product's own package is never better than what
+    `securable check --baseline sp800-213a` says of the product (met > partial > the rest), nor,
+    where both read the same evidence, worse."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    compared = _check_and_evaluate(ROOT / "examples" / example / "securable.yaml", tmp_path, capsys)
+    better, worse = _disagreements(compared)
     assert better == []
-    found = {row.verdicts[0].status for row in ev.rows}
+    assert worse == []
+    found = {verdict for _, verdict, _, _, _ in compared}
     assert "partial" in found  # the comparison is not vacuous
     assert found & set(MET)
 
 
+def test_check_and_evaluate_agree_on_a_capability_realized_by_a_whole_capability(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """8259A-DC is realized by the whole SP 800-213A DC capability: citing it supports each of DC's
+    sub-capabilities, without saying which one it meets, so both commands rate DC-1 to DC-4 partial
+    (check once rated them gaps while the package claimed them partly) and say why."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    product = tmp_path / "whole" / "securable.yaml"
+    product.parent.mkdir()
+    product.write_text(WHOLE_CAPABILITIES, encoding="utf-8")
+    compared = _check_and_evaluate(product, tmp_path, capsys)
+    assert _disagreements(compared) == ([], [])
+    by_id = {rid: (verdict, note, status) for rid, verdict, note, status, _ in compared}
+    for rid, capability, cited in (
+        ("DC-1", "DC", "8259A-DC"),
+        ("DC-4", "DC", "8259A-DC"),
+        ("DI-4", "DI", "8259A-DI"),
+        ("LAI-5", "LAI", "8259A-LAI"),
+        ("CSA-9", "CSA", "8259A-CSA"),
+    ):
+        verdict, note, status = by_id[rid]
+        assert (verdict, status) == ("partial", "partial"), rid
+        assert note == (
+            f"claimed through {cited}, which NIST realizes by the whole {capability} capability, "
+            "without saying which of its sub-capabilities is met"
+        )
+    # ... and nothing for the elements inside the sub-capabilities, in either command
+    for rid in ("DC-5.1", "DI-2.1", "LAI-1.1", "CSA-1.1", "SU-1.1", "SU-2.1"):
+        assert (by_id[rid][0], by_id[rid][2]) == ("silent", "gap"), rid
+    assert (by_id["DI-1.1"][0], by_id["DI-1.1"][2]) == ("met-by-device", "met-by-device")
+
+
 def test_a_hand_written_baseline_claim_realized_by_a_whole_capability(tmp_path: Path) -> None:
-    """`_8259a-su.3` stands for the whole Software Update capability: no element of it is met."""
+    """`_8259a-su.3` stands for the whole Software Update capability, that is its sub-capabilities
+    together, as a package lists it: no element of them is met. `_8259a-dc` is partial for DC's
+    sub-capabilities without elements, which are requirements themselves."""
     doc = component_definition(
         "Rollback",
-        component("hardware", "Rollback", more=[("nistir-8259a.oscal.json", [requirement("_8259a-su.3")])]),
+        component(
+            "hardware",
+            "Rollback",
+            more=[("nistir-8259a.oscal.json", [requirement("_8259a-su.3"), requirement("_8259a-dc")])],
+        ),
     )
     vendor = read_vendor(VendorSource("r", write(tmp_path / "r.json", doc)))
     assert [(c.record, c.shared, c.partial, c.realizes) for c in vendor.claims] == [
-        ("SU", True, True, ("8259A-SU.3",))
+        ("SU-1", True, True, ("8259A-SU.3",)),
+        ("SU-2", True, True, ("8259A-SU.3",)),
+        *((f"DC-{n}", True, True, ("8259A-DC",)) for n in range(1, 6)),
     ]
-    ev = evaluate(requirements_from_document(requirements_profile(["su-1.1", "su-2.1"]), name="r"), [vendor])
-    assert [r.verdicts[0].status for r in ev.rows] == ["silent", "silent"]
+    profile = requirements_profile(["su-1.1", "su-2.1", "dc-1", "dc-5.1"])
+    ev = evaluate(requirements_from_document(profile, name="r"), [vendor])
+    verdicts = {r.item.record.id: r.verdicts[0] for r in ev.rows}
+    assert {k: v.status for k, v in verdicts.items()} == {
+        "SU-1.1": "silent",
+        "SU-2.1": "silent",
+        "DC-1": "partial",
+        "DC-5.1": "silent",
+    }
+    assert verdicts["DC-1"].note == (
+        "claimed through 8259A-DC, which NIST realizes by the whole DC capability, without saying "
+        "which of its sub-capabilities is met"
+    )
 
 
 def test_securable_claim_scope_is_read(tmp_path: Path) -> None:

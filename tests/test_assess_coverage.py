@@ -222,6 +222,33 @@ def test_a_whole_capability_is_not_the_same_requirement_as_an_element() -> None:
     assert result(every_part, "nistir-8259a:8259A-SU.3").status is Status.MET_BY_DEVICE
 
 
+def test_a_baseline_capability_realized_by_a_whole_capability_is_partial_for_each_sub_capability() -> None:
+    # 8259A-DC is realized by the whole SP 800-213A DC capability, that is DC-1 to DC-5 together: the
+    # citation supports each of them without saying which one it meets, as the package claims it.
+    from securable.assess.gaps import coverage_findings
+
+    prod = product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-DC]\n    status: full\n")
+    cov = coverage(prod, "sp800-213a")
+    why = (
+        "cites nistir-8259a:8259A-DC, which NIST realizes by the whole sp800-213a:DC capability, "
+        "without saying which of its sub-capabilities it meets"
+    )
+    for sub in ("DC-1", "DC-2", "DC-3", "DC-4"):  # sub-capabilities NIST states without elements
+        found = result(cov, f"sp800-213a:{sub}")
+        assert found.status is Status.PARTIAL, sub
+        assert [(u.means, u.coverage, u.via, u.notes) for u in found.means] == [
+            ("m", "partial", ("nistir-8259a:8259A-DC",), (why,))
+        ]
+    for element in ("DC-5.1", "DC-5.4"):  # nothing for what the sub-capabilities contain
+        assert result(cov, f"sp800-213a:{element}").status is Status.GAP
+    assert {r.status for r in cov.results if r.requirement.capability != "sp800-213a:DC"} == {Status.GAP}
+    (dc1,) = [f for f in coverage_findings(prod, [cov]) if f.citation.elements == ("sp800-213a:DC-1",)]
+    assert (dc1.rule, dc1.message) == (
+        "COV-002",
+        f"sp800-213a:DC-1 (Logical Access Privilege Configuration) is only partly met ({why})",
+    )
+
+
 def test_not_applicable_on_an_element_does_not_spread_over_the_capability_that_realizes_it() -> None:
     extra = "not_applicable_elements:\n  nistir-8259a:8259A-SU.3: a single firmware bank\n"
     cov = coverage(product(extra=extra), "sp800-213a")

@@ -19,12 +19,13 @@ counts citations (docs/profiles.md): a claim for an element or action covers its
 sub-actions; a claim for what contains the requirement (its capability, sub-capability or topic,
 e.g. ``DOC-1`` for the actions under it) claims the area without naming the requirement, so it makes
 it ``partial`` at best. A shared claim (:attr:`~securable.agency.vendors.Claim.shared`: made through
-a baseline element that several records realize together) is partial for the record it names and
-covers nothing inside it. When several means meet a requirement, the verdict names the one nearest
-the device, in NISTIR 8259's order of means (device, related device, service, non-technical
-support); the others stay listed with the verdict. Claims that cover only some descendants of the
-requirement make it ``partial`` (or ``customer-burden`` when only the customer covers them): meeting
-some sub-elements is not meeting the element.
+a baseline element that several records realize together, or that a whole capability realizes, when
+it is a claim for each of that capability's sub-capabilities) is partial for the record it names and
+covers nothing inside it, as ``securable check`` counts the citation. When several means meet a
+requirement, the verdict names the one nearest the device, in NISTIR 8259's order of means (device,
+related device, service, non-technical support); the others stay listed with the verdict. Claims
+that cover only some descendants of the requirement make it ``partial`` (or ``customer-burden`` when
+only the customer covers them): meeting some sub-elements is not meeting the element.
 
 Agency actions are the agency's own duties; the vendors cannot meet them, so they feed the contract
 checklist (:mod:`securable.agency.clauses`) instead. Nothing here reads the clock, so the same input
@@ -40,7 +41,7 @@ from securable import catalog as api
 from securable.agency.clauses import Clause, checklist
 from securable.agency.links import CAPABILITIES
 from securable.agency.profile_reader import AgencyRequirements, Wanted
-from securable.agency.vendors import ROLES, Claim, Vendor
+from securable.agency.vendors import ROLES, Claim, Vendor, whole_capability
 
 STATUSES = (
     "met-by-device",
@@ -82,13 +83,23 @@ class Verdict:
             provided = [c for c in self.claims if c.provider]
             if any(c.partial and not c.shared for c in provided):
                 notes.append("the vendor says its means are only partly in place")
-            shared = sorted({r for c in provided if c.shared for r in c.realizes})
-            if shared:
+            shared = {
+                r: whole_capability(r) for r in sorted({r for c in provided if c.shared for r in c.realizes})
+            }
+            # Name the capability a claim came through: the agency asks which sub-capability is met.
+            notes += [
+                f"claimed through {r}, which NIST realizes by the whole {capability} capability, "
+                "without saying which of its sub-capabilities is met"
+                for r, capability in shared.items()
+                if capability
+            ]
+            several = [r for r, capability in shared.items() if not capability]
+            if several:
                 notes.append(
-                    f"claimed through {', '.join(shared)}, which several records realize together "
+                    f"claimed through {', '.join(several)}, which several records realize together "
                     "without saying which one is met"
                 )
-            elif any(c.shared for c in provided):
+            elif not shared and any(c.shared for c in provided):
                 notes.append("claimed together with other records, without saying which one is met")
         if self.customer_share:
             notes.append("the customer carries part of it")

@@ -24,7 +24,8 @@ What a component definition claims, per SP 800-213A element (:class:`Claim`):
   together (or a whole capability, i.e. its sub-capabilities together) does not say which of them it
   meets, so it is partial for each and says nothing about the records inside them (as ``securable
   check`` counts it). Securable marks such listings ``claim-scope: shared``; a baseline element ID in
-  a hand-written component definition is read the same way.
+  a hand-written component definition is read the same way, a whole capability as a claim for each
+  of its sub-capabilities, as Securable lists it (``_8259a-dc`` is partial for ``DC-1`` to ``DC-5``).
 * **Who carries it**: the ``customer`` responsible role (on the requirement or its statements)
   marks the customer's share; any other role, or no role on the requirement itself, means the
   vendor's side provides it.
@@ -32,8 +33,8 @@ What a component definition claims, per SP 800-213A element (:class:`Claim`):
 Control implementations are read against the SP 800-213A catalog and the NISTIR 8259A/8259B
 profiles (matched by file name, as ``securable package`` writes them); a profile's controls are the
 SP 800-213A elements, and a baseline element ID (``_8259a-dp.1``) stands for the elements NIST
-names as realizing it (shared when there are several, or a capability). Implementations against any
-other source are skipped with a warning.
+names as realizing it (shared when there are several, or the sub-capabilities of a whole
+capability). Implementations against any other source are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -331,19 +332,41 @@ def _resolver(source: str) -> Callable[[str], _Resolved] | None:
         record = api.load(baseline).get(elements.get(token, ""))
         if record is None:
             return [], None
-        prefix = f"{CAPABILITIES}:"
-        records = [
-            link.target.removeprefix(prefix)
-            for link in record.links
-            if link.rel == "realized-by" and link.target.startswith(prefix)
-        ]
-        # Several realizers, or one whole capability (a group of sub-capabilities): which of them
-        # the vendor meets is not said.
-        only = api.load(CAPABILITIES).get(records[0]) if len(records) == 1 else None
-        whole = only is not None and only.parent is None
-        return records, _Baseline(record.id, len(records) > 1 or whole)
+        records = list(_realized_by(record))
+        # One whole capability stands for its sub-capabilities together, as `securable package` lists
+        # it, so a hand-written citation reads like a package's; which of them is met is not said,
+        # nor is it when several records realize the element.
+        whole = whole_capability(record.id)
+        if whole:
+            records = [c.id for c in api.load(CAPABILITIES).children(whole)]
+        return records, _Baseline(record.id, len(records) > 1 or bool(whole))
 
     return resolve
+
+
+def _realized_by(record: api.Record) -> tuple[str, ...]:
+    """The SP 800-213A records NIST names as realizing a baseline record (IDs without catalog)."""
+    prefix = f"{CAPABILITIES}:"
+    return tuple(
+        link.target.removeprefix(prefix)
+        for link in record.links
+        if link.rel == "realized-by" and link.target.startswith(prefix)
+    )
+
+
+@cache
+def whole_capability(element: str) -> str:
+    """The SP 800-213A capability that NIST names, as a whole and alone, as realizing the NISTIR
+    8259A/8259B record ``element`` (``DC`` for ``8259A-DC``, ``SU`` for ``8259A-SU.3``); "" for any
+    other record, or an ID no baseline has."""
+    for baseline in BASELINES:
+        record = api.load(baseline).get(element)
+        if record is None:
+            continue
+        targets = _realized_by(record)
+        only = api.load(CAPABILITIES).get(targets[0]) if len(targets) == 1 else None
+        return only.id if only is not None and only.parent is None else ""
+    return ""
 
 
 @cache

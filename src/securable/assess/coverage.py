@@ -24,7 +24,9 @@ How a means' ``catalog`` citations count for a record R:
   together with one of their ancestors are parts of it, all needed (``8259B-DOC`` is realized by
   ``DOC`` made of ``DOC-1`` to ``DOC-4``, not by any one of them); a top-level capability that
   realizes a record is met by its parts, and citing it alone is partial; citing a baseline record
-  with several realizations counts as partial for each of them, since it does not say which;
+  with several realizations counts as partial for each of them, since it does not say which, and so
+  does citing one realized by a whole capability for each sub-capability of it (``8259A-DC``: DC-1
+  to DC-5), but for nothing inside them;
 * **R is met when all its parts are met**: every element of a sub-capability without own text,
   every sub-element of an element, every sub-action of an action (NIST's examples excepted); some
   parts met is partial;
@@ -293,17 +295,39 @@ def _known(qid: str) -> bool:
 @cache
 def _expansion(ref: str, federal: bool) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]]:
     """What citing ``ref`` names: the records it counts for in full (each resolved record and its
-    equals, in order, repeats kept), and per resolved baseline record with several realizers, those
-    realizers with the note for the partial evidence they get."""
+    equals, in order, repeats kept), and per resolved baseline record that names no one record
+    (see :func:`_shared`), the records it is partial evidence for, with the note saying why."""
     names: list[str] = []
     shared_by: list[tuple[tuple[str, ...], str]] = []
     for qid in _resolve(ref):
         names += (qid, *_equivalents_cached(qid, federal))
         node = _node(qid)
-        if node.catalog in _BASELINE_CATALOGS and len(node.realizers) > 1:
-            shared = f"cites {ref}, which {len(node.realizers)} records realize together"
-            shared_by.append((node.realizers, shared))
+        if node.catalog in _BASELINE_CATALOGS:
+            shared = _shared(ref, node)
+            if shared is not None:
+                shared_by.append(shared)
     return tuple(names), tuple(shared_by)
+
+
+def _shared(ref: str, node: _Node) -> tuple[tuple[str, ...], str] | None:
+    """The records a citation ``ref`` of baseline record ``node`` is partial evidence for, and why;
+    None when it names one requirement-level record (an equal, counted in full) or none.
+
+    A whole capability is its sub-capabilities together (as ``securable package`` lists it, and as
+    ``securable evaluate`` reads that listing), so ``8259A-DC``, realized by all of ``DC``, counts
+    partly for each of ``DC-1`` to ``DC-5``: it supports each, without saying which one it meets. It
+    says nothing about the elements inside them, which the implied evidence never reaches.
+    """
+    realizers = node.realizers
+    if len(realizers) > 1:
+        return realizers, f"cites {ref}, which {len(realizers)} records realize together"
+    if realizers and _node(realizers[0]).top:
+        capability = _node(realizers[0])
+        return capability.parts, (
+            f"cites {ref}, which NIST realizes by the whole {capability.qid} capability, without "
+            "saying which of its sub-capabilities it meets"
+        )
+    return None
 
 
 class _Pass:
