@@ -16,11 +16,21 @@ import pytest
 from securable import catalog
 from securable.assess.findings import Severity
 from securable.assess.rules import RULES, rules_markdown, run_rules
+from securable.assess.rules.base import Context
 from securable.assess.rules.interfaces import EXPOSED
 from securable.assess.rules.questions import SECTIONS, place_path
-from securable.assess.rules.reading import SAFETY, SAFETY_HINTS, mentions, off_device_place, says_none
-from securable.assess.rules.support import period_days
+from securable.assess.rules.reading import (
+    ACTUATION,
+    ACTUATION_HINTS,
+    SAFETY_CRITICAL,
+    SAFETY_CRITICAL_HINTS,
+    mentions,
+    off_device_place,
+    says_none,
+)
+from securable.assess.rules.support import LONGEST, Period, period_days, use_period
 from securable.product import Product, load_product, question_status
+from securable.product.model import NeedsResearch, UseCase, YearRange
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "home-camera" / "securable.yaml"
@@ -168,6 +178,63 @@ def test_period_of_use_is_read_from_text(text: str | None, days: tuple[float, fl
 
 
 @pytest.mark.parametrize(
+    ("years", "text", "period"),
+    [
+        # the years win over the text, and one end stands for both
+        (
+            YearRange(min=3, max=6),
+            "about 18 months",
+            Period((1095.75, 2191.5), "3 to 6 years", "6 years", "period_of_use_years"),
+        ),
+        (YearRange(max=2), None, Period((730.5, 730.5), "2 years", "2 years", "period_of_use_years")),
+        (
+            YearRange(min=1.5),
+            None,
+            Period((547.875, 547.875), "1.5 years", "1.5 years", "period_of_use_years"),
+        ),
+        (
+            YearRange(min=500, max=900),
+            None,
+            Period((LONGEST, LONGEST), "500 to 900 years", "900 years", "period_of_use_years"),
+        ),
+        # without a number in the years, the text is read
+        (YearRange(), "18 months", Period((547.875, 547.875), "'18 months'", "'18 months'", "period_of_use")),
+        (None, "several years", None),
+        (None, None, None),
+    ],
+)
+def test_period_of_use_comes_from_the_years_else_the_text(
+    years: YearRange | None, text: str | None, period: Period | None
+) -> None:
+    assert use_period(UseCase(id="uc", period_of_use=text, period_of_use_years=years)) == period
+
+
+@pytest.mark.parametrize(
+    ("research", "roles"),
+    [
+        (NeedsResearch(physical_world="Actuates the door lock."), "acts in the physical world"),
+        (NeedsResearch(physical_world="Actuates the door lock.", actuates=False), None),
+        (
+            NeedsResearch(physical_world="Measures only; no actuation.", actuates=True),
+            "acts in the physical world",
+        ),
+        (NeedsResearch(safety_critical=True), "is safety-critical"),
+        (NeedsResearch(physical_world="Life-sustaining therapy.", safety_critical=False), None),
+        (
+            NeedsResearch(physical_world="Doses insulin.", safety_critical=True),
+            "acts in the physical world and is safety-critical",
+        ),
+        (NeedsResearch(actuates=False, safety_critical=False), None),
+    ],
+)
+def test_safety_relevance_comes_from_the_fields_else_the_text(
+    research: NeedsResearch, roles: str | None
+) -> None:
+    product = Product(securable=1, use_cases=(UseCase(id="uc", research=research),))
+    assert Context(product, today=TODAY).safety_roles.get(0) == roles
+
+
+@pytest.mark.parametrize(
     ("text", "none"),
     [
         ("none", True),
@@ -189,26 +256,30 @@ def test_answers_that_say_there_is_nothing(text: str | None, none: bool) -> None
 
 
 @pytest.mark.parametrize(
-    ("text", "safety"),
+    ("text", "actuation", "critical"),
     [
-        ("Actuates the front-door lock.", True),
-        ("It controls the heater and the pump.", True),
-        ("Safety-critical infusion pump.", True),
-        ("Measures only (video, audio, motion); no actuation.", False),
-        ("A failure is not a safety issue; privacy and personal safety matter.", False),
-        ("Does not actuate anything.", False),
+        ("Actuates the front-door lock.", True, False),
+        ("It controls the heater and the pump.", True, False),
+        ("Safety-critical infusion pump.", False, True),
+        ("Delivers life-sustaining therapy.", False, True),
+        ("Measures only (video, audio, motion); no actuation.", False, False),
+        ("A failure is not a safety issue; privacy and personal safety matter.", False, False),
+        ("Does not actuate anything.", False, False),
         # a negation ends with its clause
-        ("It has no screen, but it actuates the front door lock.", True),
-        ("No display; it actuates the front door lock.", True),
-        ("No app needed and it controls the heater.", True),
-        ("Not safety-critical, yet it opens the gate.", True),
-        ("It does not control the door lock.", False),
-        ("No remote or local actuation.", False),
+        ("It has no screen, but it actuates the front door lock.", True, False),
+        ("No display; it actuates the front door lock.", True, False),
+        ("No app needed and it controls the heater.", True, False),
+        ("Not safety-critical, yet it opens the gate.", True, False),
+        ("It does not control the door lock.", False, False),
+        ("No remote or local actuation.", False, False),
+        ("No actuation, but a safety-critical alarm.", False, True),
     ],
 )
-def test_safety_relevance_is_read_from_text_with_negation(text: str, safety: bool) -> None:
-    assert mentions(text, SAFETY, SAFETY_HINTS) is safety
-    assert mentions(text, SAFETY) is safety  # the hints never hide a match
+def test_safety_relevance_is_read_from_text_with_negation(text: str, actuation: bool, critical: bool) -> None:
+    assert mentions(text, ACTUATION, ACTUATION_HINTS) is actuation
+    assert mentions(text, ACTUATION) is actuation  # the hints never hide a match
+    assert mentions(text, SAFETY_CRITICAL, SAFETY_CRITICAL_HINTS) is critical
+    assert mentions(text, SAFETY_CRITICAL) is critical
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ must cover every rule with at least one firing and one quiet case.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -86,7 +86,24 @@ def quiet(rule: str, why: str, changes: Mapping[str, Any] | None = None, **kw: A
 
 
 PUBLIC_ENV = "use_cases.uc-small-business.environments"
-SAFETY_USE = {"use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command."}
+USE_CASES = ("uc-home", "uc-small-business")
+LOCKOUT = "means.m-account-security.robustness.authentication.lockout"
+# The camera fills the structured fields the rules prefer to its text; cases about reading the text
+# clear them, as in a file written before the fields existed.
+TEXT_PERIODS = {f"use_cases.{uc}.period_of_use_years": None for uc in USE_CASES}
+TEXT_SAFETY = {
+    **{
+        f"use_cases.{uc}.research.{name}": None
+        for uc in USE_CASES
+        for name in ("actuates", "safety_critical", "degraded_behaviour")
+    },
+    LOCKOUT: None,
+}
+SAFETY_USE = {
+    **TEXT_SAFETY,
+    "use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command.",
+}
+ACTUATES = {"use_cases.uc-home.research.actuates": True}
 NEGATION_THEN_ACTUATION = "It has no screen, but it actuates the front door lock."
 NO_DEGRADED = {
     **SAFETY_USE,
@@ -121,6 +138,7 @@ CASES: tuple[Case, ...] = (
         "SUP-001",
         "vague-periods",
         {
+            **TEXT_PERIODS,
             "support.support_end": "2026-01-01",
             "use_cases.uc-home.period_of_use": "several years",
             "use_cases.uc-small-business.period_of_use": "as long as it works",
@@ -143,6 +161,7 @@ CASES: tuple[Case, ...] = (
         "longest-of-a-range-with-two-units",
         {
             "support.support_end": "2026-06-01",
+            **TEXT_PERIODS,
             "support.securable_after_support": None,
             "use_cases.uc-home.period_of_use": "6 months to 2 years",
             "use_cases.uc-small-business.period_of_use": "6 months",
@@ -157,9 +176,54 @@ CASES: tuple[Case, ...] = (
         "SUP-001",
         "a-rate-is-not-the-period",
         {
+            **TEXT_PERIODS,
             "support.support_end": "2027-08-31",
             "use_cases.uc-home.period_of_use": "8 hours a day for 5 to 7 years",
             "use_cases.uc-small-business.period_of_use": "a year or two",
+        },
+        path=("support", "support_end"),
+    ),
+    # the years win over the text: the text says use ends within support, the years say it does not
+    fire(
+        "SUP-001",
+        "years-beat-shorter-text",
+        {
+            "support.support_end": "2027-08-31",
+            "use_cases.uc-home.period_of_use": "about 18 months",
+            "use_cases.uc-small-business.period_of_use": "a year",
+        },
+    ),
+    quiet(
+        "SUP-001",
+        "years-beat-longer-text",
+        {"support.support_end": "2028-09-30", "use_cases.uc-home.period_of_use": "10 to 15 years"},
+    ),
+    fire(
+        "SUP-001",
+        "fractional-years",
+        {
+            **TEXT_PERIODS,
+            "support.support_end": "2026-12-31",
+            "use_cases.uc-home.period_of_use_years": {"min": 1.5, "max": 2},
+        },
+    ),
+    quiet(
+        "SUP-002",
+        "one-end-stands-for-both",
+        {
+            "support.support_end": "2029-09-01",
+            "support.securable_after_support": None,
+            **{f"use_cases.{uc}.period_of_use_years": {"min": 3} for uc in USE_CASES},
+        },
+    ),
+    fire(
+        "SUP-002",
+        "years-max-outlasts-support",
+        {
+            "support.support_end": "2029-09-01",
+            "support.securable_after_support": None,
+            "use_cases.uc-home.period_of_use": "3 years",
+            "use_cases.uc-small-business.period_of_use": "3 years",
         },
         path=("support", "support_end"),
     ),
@@ -168,8 +232,15 @@ CASES: tuple[Case, ...] = (
     fire("SUP-004", "three-months", {"support.end_of_life_notice_months": 3}),
     quiet("SUP-004", "six-months", {"support.end_of_life_notice_months": 6}),
     quiet("SUP-004", "not-said", {"support.end_of_life_notice_months": None}),
-    fire("SUP-005", "several-years", {"use_cases.uc-home.period_of_use": "several years"}),
-    quiet("SUP-005", "months", {"use_cases.uc-home.period_of_use": "about 18 months"}),
+    fire("SUP-005", "several-years", {**TEXT_PERIODS, "use_cases.uc-home.period_of_use": "several years"}),
+    quiet("SUP-005", "months", {**TEXT_PERIODS, "use_cases.uc-home.period_of_use": "about 18 months"}),
+    quiet("SUP-005", "years-given-beside-vague-text", {"use_cases.uc-home.period_of_use": "several years"}),
+    fire(
+        "SUP-005",
+        "empty-year-range-falls-back-to-text",
+        {"use_cases.uc-home.period_of_use": "several years", "use_cases.uc-home.period_of_use_years": {}},
+        path=("use_cases", 0, "period_of_use"),
+    ),
     quiet(
         "SUP-005",
         "no-support-end",
@@ -352,18 +423,18 @@ CASES: tuple[Case, ...] = (
     fire(
         "SAF-001",
         "negation-ends-at-but",
-        {"use_cases.uc-home.research.physical_world": NEGATION_THEN_ACTUATION},
+        {**TEXT_SAFETY, "use_cases.uc-home.research.physical_world": NEGATION_THEN_ACTUATION},
     ),
     quiet(
         "SAF-001",
         "no-actuation",
-        {"use_cases.uc-home.research.physical_world": "Measures only; no actuation."},
+        {**TEXT_SAFETY, "use_cases.uc-home.research.physical_world": "Measures only; no actuation."},
     ),
     fire(
         "SAF-002",
         "door-lock-without-degraded-state",
         NO_DEGRADED,
-        path=("use_cases", 0, "research", "interference"),
+        path=("use_cases", 0, "research"),
     ),
     quiet(
         "SAF-002",
@@ -387,6 +458,92 @@ CASES: tuple[Case, ...] = (
         },
     ),
     quiet("SAF-002", "camera-measures-only"),
+    # --- safety, from the structured fields: each wins over the text ----------------------------------
+    fire(
+        "SAF-001",
+        "actuates-with-fixed-lockout",
+        ACTUATES,
+        path=("means", 1, "robustness", "authentication", "lockout"),
+    ),
+    fire(
+        "SAF-001", "safety-critical-without-actuation", {"use_cases.uc-home.research.safety_critical": True}
+    ),
+    fire(
+        "SAF-001",
+        "fixed-beats-text-calling-it-adjustable",
+        {
+            **ACTUATES,
+            "means.m-account-security.robustness.input_validation": "lockout after 10 failures; "
+            "administrators can change the threshold or turn it off",
+        },
+    ),
+    fire(
+        "SAF-001",
+        "fixed-beats-catalog-citing-LAI.3",
+        {**ACTUATES, "means.m-account-security.catalog": ["sp800-213a:LAI-2", "nistir-8259a:8259A-LAI.3"]},
+    ),
+    quiet("SAF-001", "configurable-beats-text-lockout", {**ACTUATES, LOCKOUT: "configurable"}),
+    quiet("SAF-001", "none-beats-text-lockout", {**ACTUATES, LOCKOUT: "none"}),
+    quiet(
+        "SAF-001",
+        "not-actuating-beats-text",
+        {"use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command."},
+    ),
+    fire(
+        "SAF-001",
+        "actuates-beats-text-saying-no-actuation",
+        {**ACTUATES, "use_cases.uc-home.research.physical_world": "Measures only; no actuation."},
+    ),
+    quiet("SAF-002", "actuates-with-degraded-behaviour", ACTUATES),
+    fire(
+        "SAF-002",
+        "degraded-behaviour-says-none-beats-text",
+        {**ACTUATES, "use_cases.uc-home.research.degraded_behaviour": "none"},
+        path=("use_cases", 0, "research", "degraded_behaviour"),
+    ),
+    fire(
+        "SAF-002",
+        "actuates-beats-text-saying-no-actuation",
+        {
+            **ACTUATES,
+            "use_cases.uc-home.research.physical_world": "Measures only; no actuation.",
+            "use_cases.uc-home.research.interference": "Home Wi-Fi can be slow.",
+            "use_cases.uc-home.research.degraded_behaviour": None,
+        },
+        path=("use_cases", 0, "research"),
+    ),
+    quiet(
+        "SAF-002",
+        "degraded-behaviour-nothing-changes",
+        {
+            **ACTUATES,
+            "use_cases.uc-home.research.degraded_behaviour": "Nothing changes: the lock works offline.",
+        },
+    ),
+    fire(
+        "SAF-002",
+        "degraded-behaviour-says-nothing-defined",
+        {**ACTUATES, "use_cases.uc-home.research.degraded_behaviour": "Nothing defined yet."},
+        path=("use_cases", 0, "research", "degraded_behaviour"),
+    ),
+    quiet(
+        "SAF-002",
+        "degraded-behaviour-given-beside-silent-text",
+        {
+            **NO_DEGRADED,
+            "use_cases.uc-home.research.degraded_behaviour": "Fails secure: the lock stays locked, and the "
+            "keypad and the mechanical key still open it.",
+        },
+    ),
+    quiet(
+        "SAF-002",
+        "not-actuating-beats-text",
+        {
+            "use_cases.uc-home.research.physical_world": "Actuates the front-door lock on command.",
+            "use_cases.uc-home.research.interference": "Home Wi-Fi can be slow.",
+            "use_cases.uc-home.research.degraded_behaviour": None,
+        },
+    ),
     # --- disclosure ----------------------------------------------------------------------------------
     fire(
         "DIS-001",
@@ -672,6 +829,38 @@ def test_cases_cover_every_rule_both_ways() -> None:
     assert {c.rule for c in CASES} <= rules, "a case names an unknown rule"
     assert rules - fires == set(), "rules without a case that makes them fire"
     assert rules - quiets == set(), "rules without a case that keeps them quiet"
+
+
+# Cases where a structured field decides against the file's text, with what clears the field: without
+# it, the text alone gives the opposite outcome, so the case shows the field winning.
+OVERRIDES: tuple[tuple[str, str, Mapping[str, Any]], ...] = (
+    ("SUP-001", "years-beat-shorter-text", TEXT_PERIODS),
+    ("SUP-001", "years-beat-longer-text", TEXT_PERIODS),
+    ("SUP-002", "one-end-stands-for-both", TEXT_PERIODS),
+    ("SUP-002", "years-max-outlasts-support", TEXT_PERIODS),
+    ("SUP-005", "years-given-beside-vague-text", TEXT_PERIODS),
+    ("SAF-001", "fixed-beats-text-calling-it-adjustable", {LOCKOUT: None}),
+    ("SAF-001", "fixed-beats-catalog-citing-LAI.3", {LOCKOUT: None}),
+    ("SAF-001", "configurable-beats-text-lockout", {LOCKOUT: None}),
+    ("SAF-001", "none-beats-text-lockout", {LOCKOUT: None}),
+    ("SAF-001", "not-actuating-beats-text", TEXT_SAFETY),
+    ("SAF-001", "actuates-beats-text-saying-no-actuation", TEXT_SAFETY),
+    (
+        "SAF-002",
+        "degraded-behaviour-says-none-beats-text",
+        {"use_cases.uc-home.research.degraded_behaviour": None},
+    ),
+    ("SAF-002", "actuates-beats-text-saying-no-actuation", TEXT_SAFETY),
+    ("SAF-002", "degraded-behaviour-given-beside-silent-text", TEXT_SAFETY),
+    ("SAF-002", "not-actuating-beats-text", TEXT_SAFETY),
+)
+
+
+@pytest.mark.parametrize(("rule", "why", "cleared"), OVERRIDES, ids=[f"{r}-{w}" for r, w, _ in OVERRIDES])
+def test_a_structured_field_wins_over_the_text(rule: str, why: str, cleared: Mapping[str, Any]) -> None:
+    case = next(c for c in CASES if (c.rule, c.why) == (rule, why))
+    text_only = replace(case, changes={**case.changes, **cleared})
+    assert bool(run_one(text_only)) is not bool(case.fires)
 
 
 def test_case_ids_are_unique() -> None:

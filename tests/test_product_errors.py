@@ -273,6 +273,47 @@ def test_end_of_life_before_release_without_support_end() -> None:
     )
 
 
+def test_period_of_use_in_years_is_a_range_of_numbers() -> None:
+    text = """\
+securable: 1
+use_cases:
+  - id: uc-1
+    period_of_use_years: {min: 7, max: 5}
+  - id: uc-2
+    period_of_use_years:
+      min: 5 years
+      max: -1
+"""
+    assert problems(text) == [
+        f"{FILE}:4:26: use_cases[0].period_of_use_years: the period of use runs from 7 to 5 years: min is "
+        "more than max; swap min and max",
+        f"{FILE}:7:12: use_cases[1].period_of_use_years.min: expected a number, got text '5 years'; write a "
+        "number without quotes or units, e.g. 6 or 1.5",
+        f"{FILE}:8:12: use_cases[1].period_of_use_years.max: -1 is out of range (input should be greater "
+        "than or equal to 0); use a value in the allowed range",
+    ]
+
+
+def test_structured_answers_take_their_own_kinds_of_value() -> None:
+    text = """\
+securable: 1
+use_cases:
+  - id: uc-1
+    research:
+      actuates: sometimes
+means:
+  - id: m-1
+    kind: device
+    robustness:
+      authentication:
+        lockout: permanent
+"""
+    first, second = problems(text)
+    assert first.startswith(f"{FILE}:5:17: use_cases[0].research.actuates: expected true or false")
+    assert second.startswith(f"{FILE}:11:18: means[0].robustness.authentication.lockout: 'permanent' is not")
+    assert second.endswith("use one of: none, fixed, configurable")
+
+
 def test_impossible_calendar_date() -> None:
     (problem,) = problems("securable: 1\nsupport:\n  support_end: 2030-02-30\n")
     assert problem.startswith(f"{FILE}:3:16: support.support_end: '2030-02-30' is not a real date")

@@ -12,6 +12,8 @@ from securable.errors import ExitCode, InputError
 from securable.product import Status, load_product, parse_product, question_status
 from securable.product.draft import build_data, render_body
 from securable.product.interview import Step, plan
+from securable.product.interview_premarket import year_range_data
+from securable.product.model import YearRange
 from securable.product.questionnaire import load_state, next_step, read_answer, run, state_path, walk
 
 # One pass through every step, in the order they are asked; "" skips a step or ends a list.
@@ -35,6 +37,7 @@ ACTIVITY_1 = [
     "United States, Canada",
     "indoors, on a wall, mains powered",
     "10 to 15 years",
+    "10 to 15",  # the same in numbers
     "- home Wi-Fi, with internet access",  # '- ' keeps the comma inside the item
     "Acme Cloud",
     "",
@@ -47,9 +50,12 @@ ACTIVITY_1 = [
 ]
 ACTIVITY_2 = [
     "Actuation: switches the boiler; keeps heating on its schedule when the network fails.",
+    "yes",  # it acts on the physical world ...
+    "no",  # ... but is not safety-critical
     "App only; no enterprise integration.",
     "EU RED delegated act, ETSI EN 303 645",
     "Home Wi-Fi drops out; the schedule keeps running locally.",
+    "Keeps heating on its local schedule; the app shows it offline.",  # degraded behaviour
     "Schedules and presence data.",
     "Owners need assurance that nobody else can switch the heating.",
     "Works with boilers from many makers.",
@@ -71,6 +77,7 @@ ACTIVITY_3 = [
     "full",
     "both",
     "signed images, anti-rollback counter in the secure element",
+    "none",  # lock-out: asked because the thermostat acts on the physical world
     "Stops malicious firmware and downgrades.",
     "Vulnerability disclosure program",  # means 2: non-technical, so no robustness
     "non-technical",
@@ -194,6 +201,11 @@ def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
     assert product.product.version == "1.0"
     cases = product.use_cases or ()
     assert cases[0].id == "uc-1"
+    assert cases[0].period_of_use_years == YearRange(min=10, max=15)
+    research = cases[0].research
+    assert research is not None
+    assert (research.actuates, research.safety_critical) == (True, False)
+    assert research.degraded_behaviour == "Keeps heating on its local schedule; the app shows it offline."
     assert cases[0].dependencies == ("home Wi-Fi, with internet access", "Acme Cloud")
     assert product.customers is not None
     assert product.customers.other_users == ()
@@ -201,6 +213,9 @@ def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
     means = product.means or ()
     assert means[0].catalog == ("sp800-213a:SU-1.5", "nistir-8259a:8259A-SU.2")
     assert means[1].robustness is None  # non-technical
+    assert means[0].robustness is not None
+    assert means[0].robustness.authentication is not None
+    assert means[0].robustness.authentication.lockout == "none"
     assert means[1].addresses == ("need-1", "need-2")
     assert product.composition is not None
     assert product.composition.sensors == ()
@@ -218,6 +233,8 @@ def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
     text = target.read_text("utf-8")
     assert f"Still open ({len(still_open)})" in text
     assert "# Q3.1-4: Where geographically it will be used" in text
+    assert "    period_of_use_years:\n" in text
+    assert "      min: 10\n" in text
     assert "Wrote" in script.text
 
 
@@ -315,6 +332,48 @@ def test_invalid_answers_are_asked_again_with_a_reason(
     script = Script([bad, good])
     assert read_answer(step_at(key, RELEASE), script.ask, script.say) == value
     assert message in script.text
+
+
+@pytest.mark.parametrize(
+    ("bad", "message", "good", "value"),
+    [
+        ("ten years", "not a number of years", "10", "10"),
+        ("6 to 3", "write the fewer first: 3 to 6", "3 to 6 years", "3 to 6"),
+        ("a while", "e.g. 5, 1.5 or 3 to 6", "1.50", "1.5"),
+    ],
+)
+def test_years_are_a_number_or_a_range(bad: str, message: str, good: str, value: str) -> None:
+    script = Script([bad, good])
+    step = step_at("use_cases[0].period_of_use_years", {"use_cases[0].title": "Home"})
+    assert read_answer(step, script.ask, script.say) == value
+    assert message in script.text
+
+
+def test_years_are_written_as_a_range_of_numbers() -> None:
+    assert year_range_data("3 to 6") == {"min": 3, "max": 6}
+    assert year_range_data("1.5") == {"min": 1.5, "max": 1.5}
+    assert year_range_data("2-2.5 years") == {"min": 2, "max": 2.5}
+
+
+def _research(actuates: bool, safety_critical: bool) -> dict[str, Any]:
+    return {
+        "use_cases[0].title": "Home",
+        "use_cases[0].research.actuates": actuates,
+        "use_cases[0].research.safety_critical": safety_critical,
+        "means[0].title": "PIN sign-in",
+        "means[0].kind": "device",
+    }
+
+
+@pytest.mark.parametrize(
+    ("actuates", "safety_critical", "asked"),
+    [(False, False, False), (True, False, True), (False, True, True)],
+)
+def test_lockout_is_asked_where_a_use_case_matters_for_safety(
+    actuates: bool, safety_critical: bool, asked: bool
+) -> None:
+    keys = {step.key for step in plan(_research(actuates, safety_critical))}
+    assert ("means[0].robustness.authentication.lockout" in keys) is asked
 
 
 def test_unknown_catalog_ids_get_suggestions_and_search_helps() -> None:

@@ -3,8 +3,9 @@
 The checks run on plain values rather than on the model so that they report even when other parts
 of the file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
 and parties resolve, catalog references name records of the shipped catalogs, dates come in a
-possible order, non-technical means carry no robustness, the SBOM file exists inside the product's
-folder and is CycloneDX JSON, and questions marked not applicable are not answered anyway.
+possible order (so do the ends of a period of use), non-technical means carry no robustness, the
+SBOM file exists inside the product's folder and is CycloneDX JSON, and questions marked not
+applicable are not answered anyway.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def check_consistency(doc: SourceDoc, data: dict[str, Any], base_dir: Path | Non
                     doc.at(loc), format_loc(loc), f"unknown {kind} {ref!r}", _ref_fix(kind, ref, ids[kind])
                 )
     _check_dates(doc, data)
+    _check_year_ranges(doc, data)
     for loc, means in _glob(data, ("means", "*")):
         if (
             isinstance(means, dict)
@@ -168,6 +170,23 @@ def _check_dates(doc: SourceDoc, data: dict[str, Any]) -> None:
             f"end of life ({end_of_life}) comes before the product is released ({release})",
             "set end_of_life on or after product.release_date",
         )
+
+
+def _check_year_ranges(doc: SourceDoc, data: dict[str, Any]) -> None:
+    def number(value: Any) -> float | None:
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    for loc, span in _glob(data, ("use_cases", "*", "period_of_use_years")):
+        low, high = (
+            (number(span.get(end)) for end in ("min", "max")) if isinstance(span, dict) else (None, None)
+        )
+        if low is not None and high is not None and low > high:
+            doc.add(
+                doc.at(loc),
+                format_loc(loc),
+                f"the period of use runs from {low} to {high} years: min is more than max",
+                "swap min and max",
+            )
 
 
 def _check_catalog_refs(doc: SourceDoc, refs: list[tuple[Loc, str]]) -> None:

@@ -202,7 +202,7 @@ def _scalar(value: Any, indent: int, scalar: type | None) -> str:
     """A value as YAML: plain where that is unambiguous, folded when long, else double-quoted."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     text = str(value)
     if scalar is not str and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):

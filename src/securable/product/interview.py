@@ -27,7 +27,7 @@ from securable.product import interview_premarket as premarket
 from securable.product.introspect import format_loc
 
 Kind = Literal[
-    "text", "list", "date", "yesno", "choice", "choices", "int", "refs", "catalog", "url", "contact"
+    "text", "list", "date", "yesno", "choice", "choices", "int", "years", "refs", "catalog", "url", "contact"
 ]
 Loc = tuple[str | int, ...]
 MAX_ITEMS = 50  # per list; far more than a first draft needs, and it bounds the plan
@@ -195,7 +195,7 @@ def plan(answers: Mapping[str, Any]) -> list[Step]:
     premarket.device(p)
     use_cases = premarket.activity1(p)
     needs = premarket.activity2(p, use_cases)
-    premarket.activity3(p, needs)
+    premarket.activity3(p, needs, safety=premarket.safety_relevant(p, len(use_cases)))
     premarket.activity4(p)
     postmarket.assumptions(p)
     postmarket.support(p)

@@ -4,6 +4,7 @@ Activities 1 to 4. Each function adds its steps to a :class:`~securable.product.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, get_args
 
@@ -55,6 +56,14 @@ def activity1(p: Plan) -> list[tuple[str, str]]:
         p.ask((*loc, "where"), "list", "Q3.1-4")
         p.ask((*loc, "environments"), "list", "Q3.1-5")
         p.ask((*loc, "period_of_use"), "text", "Q3.1-6")
+        p.add(
+            (*loc, "period_of_use_years"),
+            "years",
+            "How many years, as a number or a range?",
+            "Q3.1-6",
+            hint="e.g. 5, or 3 to 6; the assessment compares it with the support end date",
+            convert=year_range_data,
+        )
         p.ask((*loc, "dependencies"), "list", "Q3.1-7", none_ok=True)
         p.items(
             (*loc, "misuse"),
@@ -127,20 +136,61 @@ _RESEARCH_HINTS = {
 }
 
 
+# The yes-or-no and the degraded state behind two research answers: the assessment reads these
+# rather than guessing from the answers' wording.
+_RESEARCH_DETAILS: dict[str, tuple[tuple[str, Kind, str, str], ...]] = {
+    "physical_world": (
+        (
+            "actuates",
+            "yesno",
+            "Does the device act on the physical world?",
+            "moves, opens or locks something, heats, doses, switches power; no if it only measures",
+        ),
+        (
+            "safety_critical",
+            "yesno",
+            "Can a failure, an outage or misuse of the device hurt people?",
+            "e.g. a wrong dose, a door that stays locked in a fire",
+        ),
+    ),
+    "interference": (
+        (
+            "degraded_behaviour",
+            "text",
+            "What does the device do when it loses its network, a service, power or a security function?",
+            "e.g. keeps the current infusion running, programming at the keypad only; keeps recording "
+            "locally; fails closed",
+        ),
+    ),
+}
+
+
+def safety_relevant(p: Plan, use_cases: int) -> bool:
+    """Whether some use case was said to act on the physical world or to be safety-critical."""
+    return any(
+        p.get(("use_cases", index, "research", field)) is True
+        for index in range(use_cases)
+        for field in ("actuates", "safety_critical")
+    )
+
+
 def activity2(p: Plan, use_cases: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Research for each use case, then needs and goals; returns the (id, statement) of each need."""
     p.section = "3.2"
     for index, (uc_id, title) in enumerate(use_cases):
         p.context = f"use case {uc_id}: {title}"
+        research: Loc = ("use_cases", index, "research")
         for field, question, kind in _RESEARCH:
             p.ask(
-                ("use_cases", index, "research", field),
+                (*research, field),
                 kind,
                 question,
                 hint=_RESEARCH_HINTS[question],
                 none_ok=kind == "list",
                 convert=_requirements if kind == "list" else None,
             )
+            for detail, detail_kind, prompt, hint in _RESEARCH_DETAILS.get(field, ()):
+                p.add((*research, detail), detail_kind, prompt, question, hint=hint)
     p.context = ""
 
     def need(loc: Loc, _index: int) -> None:
@@ -186,7 +236,9 @@ def _requirements(names: list[str]) -> list[dict[str, str]]:
 _TECHNICAL = ("device", "related-device", "service")
 
 
-def activity3(p: Plan, needs: list[tuple[str, str]]) -> None:
+def activity3(p: Plan, needs: list[tuple[str, str]], *, safety: bool = False) -> None:
+    """Means; ``safety``: some use case acts on the physical world or is safety-critical, so how
+    each technical means locks out after failed authentication matters (NISTIR 8259 3.2 Q2)."""
     p.section = "3.3"
 
     def means(loc: Loc, index: int) -> None:
@@ -239,6 +291,16 @@ def activity3(p: Plan, needs: list[tuple[str, str]]) -> None:
                 "Q3.3-2",
                 hint="e.g. AES-128-GCM with keys in a secure element; signed images, anti-rollback counter",
             )
+            if safety:
+                p.add(
+                    (*robustness, "authentication", "lockout"),
+                    "choice",
+                    "What does repeated failed authentication do?",
+                    "Q3.3-2",
+                    hint="none: no lock-out; fixed: a lock-out customers cannot change or turn off; "
+                    "configurable: customers set the threshold and duration or turn it off",
+                    choices=("none", "fixed", "configurable"),
+                )
         p.ask(
             (*loc, "risk_effect"),
             "text",
@@ -309,3 +371,37 @@ def activity4(p: Plan) -> None:
         none_ok=True,
         hint="e.g. UART debug header, USB service port, SSH daemon",
     )
+
+
+# --- numbers of years -----------------------------------------------------------------------------
+
+# A number of years or a range of them, as typed: "5", "1.5", "3 to 6", "3-6 years".
+_NUMBER = r"(\d{1,3}(?:\.\d{1,2})?)"
+_YEARS = re.compile(rf"{_NUMBER}(?:\s*(?:to|-|–)\s*{_NUMBER})?(?:\s*years?)?", re.IGNORECASE)
+
+
+def year_range(text: str) -> tuple[float, float] | None:
+    """The fewest and most years of an answer such as "5", "1.5" or "3 to 6"; None when it is
+    not one (the questionnaire checks min <= max)."""
+    match = _YEARS.fullmatch(text.strip())
+    if match is None:
+        return None
+    low = float(match[1])
+    return low, float(match[2]) if match[2] else low
+
+
+def years_text(low: float, high: float) -> str:
+    """How a year range is saved, the way :func:`year_range` reads it back: "3 to 6", "1.5"."""
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+
+
+def year_range_data(text: str) -> dict[str, int | float]:
+    """A saved year range as the ``{min, max}`` mapping written to the file; whole numbers stay
+    whole so the file says ``min: 3``, not ``min: 3.0``."""
+    span = year_range(text)
+    if span is None:
+        return {}
+    return {
+        name: int(value) if value.is_integer() else value
+        for name, value in zip(("min", "max"), span, strict=True)
+    }

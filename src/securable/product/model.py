@@ -186,6 +186,14 @@ class NeedsResearch(_Model):
         description="How the device interacts with the physical world (actuation, measurement) and what "
         "that means for safety, availability and continued operation during an incident.",
     )
+    actuates: bool | None = detail(
+        "Whether the device acts on the physical world (moves, opens or locks something, heats, doses, "
+        "switches power) rather than only measuring it; physical_world says how."
+    )
+    safety_critical: bool | None = detail(
+        "Whether a failure, an outage or misuse of the device can hurt people, e.g. a wrong dose, a "
+        "door that stays locked in a fire; physical_world says how."
+    )
     access_management_monitoring: Text = answer(
         "Q3.2-2",
         description="How authorized people, processes and devices access, manage and monitor it: "
@@ -203,6 +211,11 @@ class NeedsResearch(_Model):
         "capabilities, e.g. low-bandwidth or unreliable networks and large updates; behaviour in a "
         "degraded state.",
     )
+    degraded_behaviour: Text = detail(
+        "What the device does in a degraded state, when it loses its network, a service it depends "
+        "on, power or a security function, e.g. 'keeps running the current infusion; programming at "
+        "the keypad only'; interference says what else gets in the way."
+    )
     data_nature: Text = answer(
         "Q3.2-5",
         description="What data the device holds and the harm if it were read or changed by unauthorized "
@@ -217,6 +230,26 @@ class NeedsResearch(_Model):
         "Q3.2-7",
         description="Complexities from interacting with other devices, systems and environments: new "
         "combinations, safety or privacy implications, scale.",
+    )
+
+
+class YearRange(_Model):
+    """How many years customers expect to use the device, from the fewest to the most.
+
+    A range rather than one number: customers of one use case differ (a shop replaces its cameras
+    sooner than a household), and the support rules need both ends, the shortest period to find
+    support that fails every customer and the longest to find support that fails some of them. A
+    single estimate is written with one end, or both ends equal.
+    """
+
+    min: float | None = detail(
+        "Fewest years customers of this use case keep the device, e.g. 3; when left out, max stands "
+        "for both.",
+        ge=0,
+    )
+    max: float | None = detail(
+        "Most years customers of this use case keep the device, e.g. 6; when left out, min stands for both.",
+        ge=0,
     )
 
 
@@ -240,6 +273,10 @@ class UseCase(_Model):
     )
     period_of_use: Text = answer(
         "Q3.1-6", description="How long the device is expected to be used, e.g. a few hours, several years."
+    )
+    period_of_use_years: YearRange | None = detail(
+        "The period of use in years, as numbers the assessment compares with support.support_end, "
+        "e.g. {min: 3, max: 6}; period_of_use keeps the words customers read."
     )
     dependencies: TextList = answer(
         "Q3.1-7",
@@ -306,6 +343,11 @@ class Authentication(_Model):
 
     humans: Text = detail("For people, e.g. PIN, password, passphrase, two-factor authentication.")
     systems: Text = detail("For systems and devices, e.g. API keys, X.509 certificates.")
+    lockout: Literal["none", "fixed", "configurable"] | None = detail(
+        "What repeated failed authentication does: none (no lock-out), fixed (a lock-out whose "
+        "threshold and duration customers cannot change or turn off), configurable (customers can set "
+        "them or turn the lock-out off)."
+    )
 
 
 class Robustness(_Model):

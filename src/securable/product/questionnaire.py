@@ -23,6 +23,7 @@ from typing import Any
 
 from securable.errors import InputError, SecurableError
 from securable.product.interview import SECTIONS, Step, plan, question_record
+from securable.product.interview_premarket import year_range, years_text
 from securable.product.model import CATALOG_REF_PATTERN, CONTACT_PATTERN, URL_PATTERN
 from securable.product.questions import cite
 
@@ -128,6 +129,7 @@ def _format_hint(step: Step) -> str:
         "choice": "one of: " + ", ".join(step.choices),
         "choices": "one or more, comma-separated, of: " + ", ".join(step.choices),
         "int": "a whole number",
+        "years": "a number of years, or a range such as 3 to 6",
         "refs": f"numbers or IDs, comma-separated, or 'all'{none}",
         "catalog": "catalog IDs, comma-separated, bare or as catalog:ID",
         "url": "a web address, https://...",
@@ -229,6 +231,17 @@ def _int(_step: Step, text: str, _ask: Ask) -> int:
     return number
 
 
+def _years(_step: Step, text: str, _ask: Ask) -> str:
+    """Saved as the text it is read back from ("3 to 6", "1.5"); the file gets ``{min, max}``."""
+    span = year_range(text)
+    if span is None:
+        raise Retry(f"{text!r} is not a number of years; write e.g. 5, 1.5 or 3 to 6")
+    low, high = span
+    if low > high:
+        raise Retry(f"{text!r} goes from more years to fewer; write the fewer first: {years_text(high, low)}")
+    return years_text(low, high)
+
+
 def _whole_number(text: str) -> int | None:
     """The number a string of decimal digits stands for; None for anything else.
 
@@ -326,6 +339,7 @@ _PARSERS: dict[str, Callable[[Step, str, Ask], Any]] = {
     "choice": _choice,
     "choices": _choices,
     "int": _int,
+    "years": _years,
     "refs": _choices,
     "catalog": _catalog,
     "url": _pattern(URL_PATTERN, "a web address; write it in full, starting with https://"),

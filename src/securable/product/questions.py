@@ -82,7 +82,8 @@ def field_answers() -> dict[str, tuple[str, ...]]:
 def questions_for(path: str) -> tuple[str, ...]:
     """The questions a field contributes to: its own; else those of the nearest enclosing field that
     names some; else (for a container such as ``use_cases``) those its fields answer; else (for an
-    identifier or label such as ``needs[].kind``) those of the fields beside it."""
+    identifier or label such as ``needs[].kind``) those of the fields beside it; else (for a field
+    of a detail object, such as ``use_cases[].period_of_use_years.min``) those of that object."""
     own = field_answers()
     if path in own:
         return own[path]
@@ -97,6 +98,8 @@ def questions_for(path: str) -> tuple[str, ...]:
         below = {
             q for p, qs in own.items() if p.startswith(siblings) and "." not in p[len(siblings) :] for q in qs
         }
+    if not below and "." in path:
+        return questions_for(path.rsplit(".", 1)[0].removesuffix("[]"))
     return tuple(sorted(below, key=question_sort_key))
 
 

@@ -112,6 +112,6 @@ def _kind_hint(node: FieldNode) -> str:
         return " A list."
     if node.scalar is bool:
         return " true or false."
-    if node.scalar is int and node.name != "securable":
+    if node.scalar in (int, float) and node.name != "securable":
         return " A number."
     return ""

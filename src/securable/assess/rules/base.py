@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from securable.assess.findings import Citation, Finding, Severity
-from securable.assess.rules.reading import SAFETY, SAFETY_HINTS, SENSITIVE, Path, mentions
+from securable.assess.rules.reading import SENSITIVE, Path, actuates, safety_critical
 from securable.product.model import DataType, Product, UseCase
 from securable.product.questions import QuestionState, question_status
 
@@ -146,14 +146,23 @@ class Context:
         return frozenset(ids)
 
     @cached_property
-    def safety_use_cases(self) -> tuple[tuple[int, UseCase], ...]:
-        """Use cases that actuate in the physical world or are safety-critical (see
-        :data:`~securable.assess.rules.reading.SAFETY`)."""
-        found = []
+    def safety_roles(self) -> dict[int, str]:
+        """Use case index -> how it matters for safety, for the use cases that act on the physical
+        world or are safety-critical (``research.actuates`` and ``research.safety_critical``, each
+        read from the descriptions when not given: see :func:`~securable.assess.rules.reading.actuates`)."""
+        roles: dict[int, str] = {}
         for index, case in enumerate(self.product.use_cases or ()):
-            texts = [case.how_used, case.other_aspects]
-            if case.research is not None:
-                texts += [case.research.physical_world, case.research.complexities]
-            if any(mentions(text, SAFETY, SAFETY_HINTS) for text in texts):
-                found.append((index, case))
-        return tuple(found)
+            words = []
+            if actuates(case):
+                words.append("acts in the physical world")
+            if safety_critical(case):
+                words.append("is safety-critical")
+            if words:
+                roles[index] = " and ".join(words)
+        return roles
+
+    @cached_property
+    def safety_use_cases(self) -> tuple[tuple[int, UseCase], ...]:
+        """The use cases of :attr:`safety_roles`, in file order."""
+        cases = self.product.use_cases or ()
+        return tuple((index, cases[index]) for index in self.safety_roles)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from securable.product.model import DataType
+from securable.product.model import DataType, UseCase
 
 Path = tuple[str | int, ...]
 
@@ -18,19 +18,22 @@ Path = tuple[str | int, ...]
 SENSITIVE = frozenset({"personal", "health", "audio", "video", "location", "credentials"})
 
 # Physical-world interaction that makes availability a safety matter (NISTIR 8259 3.2 Q1, Q2, Q7).
-# The model has no flag for it, so the research answers are read; "no actuation" does not count.
-SAFETY = re.compile(
-    r"actuat\w*|\bsafety[- ]critical|\blife[- ](?:critical|sustaining|support)"
+# Read from the research answers only when `research.actuates` or `research.safety_critical` is not
+# given (see :func:`actuates`); "no actuation" does not count.
+ACTUATION = re.compile(
+    r"actuat\w*"
     r"|\b(?:controls?|opens?|closes?|unlocks?|drives?|moves?|heats?|doses?)\s+(?:the\s+|a\s+|an\s+)?"
     r"(?:doors?|locks?|gates?|valves?|motors?|heaters?|ovens?|stoves?|pumps?|brakes?|vehicles?|"
     r"machinery|insulin|medication)\b"
 )
-# Every SAFETY match contains one of these; `in` finds them far faster than the regex runs, and most
+SAFETY_CRITICAL = re.compile(r"\bsafety[- ]critical|\blife[- ](?:critical|sustaining|support)")
+# Every match contains one of its hints; `in` finds them far faster than the regex runs, and most
 # texts contain none (a test runs sample phrases with and without the hints).
-SAFETY_HINTS = (
-    "actuat", "safety", "life", "door", "lock", "gate", "valve", "motor", "heater", "oven", "stove",
-    "pump", "brake", "vehicle", "machinery", "insulin", "medication",
+ACTUATION_HINTS = (
+    "actuat", "door", "lock", "gate", "valve", "motor", "heater", "oven", "stove", "pump", "brake",
+    "vehicle", "machinery", "insulin", "medication",
 )  # fmt: skip
+SAFETY_CRITICAL_HINTS = ("safety", "life")
 
 # A negation reaches to the end of its clause: "no actuation", "not in a public place", "non-public".
 # Punctuation or a conjunction ends it, so "no screen, but it actuates the lock" and "no Wi-Fi,
@@ -85,6 +88,31 @@ def mentions(text: str | None, pattern: re.Pattern[str], hints: tuple[str, ...] 
         if not _NEGATED.search(text, max(0, match.start() - _NEGATION_REACH), match.start()):
             return True
     return False
+
+
+def _use_case_texts(case: UseCase) -> list[str | None]:
+    texts = [case.how_used, case.other_aspects]
+    if case.research is not None:
+        texts += [case.research.physical_world, case.research.complexities]
+    return texts
+
+
+def actuates(case: UseCase) -> bool:
+    """Whether the use case acts on the physical world: ``research.actuates`` when given, else
+    whether its descriptions mention actuation (:data:`ACTUATION`)."""
+    stated = case.research.actuates if case.research is not None else None
+    if stated is not None:
+        return stated
+    return any(mentions(text, ACTUATION, ACTUATION_HINTS) for text in _use_case_texts(case))
+
+
+def safety_critical(case: UseCase) -> bool:
+    """Whether failure or misuse in the use case can hurt people: ``research.safety_critical`` when
+    given, else whether its descriptions say so (:data:`SAFETY_CRITICAL`)."""
+    stated = case.research.safety_critical if case.research is not None else None
+    if stated is not None:
+        return stated
+    return any(mentions(text, SAFETY_CRITICAL, SAFETY_CRITICAL_HINTS) for text in _use_case_texts(case))
 
 
 def off_device(data: DataType) -> bool | None:

@@ -1,15 +1,21 @@
-"""Support and lifespan (NISTIR 8259 4.2.2): does support last as long as customers use the device?"""
+"""Support and lifespan (NISTIR 8259 4.2.2): does support last as long as customers use the device?
+
+The period of use is a use case's `period_of_use_years` when it gives a number; files that leave it
+empty have the numbers in their `period_of_use` text read instead (:func:`period_days`). When both
+are given and disagree, `period_of_use_years` wins.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from securable.assess.findings import Severity
 from securable.assess.rules.base import Context, Hit, Rule, rule
-from securable.assess.rules.reading import blank, says_none
-from securable.product.model import Product
+from securable.assess.rules.reading import Path, blank, says_none
+from securable.product.model import Product, UseCase, YearRange
 
 # Periods of use are estimates in whole months or years: support that ends within a month of the
 # expected period counts as covering it (release 2025-09-01 + 6 years is met by 2031-08-31).
@@ -61,6 +67,39 @@ def period_days(text: str | None) -> tuple[float, float] | None:
     return min(*lows, LONGEST), min(max(highs), LONGEST)
 
 
+def _years(span: YearRange | None) -> tuple[float, float] | None:
+    """The fewest and most years of a range; one end given stands for both; None when neither is."""
+    if span is None:
+        return None
+    ends = [end for end in (span.min, span.max) if end is not None]
+    return (min(ends), max(ends)) if ends else None
+
+
+class Period(NamedTuple):
+    """A use case's expected period of use, from the field that gave it."""
+
+    days: tuple[float, float]  # shortest, longest
+    words: str  # how a message quotes it
+    longest: str  # how a message quotes the longest period
+    field: str  # the UseCase field it came from
+
+
+def use_period(case: UseCase) -> Period | None:
+    """The expected period of use: `period_of_use_years` when it gives a number, else the numbers
+    in the `period_of_use` text; None when neither gives one."""
+    years = _years(case.period_of_use_years)
+    if years is not None:
+        low, high = years
+        words = f"{low:g} years" if low == high else f"{low:g} to {high:g} years"
+        days = (min(low * _DAYS["year"], LONGEST), min(high * _DAYS["year"], LONGEST))
+        return Period(days, words, f"{high:g} years", "period_of_use_years")
+    days_read = period_days(case.period_of_use)
+    if days_read is None:
+        return None
+    quoted = repr(case.period_of_use or "")
+    return Period(days_read, quoted, quoted, "period_of_use")
+
+
 def _start(product: Product, ctx: Context) -> tuple[date, str]:
     """When use begins: the release date; the assessment date when the file does not give one."""
     release = product.product.release_date if product.product else None
@@ -78,7 +117,13 @@ def _support_end(product: Product) -> date | None:
     return product.support.support_end if product.support else None
 
 
-def _shortfalls(product: Product, ctx: Context, which: int) -> list[tuple[int, str, date]]:
+class Shortfall(NamedTuple):
+    case: int  # index of the use case
+    period: Period
+    needed: date  # until when its customers expect to use the device
+
+
+def _shortfalls(product: Product, ctx: Context, which: int) -> list[Shortfall]:
     """Use cases whose expected use (``which``: 0 shortest, 1 longest) outlasts support."""
     support_end = _support_end(product)
     if support_end is None:
@@ -86,13 +131,17 @@ def _shortfalls(product: Product, ctx: Context, which: int) -> list[tuple[int, s
     start, _ = _start(product, ctx)
     short = []
     for index, case in enumerate(product.use_cases or ()):
-        period = period_days(case.period_of_use)
+        period = use_period(case)
         if period is None:
             continue
-        needed = _after(start, period[which])
+        needed = _after(start, period.days[which])
         if needed - support_end > TOLERANCE:  # a difference of dates cannot overflow
-            short.append((index, case.period_of_use or "", needed))
-    return sorted(short, key=lambda s: s[2], reverse=True)  # the most demanding use case first
+            short.append(Shortfall(index, period, needed))
+    return sorted(short, key=lambda s: s.needed, reverse=True)  # the most demanding use case first
+
+
+def _where(short: Shortfall) -> Path:
+    return ("use_cases", short.case, short.period.field)
 
 
 @rule(
@@ -105,28 +154,29 @@ def _shortfalls(product: Product, ctx: Context, which: int) -> list[tuple[int, s
 )
 def support_shorter_than_use(product: Product, ctx: Context) -> Iterator[Hit]:
     """`support.support_end` comes before even the shortest expected period of use of a use case
-    (`use_cases[].period_of_use`, counted from `product.release_date`) has passed.
+    (`use_cases[].period_of_use_years`, else the numbers in `use_cases[].period_of_use`, counted
+    from `product.release_date`) has passed.
 
     NISTIR 8259 4.2.2 warns that the support lifecycle "may be shorter than how long the customer
     wants to use the device"; when it is shorter than the *least* any customer expects, every
-    customer runs the device without security updates for part of its life. Silence does not fire:
-    without a support end date or a period with a number there is nothing to compare (the open
-    question is QST-001's, a period without a number is SUP-005's). Without a release date, use is
-    counted from the assessment date.
+    customer runs the device without security updates for part of its life. `period_of_use_years`
+    wins over the text when both are given. Silence does not fire: without a support end date or a
+    period with a number there is nothing to compare (the open question is QST-001's, a period
+    without a number is SUP-005's). Without a release date, use is counted from the assessment date.
     """
     short = _shortfalls(product, ctx, 0)
     if not short:
         return
-    (index, period, needed), others = short[0], short[1:]
+    first = short[0]
     _, start = _start(product, ctx)
     yield Hit(
         f"support ends on {_support_end(product)}, but customers of use case "
-        f"'{(product.use_cases or ())[index].id}' expect to use the device for {period!r}: until about "
-        f"{needed}, counting from {start}",
-        f"extend support.support_end to at least {needed}, or correct the period_of_use if customers "
-        "really stop using the device sooner",
+        f"'{(product.use_cases or ())[first.case].id}' expect to use the device for "
+        f"{first.period.words}: until about {first.needed}, counting from {start}",
+        f"extend support.support_end to at least {first.needed}, or correct the "
+        f"{first.period.field} if customers really stop using the device sooner",
         ("support", "support_end"),
-        (("use_cases", index, "period_of_use"), *(("use_cases", i, "period_of_use") for i, _, _ in others)),
+        tuple(_where(s) for s in short),
     )
 
 
@@ -139,35 +189,37 @@ def support_shorter_than_use(product: Product, ctx: Context) -> Iterator[Hit]:
     elements=("sp800-213a:IDS-1.b", "nistir-8259b:8259B-IDS"),
 )
 def no_plan_after_support(product: Product, ctx: Context) -> Iterator[Hit]:
-    """The longest expected period of use outlasts `support.support_end`, the shortest does not,
-    and `support.securable_after_support` is empty or says there is nothing.
+    """The longest expected period of use (`period_of_use_years`, else the numbers in
+    `period_of_use`) outlasts `support.support_end`, the shortest does not, and
+    `support.securable_after_support` is empty or says there is nothing.
 
     Support shorter than the longest use is acceptable if customers are told how to keep the device
     securable afterwards (NISTIR 8259 4.2.2 Q5; SP 800-213A IDS-1.b, "Unsupported IoT device").
-    Silence fires: the plan is what makes the gap acceptable, and the open question alone would not
-    say that some customers need it.
+    `period_of_use_years` wins over the text when both are given. Silence fires: the plan is what
+    makes the gap acceptable, and the open question alone would not say that some customers need it.
     """
     support = product.support
     if support is None or not (
         blank(support.securable_after_support) or says_none(support.securable_after_support)
     ):
         return
-    shortest = {index for index, _, _ in _shortfalls(product, ctx, 0)}
-    longest = [s for s in _shortfalls(product, ctx, 1) if s[0] not in shortest]  # SUP-001 has the rest
+    shortest = {s.case for s in _shortfalls(product, ctx, 0)}
+    longest = [s for s in _shortfalls(product, ctx, 1) if s.case not in shortest]  # SUP-001 has the rest
     if not longest:
         return
-    index, period, needed = longest[0]
+    first = longest[0]
     yield Hit(
         f"support ends on {support.support_end}, but some customers of use case "
-        f"'{(product.use_cases or ())[index].id}' use the device for up to {period!r} (until about "
-        f"{needed}), and the file does not say how they keep it securable after support ends",
+        f"'{(product.use_cases or ())[first.case].id}' use the device for up to {first.period.longest} "
+        f"(until about {first.needed}), and the file does not say how they keep it securable after "
+        "support ends",
         "describe in support.securable_after_support what customers can do after support ends (e.g. "
         "block internet access, use it locally, get the published code), or extend support.support_end",
         (
             "support",
             "securable_after_support" if support.securable_after_support is not None else "support_end",
         ),
-        tuple(("use_cases", i, "period_of_use") for i, _, _ in longest),
+        tuple(_where(s) for s in longest),
     )
 
 
@@ -230,20 +282,22 @@ def short_end_of_life_notice(product: Product, ctx: Context) -> Iterator[Hit]:
     elements=("sp800-213a:DOC-1.g",),
 )
 def vague_period_of_use(product: Product, ctx: Context) -> Iterator[Hit]:
-    """A use case's `period_of_use` is filled but names no duration ('several years'), while
-    `support.support_end` is set.
+    """A use case's `period_of_use` is filled but names no duration ('several years'), its
+    `period_of_use_years` is not given, and `support.support_end` is set.
 
     Without a number SUP-001 and SUP-002 cannot compare support with use and stay quiet, which would
-    look like a pass. Silence does not fire (QST-001 reports an empty period).
+    look like a pass. Numbers in `period_of_use_years` are enough, whatever the text says. Silence
+    does not fire (QST-001 reports an empty period).
     """
     if not (product.support and product.support.support_end):
         return
     for index, case in enumerate(product.use_cases or ()):
-        if not blank(case.period_of_use) and period_days(case.period_of_use) is None:
+        if not blank(case.period_of_use) and use_period(case) is None:
             yield Hit(
                 f"use case '{case.id}' expects use for {case.period_of_use!r}, which gives no duration to "
                 "compare with the support end date",
-                "state the period with numbers, e.g. '3 to 6 years' or '18 months'",
+                "give the period in years, e.g. period_of_use_years: {min: 3, max: 6}, or with numbers "
+                "in period_of_use, e.g. '3 to 6 years' or '18 months'",
                 ("use_cases", index, "period_of_use"),
             )
 
