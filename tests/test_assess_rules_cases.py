@@ -751,6 +751,42 @@ CASES: tuple[Case, ...] = (
             ],
         },
     ),
+    fire(
+        "MNS-004",
+        "fixed-lockout-cites-configurable",
+        {"means.m-account-security.catalog": lambda refs: [*refs, "nistir-8259a:8259A-LAI.3"]},
+        path=("means", 1, "catalog"),
+    ),
+    fire(
+        "MNS-004",
+        "no-lockout-cites-locking",
+        {
+            "means.m-account-security.robustness.authentication.lockout": "none",
+            "means.m-account-security.catalog": lambda refs: [*refs, "sp800-213a:LAI-2.1.2"],
+        },
+        path=("means", 1, "catalog"),
+    ),
+    quiet(
+        "MNS-004",
+        "fixed-lockout-cites-locking",
+        {"means.m-account-security.catalog": lambda refs: [*refs, "sp800-213a:LAI-2.1.2"]},
+    ),
+    quiet(
+        "MNS-004",
+        "configurable-lockout-cites-configurable",
+        {
+            "means.m-account-security.robustness.authentication.lockout": "configurable",
+            "means.m-account-security.catalog": lambda refs: [*refs, "nistir-8259a:8259A-LAI.3"],
+        },
+    ),
+    quiet(
+        "MNS-004",
+        "unstated-lockout",
+        {
+            "means.m-account-security.robustness.authentication.lockout": None,
+            "means.m-account-security.catalog": lambda refs: [*refs, "nistir-8259a:8259A-LAI.3"],
+        },
+    ),
     # --- questions -----------------------------------------------------------------------------------
     fire(
         "QST-001",
