@@ -283,6 +283,8 @@ use_cases:
     period_of_use_years:
       min: 5 years
       max: -1
+  - id: uc-3
+    period_of_use_years: {min: .nan, max: 1000}
 """
     assert problems(text) == [
         f"{FILE}:4:26: use_cases[0].period_of_use_years: the period of use runs from 7 to 5 years: min is "
@@ -291,6 +293,10 @@ use_cases:
         "number without quotes or units, e.g. 6 or 1.5",
         f"{FILE}:8:12: use_cases[1].period_of_use_years.max: -1 is out of range (input should be greater "
         "than or equal to 0); use a value in the allowed range",
+        f"{FILE}:10:32: use_cases[2].period_of_use_years.min: nan is not a finite number; write an "
+        "ordinary number, e.g. 6 or 1.5",
+        f"{FILE}:10:43: use_cases[2].period_of_use_years.max: 1000 is out of range (input should be less "
+        "than or equal to 100); use a value in the allowed range",
     ]
 
 

@@ -44,7 +44,7 @@ def test_schema_carries_the_questions_and_forbids_unknown_fields() -> None:
     assert list(not_applicable["properties"]) == list(question_ids())
     assert not_applicable["additionalProperties"] is False
     years = _defs(schema)["YearRange"]["properties"]
-    assert years["min"]["anyOf"][0] == {"minimum": 0, "type": "number"}
+    assert years["min"]["anyOf"][0] == {"minimum": 0, "maximum": 100, "type": "number"}
     lockout = _defs(schema)["Authentication"]["properties"]["lockout"]
     assert lockout["anyOf"][0]["enum"] == ["none", "fixed", "configurable"]
     answered = {q for qs in field_answers().values() for q in qs}

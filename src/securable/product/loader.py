@@ -238,7 +238,9 @@ def _explain(kind: str, error: Any, loc: Loc, path: Loc, doc: SourceDoc) -> tupl
             f"expected a whole number, got {_kind_of(value)} {value!r}",
             "write a number without quotes, e.g. 6",
         )
-    if kind in ("float_type", "float_parsing", "finite_number"):
+    if kind == "finite_number":
+        return f"{value!r} is not a finite number", "write an ordinary number, e.g. 6 or 1.5"
+    if kind in ("float_type", "float_parsing"):
         return (
             f"expected a number, got {_kind_of(value)} {value!r}",
             "write a number without quotes or units, e.g. 6 or 1.5",

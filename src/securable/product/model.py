@@ -233,6 +233,10 @@ class NeedsResearch(_Model):
     )
 
 
+# Longer than any device is used; the bound keeps dates computed from it (release + years) in range.
+MAX_YEARS = 100
+
+
 class YearRange(_Model):
     """How many years customers expect to use the device, from the fewest to the most.
 
@@ -246,10 +250,14 @@ class YearRange(_Model):
         "Fewest years customers of this use case keep the device, e.g. 3; when left out, max stands "
         "for both.",
         ge=0,
+        le=MAX_YEARS,
+        allow_inf_nan=False,
     )
     max: float | None = detail(
         "Most years customers of this use case keep the device, e.g. 6; when left out, min stands for both.",
         ge=0,
+        le=MAX_YEARS,
+        allow_inf_nan=False,
     )
 
 
