@@ -102,6 +102,22 @@ def test_one_to_one_links_and_federal_text_twins_count_as_the_same_requirement()
     assert result(coverage(backwards, "sp800-213a"), "sp800-213a:DI-4").status is Status.MET_BY_DEVICE
 
 
+def test_federal_twins_are_the_catalogs_same_as_links() -> None:
+    from securable.assess.coverage import equivalents
+    from securable.catalog import find
+
+    # both places where SP 800-213A states this requirement, in that catalog's order
+    assert equivalents(find("federal-profile-2020:FP-LAI-1.1.1")[0]) == (
+        "sp800-213a:LAI-1.1",
+        "sp800-213a:LAI-1.2.1",
+    )
+    di = find("sp800-213a:DI-1.1")[0]
+    assert equivalents(di) == ("nistir-8259a:8259A-DI.1", "federal-profile-2020:FP-DI-1.2")
+    assert equivalents(di, federal=False) == ("nistir-8259a:8259A-DI.1",)
+    # the same words but for "IoT": no link, so not the same requirement
+    assert equivalents(find("federal-profile-2020:FP-DI-1.4")[0]) == ()
+
+
 def test_gap() -> None:
     found = result(coverage(product()), "nistir-8259a:8259A-CSA.2")
     assert (found.status, found.means, found.reason) == (Status.GAP, (), None)

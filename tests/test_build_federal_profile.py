@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tools.catalogbuild import federal_profile
+from tools.catalogbuild import federal_profile, sp800_213a
 from tools.catalogbuild.common import BuildError, CatalogDoc, clean_text
 
 PAGES = Path("nist-federal-profile-2020/pages")
@@ -49,8 +49,14 @@ EXPECTED_REVISIONS = {
 
 
 @pytest.fixture(scope="module")
-def doc(sources: Path) -> CatalogDoc:
-    return federal_profile.build(sources)
+def later(sources: Path) -> CatalogDoc:
+    """The sp800-213a build, which building the Federal Profile gives the other end of its same-as links."""
+    return sp800_213a.build(sources)
+
+
+@pytest.fixture(scope="module")
+def doc(sources: Path, later: CatalogDoc) -> CatalogDoc:
+    return federal_profile.build(sources, later)
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +290,83 @@ def test_second_actor_label_is_rejected() -> None:
     ctx = federal_profile.Ctx(federal_profile.new_doc(), "pages", "x.md")
     with pytest.raises(BuildError, match="second 'Agency' label"):
         federal_profile.split_blocks(ctx, federal_profile.Section("t", 1, tokens))
+
+
+# --- same-as: technical elements NIST carried over into SP 800-213A --------------------------------
+
+
+def same_as(doc: CatalogDoc) -> list[tuple[str, str]]:
+    return [
+        (f"{doc.id}:{r['id']}", ln["target"])
+        for r in doc.records
+        for ln in r.get("links", [])
+        if ln["rel"] == "same-as"
+    ]
+
+
+def test_same_text_links_come_in_pairs(doc: CatalogDoc, later: CatalogDoc) -> None:
+    ours, theirs = same_as(doc), same_as(later)
+    assert len(ours) == len(set(ours)) == 200
+    assert sorted((target, source) for source, target in theirs) == sorted(ours)
+    elements = [r for r in doc.records if r["kind"] in {"element", "sub-element"}]
+    # docs/profiles.md: "NIST carried 199 of 231 over word for word"
+    assert (len({source for source, _ in ours}), len(elements)) == (199, 231)
+    assert len({source for source, _ in theirs}) == 199
+    for catalog in (doc, later):
+        linked = [r for r in catalog.records if any(ln["rel"] == "same-as" for ln in r.get("links", []))]
+        assert Counter(r["props"]["same_as_wording"] for r in linked) == {
+            "identical": 186,
+            "punctuation differs": 13,
+        }
+        assert {r["kind"] for r in linked} == {"element", "sub-element"}
+        assert any(note.startswith("same-as links join 199 ") for note in catalog.notes)
+
+
+def test_a_carried_over_element_is_linked_both_ways(
+    by_id: dict[str, dict[str, Any]], later: CatalogDoc
+) -> None:
+    # the Federal Profile's logical identifier is the second element of its DI-1, SP 800-213A's the first
+    assert by_id["FP-DI-1.2"]["text"] == later.get("DI-1.1")["text"]
+    assert by_id["FP-DI-1.2"]["links"] == [{"rel": "same-as", "target": "sp800-213a:DI-1.1"}]
+    assert later.get("DI-1.1")["links"] == [{"rel": "same-as", "target": "federal-profile-2020:FP-DI-1.2"}]
+    assert by_id["FP-DI-1.2"]["props"]["same_as_wording"] == "identical"
+    assert later.get("DI-1.1")["props"]["same_as_wording"] == "identical"
+    # a final full stop is not a change of wording, and the prop says what differs
+    assert (by_id["FP-CEA-4.10.1"]["text"], later.get("CSA-8.6.1")["text"]) == ("Encryption", "Encryption.")
+    assert by_id["FP-CEA-4.10.1"]["links"] == [{"rel": "same-as", "target": "sp800-213a:CSA-8.6.1"}]
+    assert later.get("CSA-8.6.1")["props"]["same_as_wording"] == "punctuation differs"
+    # SP 800-213A states this requirement twice: both are linked, in that catalog's order
+    assert by_id["FP-LAI-1.1.1"]["links"] == [
+        {"rel": "same-as", "target": "sp800-213a:LAI-1.1"},
+        {"rel": "same-as", "target": "sp800-213a:LAI-1.2.1"},
+    ]
+
+
+def test_a_changed_word_or_a_heading_is_not_linked(
+    by_id: dict[str, dict[str, Any]], later: CatalogDoc
+) -> None:
+    # "for the IoT device" became "for the device": the same requirement in NIST's eyes, perhaps, but
+    # not the same text, so no same-as link
+    ours, theirs = by_id["FP-DI-1.4"], later.get("DI-1.3")
+    assert ours["text"].replace("the IoT device to", "the device to", 1) == theirs["text"]
+    assert "links" not in ours
+    assert "links" not in theirs
+    # sub-capabilities are headings: FP-DP-1 and DP-1 share their lead sentence, not their elements
+    assert by_id["FP-DP-1"]["text"] == later.get("DP-1")["text"]
+    assert "links" not in by_id["FP-DP-1"]
+    assert "links" not in later.get("DP-1")
+
+
+def test_same_text_ignores_case_punctuation_and_spacing_only() -> None:
+    key, differ = federal_profile.same_text_key, federal_profile.wording_difference
+    curly, straight = (
+        "Ability to control the IoT device’s interface",
+        "Ability to control the IoT device's interface.",
+    )
+    assert key(curly) == key(straight)
+    assert differ(curly, straight) == "punctuation differs"
+    assert differ("Ability to log", "ability to log") == "letter case differs"
+    assert differ("Ability to log", "ability to log.") == "letter case and punctuation differ"
+    assert differ("Encryption", "Encryption") == "identical"
+    assert key("Ability to log events") != key("Ability to log all events")
+    assert key("re-keying") != key("rekeying")  # a word break is not punctuation to drop

@@ -24,7 +24,7 @@ def build_all(sources: Path) -> list[CatalogDoc]:
     catalog = sp800_213a.build(sources)
     docs = [
         catalog,
-        federal_profile.build(sources),
+        federal_profile.build(sources, catalog),
         baselines.build_8259a(sources, catalog),
         baselines.build_8259b(sources, catalog),
         controls,

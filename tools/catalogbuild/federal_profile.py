@@ -12,6 +12,9 @@ Three parts, all from Jekyll markdown pages:
   ``FPN-SEED``; each of its supporting capabilities is linked (``revised-as`` / ``revision-of``) to the
   later record it became.
 
+Technical elements and sub-elements are also linked (``same-as``, on both records) to those of the
+``sp800-213a`` build with the same text: NIST carried most of them over into that later catalog.
+
 Bullets nest the way markdown nests them: a bullet is a child of the nearest earlier bullet whose text
 starts at or before the new bullet's dash (CommonMark's content-column rule). Counting plain indentation
 instead would make a bullet indented by three spaces under a two-space bullet its child, which NIST's
@@ -79,6 +82,9 @@ REVISION_OVERRIDES: dict[int, str] = {13: "FPN-DS-1"}
 REVISION_THRESHOLD = 0.75
 # Same for the NIST IR 8259 tags of the first import against today's technical elements.
 SOURCE_TAG_THRESHOLD = 0.75
+# The later catalog whose technical elements get ``same-as`` links, and the kinds compared on both sides.
+SAME_TEXT_CATALOG = "sp800-213a"
+SAME_TEXT_KINDS = frozenset({"element", "sub-element"})
 
 _H1 = re.compile(r"^# (?P<text>.+)$")
 _H2 = re.compile(r"^## (?P<text>.+)$")
@@ -562,6 +568,94 @@ def link_revisions(doc: CatalogDoc, area_titles: dict[str, str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Same text: technical elements NIST carried over into the 2021 catalog (SP 800-213A)
+
+
+def words(text: str) -> str:
+    """The words of ``text``: each run of characters other than letters and digits is one break."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def same_text_key(text: str) -> str:
+    """Text as compared for ``same-as``: letter case, punctuation and spacing do not count, word breaks do.
+
+    Where NIST carried an element over, the two catalogs still differ in such details (a curly or a
+    straight apostrophe, a final full stop or none); a changed, added or dropped word is a change.
+    """
+    return words(text.casefold())
+
+
+def wording_difference(a: str, b: str) -> str:
+    """How two texts with the same :func:`same_text_key` differ, for the ``same_as_wording`` prop."""
+    if a == b:
+        return "identical"
+    case = words(a) != words(b)
+    punctuation = " ".join(a.casefold().split()) != " ".join(b.casefold().split())
+    if case and punctuation:
+        return "letter case and punctuation differ"
+    return "letter case differs" if case else "punctuation differs"
+
+
+def link_same_text(doc: CatalogDoc, later: CatalogDoc) -> list[str]:
+    """Link each technical element and sub-element to those of ``later`` (the ``sp800-213a`` build)
+    with the same text, by ``same-as`` links on both records; add a note to each catalog and return
+    ``doc``'s.
+
+    Only elements and sub-elements are compared: they state requirements. A sub-capability's lead
+    sentence is a heading, and the same heading can head other elements (FP-DP-1 and DP-1 share
+    theirs, not their elements). Both sides keep every match, so a text one catalog states twice is
+    linked from both places (FP-DP-1.6 and FP-DP-1.7.3 are both SP 800-213A's DP-2.3).
+    """
+    if later.id != SAME_TEXT_CATALOG:
+        raise BuildError(f"{CATALOG_ID}: expected the {SAME_TEXT_CATALOG} catalog, got {later.id!r}")
+    by_text: dict[str, list[dict[str, Any]]] = {}
+    for record in later.records:
+        if record["kind"] in SAME_TEXT_KINDS and record.get("text"):
+            by_text.setdefault(same_text_key(record["text"]), []).append(record)
+    # (catalog, record ID) -> the record and the wording difference per linked record, in link order
+    linked: dict[tuple[str, str], tuple[dict[str, Any], dict[str, str]]] = {}
+
+    def link(catalog: str, record: dict[str, Any], target: str, wording: str) -> None:
+        record.setdefault("links", []).append({"rel": "same-as", "target": target})
+        linked.setdefault((catalog, record["id"]), (record, {}))[1][target] = wording
+
+    compared = [r for r in doc.records if r["kind"] in SAME_TEXT_KINDS and r.get("text")]
+    pairs = 0
+    # Each record lists its links in the order of the catalog they point into: the order in which
+    # coverage has always named a record's twins, so its reports keep their order too.
+    for ours in compared:
+        for theirs in by_text.get(same_text_key(ours["text"]), []):
+            wording = wording_difference(ours["text"], theirs["text"])
+            link(CATALOG_ID, ours, f"{later.id}:{theirs['id']}", wording)
+            link(later.id, theirs, f"{CATALOG_ID}:{ours['id']}", wording)
+            pairs += 1
+    for record, wordings in linked.values():
+        values = set(wordings.values())
+        # popped and put back: props stay the last key, after the links, as CatalogDoc.add orders them
+        props = record.pop("props", {})
+        props["same_as_wording"] = (
+            values.pop() if len(values) == 1 else "; ".join(f"{t}: {w}" for t, w in wordings.items())
+        )
+        record["props"] = props
+    ours_linked = sum(1 for catalog, _ in linked if catalog == CATALOG_ID)
+    theirs_linked = len(linked) - ours_linked
+    how = (
+        "whose texts are the same once letter case, punctuation and spacing are ignored (found by "
+        "Securable's catalog build, not stated by NIST). same_as_wording on each linked record says "
+        "whether the texts are 'identical' or which of those details differ. Securable counts both "
+        "records of a pair as one requirement (docs/profiles.md, rule 2)."
+    )
+    later.notes.append(
+        f"same-as links join {theirs_linked} technical elements and sub-elements here to the "
+        f"{CATALOG_ID} ones (NIST's 2020 draft Federal Profile catalog) {how}"
+    )
+    return [
+        f"same-as links join {ours_linked} of the {len(compared)} technical elements and sub-elements "
+        f"here to the {later.id} ones (NIST's later catalog, {pairs} pairs) {how}"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
 # First import: NIST IR 8259 tags
 
 
@@ -703,7 +797,9 @@ def crosswalk() -> list[dict[str, str]]:
     ]
 
 
-def build(sources: Path) -> CatalogDoc:
+def build(sources: Path, later: CatalogDoc) -> CatalogDoc:
+    """The catalog; ``later`` is the ``sp800-213a`` build, whose records gain the other end of the
+    ``same-as`` links (see :func:`link_same_text`)."""
     doc = new_doc()
     notes: list[str] = []
     for stem, prefix, heading in TECHNICAL_AREAS:
@@ -728,5 +824,6 @@ def build(sources: Path) -> CatalogDoc:
     doc.crosswalk.extend(crosswalk())
     area_titles = {f"FPN-{prefix}": heading for _, prefix, heading in NONTECHNICAL_AREAS}
     notes += link_revisions(doc, area_titles)
+    notes += link_same_text(doc, later)
     doc.notes.extend(catalog_notes() + notes)
     return doc

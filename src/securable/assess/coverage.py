@@ -16,9 +16,10 @@ How a means' ``catalog`` citations count for a record R:
 * **citing R** meets it in full (a means with ``status: partial`` only partly);
 * **the same requirement in another catalog counts as R**: a baseline record with exactly one
   ``realized-by`` target and that target, when neither is a top-level capability (``8259A-DI.2`` and
-  ``DI-4``; not ``8259A-SU.3`` and the whole ``SU`` capability, nor ``8259A-DI`` and ``DI``); and a
-  Federal Profile technical element and the SP 800-213A element with the same text (NIST carried
-  most of them over word for word);
+  ``DI-4``; not ``8259A-SU.3`` and the whole ``SU`` capability, nor ``8259A-DI`` and ``DI``); and
+  records joined by a ``same-as`` link: a Federal Profile technical element and the SP 800-213A
+  element with the same text (NIST carried most of them over word for word; the catalog build finds
+  them);
 * **a baseline record is met when any record that realizes it is met** (``realized-by`` lists
   alternatives: ``8259A-SU.4`` is realized by ``LAI-9.4`` or ``SU-1.3``), except that records listed
   together with one of their ancestors are parts of it, all needed (``8259B-DOC`` is realized by
@@ -46,14 +47,14 @@ from functools import cache
 
 from securable.assess.areas import AREAS
 from securable.assess.requirements import AGENCY, Requirement, Target
-from securable.catalog import Record, find, linked, load
+from securable.catalog import Record, find, load
+from securable.catalog.store import index as catalog_index
 from securable.product.model import Means, Product
 
 FULL, PARTIAL, NONE = 2, 1, 0
 FEDERAL = "federal-profile-2020"
 _CATALOG_213A = "sp800-213a"
 _BASELINE_CATALOGS = frozenset({"nistir-8259a", "nistir-8259b"})
-_TEXT_KINDS = frozenset({"element", "sub-element"})
 
 
 class Status(StrEnum):
@@ -553,13 +554,19 @@ def _equivalents_cached(qid: str, federal: bool) -> tuple[str, ...]:
     if len(realizers) == 1 and not top and not _node(realizers[0]).top:
         same.append(realizers[0])
     if record.catalog == _CATALOG_213A and not top:
-        for rel, other in linked(record):
-            if rel == "realizes" and len(_realizers(other)) == 1 and not _node(other.qualified_id).top:
-                same.append(other.qualified_id)
-        if federal and record.kind in _TEXT_KINDS:
-            same.extend(_federal_by_text().get(_normal(record.text), ()))
-    elif record.catalog == FEDERAL and record.kind in _TEXT_KINDS:
-        same.extend(_sp800_213a_by_text().get(_normal(record.text), ()))
+        # the records that name this one as their realizer, from the index: catalog.linked() would
+        # also open the catalogs of the record's own same-as links, which ``federal`` may rule out
+        incoming = catalog_index()["links_in"].get(record.qualified_id, ())
+        for source in dict.fromkeys(source for rel, source in incoming if rel == "realized-by"):
+            for other in find(source):
+                if len(_realizers(other)) == 1 and not _node(other.qualified_id).top:
+                    same.append(other.qualified_id)
+    prefix = FEDERAL + ":"
+    same.extend(
+        link.target
+        for link in record.links
+        if link.rel == "same-as" and (federal or not link.target.startswith(prefix))
+    )
     return tuple(s for s in same if s != qid)
 
 
@@ -579,29 +586,8 @@ def _declared_with(qid: str, federal: bool) -> tuple[str, ...]:
 def equivalents(record: Record, *, federal: bool = True) -> tuple[str, ...]:
     """Records in other catalogs that state the same requirement as ``record`` (qualified IDs).
 
-    ``federal=False`` skips looking up Federal Profile twins of SP 800-213A elements, which loads
-    that catalog; assessments that involve no Federal Profile record do not need them.
+    ``federal=False`` leaves out the Federal Profile twins (``same-as`` links) of SP 800-213A
+    elements: counting them would open that catalog, which assessments that involve no Federal
+    Profile record do not need.
     """
     return _equivalents_cached(record.qualified_id, federal)
-
-
-def _normal(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
-
-
-def _by_text(catalog_id: str) -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {}
-    for record in load(catalog_id):
-        if record.kind in _TEXT_KINDS and record.text and not record.id.startswith("FPN-"):
-            found.setdefault(_normal(record.text), []).append(record.qualified_id)
-    return {text: tuple(ids) for text, ids in found.items()}
-
-
-@cache
-def _sp800_213a_by_text() -> dict[str, tuple[str, ...]]:
-    return _by_text(_CATALOG_213A)
-
-
-@cache
-def _federal_by_text() -> dict[str, tuple[str, ...]]:
-    return _by_text(FEDERAL)
