@@ -82,6 +82,45 @@ def test_every_file_validates_against_nists_schema(files: dict[str, bytes]) -> N
     )
 
 
+def _hrefs(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [
+            *([value["href"]] if isinstance(value.get("href"), str) else []),
+            *_hrefs(list(value.values())),
+        ]
+    if isinstance(value, list):
+        return [href for item in value for href in _hrefs(item)]
+    return []
+
+
+def test_every_reference_resolves_inside_the_package(files: dict[str, bytes]) -> None:
+    # SP 800-213A records link to their Federal Profile twins, which the package does not ship.
+    documents = {name: json.loads(content) for name, content in files.items()}
+    ids: dict[str, set[str]] = {}
+    for name, document in documents.items():
+        found: set[str] = set()
+        stack: list[Any] = [document]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                found.update(str(item[key]) for key in ("id", "uuid") if key in item)
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        ids[name] = found
+    checked = 0
+    for name, document in documents.items():
+        for href in _hrefs(document):
+            if "://" in href or href.startswith("urn:"):
+                continue
+            file, _, fragment = href.partition("#")
+            target = f"{FOLDER}/{file}" if file else name
+            assert target in documents, f"{name} refers to {href}, which the package does not ship"
+            assert not fragment or fragment in ids[target], f"{name} refers to {href}, which names nothing"
+            checked += 1
+    assert checked > 500
+
+
 def test_same_input_same_bytes(camera: Product, files: dict[str, bytes]) -> None:
     assert build_oscal_component(context(camera)).files == files
 

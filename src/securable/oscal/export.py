@@ -12,7 +12,7 @@ folder gives a set whose references resolve. Output is deterministic: see ``_com
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from securable.catalog.model import Catalog, Record, Source
 from securable.errors import NotFoundError
@@ -55,7 +55,13 @@ def dumps(doc: JSON) -> str:
 # ---- catalogs -------------------------------------------------------------------------------------
 
 
-def catalog_to_oscal(catalog: Catalog) -> JSON:
+def catalog_to_oscal(catalog: Catalog, *, link_into: Collection[str] | None = None) -> JSON:
+    """``catalog`` as an OSCAL catalog; its links point into the sibling exports of other catalogs.
+
+    ``link_into`` names the catalogs exported beside this one when that is not all of them (a
+    customer package ships a few): links into any other catalog are left out rather than left
+    dangling.
+    """
     ids = oscal_ids(catalog)
     body: JSON = {
         "uuid": stable_uuid("catalog", catalog.id),
@@ -67,7 +73,7 @@ def catalog_to_oscal(catalog: Catalog) -> JSON:
             remarks=catalog_remarks(catalog),
         ),
     }
-    groups = [_group(catalog, root, ids) for root in catalog.roots()]
+    groups = [_group(catalog, root, ids, link_into) for root in catalog.roots()]
     if groups:
         body["groups"] = groups
     matter = back_matter(catalog.id, catalog.sources)
@@ -84,24 +90,35 @@ def _catalog_props(catalog: Catalog) -> list[JSON]:
     ]
 
 
-def _group(catalog: Catalog, record: Record, ids: Mapping[str, str]) -> JSON:
+def _group(
+    catalog: Catalog, record: Record, ids: Mapping[str, str], link_into: Collection[str] | None
+) -> JSON:
     # A group's text introduces what it holds: OSCAL names such a part "overview", not "statement".
-    group = _fields(catalog, record, ids, text_part=("overview", "ovw"))
-    controls = [_control(catalog, child, ids) for child in catalog.children(record.id)]
+    group = _fields(catalog, record, ids, link_into, text_part=("overview", "ovw"))
+    controls = [_control(catalog, child, ids, link_into) for child in catalog.children(record.id)]
     if controls:
         group["controls"] = controls
     return group
 
 
-def _control(catalog: Catalog, record: Record, ids: Mapping[str, str]) -> JSON:
-    control = _fields(catalog, record, ids, text_part=("statement", "smt"))
-    children = [_control(catalog, child, ids) for child in catalog.children(record.id)]
+def _control(
+    catalog: Catalog, record: Record, ids: Mapping[str, str], link_into: Collection[str] | None
+) -> JSON:
+    control = _fields(catalog, record, ids, link_into, text_part=("statement", "smt"))
+    children = [_control(catalog, child, ids, link_into) for child in catalog.children(record.id)]
     if children:
         control["controls"] = children
     return control
 
 
-def _fields(catalog: Catalog, record: Record, ids: Mapping[str, str], *, text_part: tuple[str, str]) -> JSON:
+def _fields(
+    catalog: Catalog,
+    record: Record,
+    ids: Mapping[str, str],
+    link_into: Collection[str] | None,
+    *,
+    text_part: tuple[str, str],
+) -> JSON:
     """What groups and controls share, in the property order of the OSCAL schema."""
     oid = ids[record.id]
     out: JSON = {"id": oid}
@@ -109,7 +126,7 @@ def _fields(catalog: Catalog, record: Record, ids: Mapping[str, str], *, text_pa
         out["class"] = record.kind
     out["title"] = one_line(record.label) or record.id
     out["props"] = _record_props(record)
-    out["links"] = _record_links(catalog, record)
+    out["links"] = _record_links(catalog, record, link_into)
     parts = []
     name, suffix = text_part
     if record.text.strip():
@@ -144,7 +161,7 @@ def _record_props(record: Record) -> list[JSON]:
     return [p for p in props if p["value"]]
 
 
-def _record_links(catalog: Catalog, record: Record) -> list[JSON]:
+def _record_links(catalog: Catalog, record: Record, link_into: Collection[str] | None) -> list[JSON]:
     # First the origin document in back-matter ("reference" is OSCAL's rel for citations), then the
     # record's typed relations, pointing into the sibling export of the target catalog.
     links: list[JSON] = [
@@ -154,6 +171,8 @@ def _record_links(catalog: Catalog, record: Record) -> list[JSON]:
         target_catalog, sep, target_id = link.target.partition(":")
         if not sep:
             target_catalog, target_id = catalog.id, link.target
+        if link_into is not None and target_catalog != catalog.id and target_catalog not in link_into:
+            continue
         fragment = f"#{oscal_id(target_id)}"
         href = fragment if target_catalog == catalog.id else catalog_href(target_catalog) + fragment
         links.append(

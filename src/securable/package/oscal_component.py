@@ -104,14 +104,19 @@ class _Component:
 def build_oscal_component(ctx: PackageContext) -> Part:
     doc, sources, gaps = component_definition(ctx)
     files = {PATH: dumps(doc).encode("utf-8")}
-    for href, catalog_id in _referenced(sources):
-        files[f"{FOLDER}/{href}"] = _export_bytes(catalog_id)
+    referenced = _referenced(sources)
+    shipped = frozenset(catalog_id for _, catalog_id in referenced)
+    for href, catalog_id in referenced:
+        files[f"{FOLDER}/{href}"] = _export_bytes(catalog_id, shipped)
     return Part(files, tuple(gaps))
 
 
 @cache
-def _export_bytes(catalog_id: str) -> bytes:
-    """A shipped catalog or baseline as OSCAL, once per process.
+def _export_bytes(catalog_id: str, shipped: frozenset[str]) -> bytes:
+    """A shipped catalog or baseline as OSCAL, once per process and set of shipped catalogs.
+
+    Links into catalogs the package does not ship (the Federal Profile's same-as twins of SP 800-213A
+    elements) are left out, so every reference in the signed package resolves inside it.
 
     It depends on the shipped data alone, and it is large (1.7 MB for sp800-213a), so it is
     written compact: an indented dump runs json's pure-Python encoder and cost most of the
@@ -121,7 +126,7 @@ def _export_bytes(catalog_id: str) -> bytes:
     if catalog.kind == "baseline":
         document = baseline_to_profile(catalog, catalog_href(_profile_target(catalog)))
     else:
-        document = catalog_to_oscal(catalog)
+        document = catalog_to_oscal(catalog, link_into=shipped)
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
