@@ -111,6 +111,20 @@ def test_show_baseline_element_follows_links_both_ways(capsys: pytest.CaptureFix
     assert {"rel": "realizes", "target": "nistir-8259a:8259A-SU"} in json.loads(out)["related"]
 
 
+def test_show_names_same_text_twins_without_opening_their_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    from securable.catalog import store
+
+    store.clear_cache()
+    code, out, _ = run(capsys, "catalog", "show", "sp800-213a:DI-1.1")
+    assert code == 0
+    assert "same-as:" in out
+    assert "federal-profile-2020:FP-DI-1.2" in out
+    assert "federal-profile-2020" not in store._CATALOGS  # start-up: the twin's text is this record's
+    code, out, _ = run(capsys, "catalog", "show", "sp800-213a:DI-1.1", "--format", "json")
+    assert {"rel": "same-as", "target": "federal-profile-2020:FP-DI-1.2"} in json.loads(out)["related"]
+    assert "federal-profile-2020" not in store._CATALOGS
+
+
 def test_show_question(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "catalog", "show", "Q4.2.2-1", "--format", "json")
     assert code == 0

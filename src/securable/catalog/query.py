@@ -80,16 +80,20 @@ def records_mapped_to(target_id: str, target: str = CONTROLS) -> list[Record]:
     return [record for ref in ids_mapped_to(target_id, target) for record in find(ref)]
 
 
-def linked(record: Record) -> list[tuple[str, Record]]:
-    """Links of a record both ways: its own links, and other records' links that point at it."""
-    out: list[tuple[str, Record]] = []
-    for link in record.links:
-        out.extend((link.rel, target) for target in find(link.target))
+def linked_ids(record: Record) -> list[tuple[str, str]]:
+    """Links of a record both ways as (relation, qualified ID), from the record and the index alone:
+    no other catalog is opened."""
+    out = [(link.rel, link.target) for link in record.links]
     for rel, source in index()["links_in"].get(record.qualified_id, []):
-        out.extend((_INVERSE.get(rel, f"inverse of {rel}"), other) for other in find(source))
+        out.append((_INVERSE.get(rel, f"inverse of {rel}"), source))
     # Where the data records a relation in both directions (revised-as / revision-of), the own link
     # and the reversed incoming one are the same fact: list it once.
     return list(dict.fromkeys(out))
+
+
+def linked(record: Record) -> list[tuple[str, Record]]:
+    """Links of a record both ways: its own links, and other records' links that point at it."""
+    return list(dict.fromkeys((rel, other) for rel, target in linked_ids(record) for other in find(target)))
 
 
 def baselines() -> list[Baseline]:

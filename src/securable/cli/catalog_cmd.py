@@ -59,7 +59,7 @@ def show(args: Args) -> int:
     cat = api.load(record.catalog)
     ancestors = cat.ancestors(record.id)
     children = cat.children(record.id)
-    links = api.linked(record)
+    links = query.linked_ids(record)
     is_control = record.catalog == "sp800-53r5"
     if fmt == "json":
         from securable.catalog.export import record_to_json
@@ -67,7 +67,7 @@ def show(args: Args) -> int:
         data = record_to_json(record)
         data["ancestors"] = [a.qualified_id for a in ancestors]
         data["children"] = [c.qualified_id for c in children]
-        data["related"] = [{"rel": rel, "target": other.qualified_id} for rel, other in links]
+        data["related"] = [{"rel": rel, "target": target} for rel, target in links]
         # IDs straight from the index: the mapped catalogs need not be opened for JSON.
         data["mapped_from"] = query.ids_mapped_to(record.id) if is_control else []
         emit_json(data)
@@ -90,8 +90,11 @@ def show(args: Args) -> int:
             )
     if mapped_from:
         pairs.append(("mapped from", [f"{r.qualified_id}  {r.label}" for r in mapped_from]))
-    for rel, other in links:
-        pairs.append((rel, f"{other.qualified_id}  {other.label}"))
+    for rel, target in links:
+        if rel == "same-as":  # the same text by definition: no need to open the other catalog
+            pairs.append((rel, f"{target}  {record.label}"))
+        else:
+            pairs.extend((rel, f"{other.qualified_id}  {other.label}") for other in api.find(target))
     for key, value in record.props.items():
         pairs.append((key, ", ".join(value) if isinstance(value, tuple) else value))
     pairs.append(("source", f"{prov.source.publication}, {prov.source.version} ({prov.source.status})"))
