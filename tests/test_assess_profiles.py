@@ -80,6 +80,25 @@ def test_select_exclude_and_add_change_the_statuses() -> None:
     assert "check it by hand" in gap.reason
 
 
+def test_an_added_requirement_met_by_a_federal_profile_record_accepts_its_same_text_twin() -> None:
+    # The profile selects no Federal Profile record itself; its own requirement names one.
+    target = parse_profile(
+        "securable-profile: 1\n"
+        "id: lab\n"
+        "add:\n"
+        "  - id: LAB-1\n"
+        "    text: Each device can be told apart on the network.\n"
+        "    satisfied_by: [federal-profile-2020:FP-DI-1.2]\n",
+        filename="lab.yaml",
+    )
+    product = parse_product(
+        "securable: 1\nmeans:\n  - id: m\n    kind: device\n    catalog: [sp800-213a:DI-1.1]\n",
+        filename="p.yaml",
+    )
+    (result,) = assess_coverage(product, target).results
+    assert result.status is Status.MET_BY_DEVICE
+
+
 def test_unknown_ids_come_with_the_closest_matches() -> None:
     found = problems(
         "securable-profile: 1\nid: x\nbase: [nistir-8259c]\n"

@@ -142,7 +142,7 @@ def _assess(target: Target, evidence: _Evidence) -> Coverage:
 class _Plan:
     """What depends on the target alone, worked out once per target (see :func:`_plan`)."""
 
-    federal: bool  # whether any requirement is a Federal Profile record
+    federal: bool  # whether any requirement is, or is satisfied by, a Federal Profile record
     # per capability, in order of first appearance: its ID, title, requirement indices and areas
     capabilities: tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]
     areas: tuple[tuple[str, str, tuple[int, ...]], ...]  # per NISTIR 8228 area: requirement indices
@@ -174,7 +174,10 @@ def _plan(target: Target) -> _Plan:
         (area, title, tuple(i for i, r in enumerate(requirements) if area in r.areas))
         for area, title in AREAS.items()
     )
-    plan = _Plan(any(r.id.startswith(FEDERAL + ":") for r in requirements), capabilities, areas)
+    # A profile's own requirement met by Federal Profile records needs their twins as much as a
+    # Federal Profile requirement does.
+    federal = any(ref.startswith(FEDERAL + ":") for r in requirements for ref in (r.id, *r.satisfied_by))
+    plan = _Plan(federal, capabilities, areas)
     if len(_PLANS) >= 64:  # profiles read in a long-running process: keep the cache small
         _PLANS.clear()
     _PLANS[id(target)] = (target, plan)
