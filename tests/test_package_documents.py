@@ -18,11 +18,14 @@ from securable.package.context import PackageContext, Part
 from securable.package.doc_full import TOPICS
 from securable.package.documents import build_documents, level_for
 from securable.package.templating import linkify
+from securable.package.wording import years
 from securable.product import load_product
 from securable.product.model import Audience
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
+PUMP = ROOT / "examples" / "infusion-pump" / "securable.yaml"
+SENSOR = ROOT / "examples" / "federal-env-sensor" / "securable.yaml"
 DOCS_URL = "https://acme-home.example.com/homecam2/docs"
 PACKAGE_DATE = date(2025, 9, 1)
 
@@ -204,6 +207,171 @@ def test_missing_answers_are_stated_plainly_and_returned_as_gaps(sparse: Part) -
     assert all(gap.message.startswith("The manufacturer has not") for gap in sparse.gaps)
     sensors_gaps = [g for g in sparse.gaps if g.path == ("composition", "sensors")]
     assert sensors_gaps == []  # [] is an explicit "none"
+
+
+# ---- use cases: physical effects, degraded state, period of use; lock-out ----------------------
+
+
+@pytest.fixture(scope="module")
+def pump() -> Part:
+    return build_documents(context(PUMP), pdf=False)
+
+
+def test_full_document_shows_safety_degraded_state_period_and_lockout(pump: Part) -> None:
+    html = html_of(pump, "aud-biomed")
+    assumptions = html[html.index('<section id="assumptions"') : html.index('<section id="support"')]
+    for shown in (
+        '<section id="use-cases"',
+        '<section id="use-case-uc-bedside"',
+        ">Bedside infusion in wards, ICUs and operating rooms</h4>",
+        "<dt>Acts on the physical world</dt><dd>Yes</dd>",
+        "<dt>Safety-critical: failure or misuse can hurt people</dt><dd>Yes</dd>",
+        "<dt>When the network, a service, power or a security function is lost</dt>"
+        "<dd>The safety processor keeps the running infusion at its programmed rate",
+    ):
+        assert shown in assumptions, shown
+    support = html[html.index('<section id="support"') : html.index('<section id="reporting"')]
+    assert "<caption>Expected period of use</caption>" in support
+    assert "<td>10 to 12 years; hospitals replace pump fleets about once a decade</td>" in support
+    assert "In years" not in support  # the words already say 10 to 12 years
+    means = html[html.index('<section id="means"') :]
+    assert '<th scope="col">After repeated failed authentication</th>' in means
+    assert (
+        "<td>Fixed lock-out: customers cannot change its threshold or duration, or turn it off</td>" in means
+    )
+
+
+def test_plain_document_says_what_happens_when_things_fail_and_after_wrong_pins(pump: Part) -> None:
+    html = html_of(pump, "aud-clinicians")
+    assert "<dt>How long it is expected to be used</dt><dd>10 to 12 years; hospitals" in html
+    section = html[html.index('<section id="when-things-go-wrong"') : html.index('<section id="your-part"')]
+    for shown in (
+        ">When something goes wrong</h2>",
+        "<dt>Controls something physical</dt><dd>Yes</dd>",
+        "<dt>Could hurt someone if it fails or is misused</dt><dd>Yes</dd>",
+        "<dt>If the network, a service or the power fails</dt><dd>The safety processor keeps the running",
+        ">Wrong PINs and passwords</h3>",
+        "<li>Clinician PIN or badge tap for programming, with a keypad lock-out after failed PINs: locks "
+        "after too many wrong attempts; the manufacturer has set how many and for how long, and nobody can "
+        "change that or turn it off.</li>",
+    ):
+        assert shown in section, shown
+    for full_only in ('id="use-cases"', "Safety-critical", "After repeated failed authentication"):
+        assert full_only not in html, full_only
+
+
+def test_devices_that_do_not_actuate_say_so(camera: Part) -> None:
+    full = html_of(camera, "aud-small-business")
+    assert "<dt>Acts on the physical world</dt><dd>No</dd>" in full
+    assert "<dt>Safety-critical: failure or misuse can hurt people</dt><dd>No</dd>" in full
+    assert '<section id="use-case-uc-home"' in full  # the full document leaves no use case out
+    assert '<section id="use-case-uc-small-business"' in full
+    plain = html_of(camera, "aud-home")
+    assert "<dt>Controls something physical</dt><dd>No</dd>" in plain
+    assert "keeps recording motion clips to the SD card" in plain
+    # A household reads about its own use case, not the shop's.
+    assert "<dt>How long it is expected to be used</dt><dd>3 to 6 years; many owners" in plain
+    assert "Small shop and office monitoring" not in plain
+    assert "As at home: recording to the SD card" not in plain
+    sensor = build_documents(context(SENSOR), pdf=False)
+    facilities = html_of(sensor, "aud-facilities")
+    assert "<dt>Acts on the physical world</dt><dd>No</dd>" in facilities
+    assert "<td>No lock-out</td>" in facilities
+
+
+# Use cases and means that leave the structured answers open, beside some that give only part.
+PARTLY = """\
+securable: 1
+product:
+  name: Partly Plug
+audiences:
+  - id: home
+    name: Households
+    terminology: plain
+  - id: admins
+    name: Administrators
+    terminology: technical
+use_cases:
+  - id: uc-open
+    title: Nothing structured
+    period_of_use: ""
+    research:
+      physical_world: Switches a lamp.
+  - id: uc-lamp
+    title: Lamp switching
+    audiences: [home]
+    period_of_use_years: {min: 2}
+    research:
+      actuates: true
+  - id: uc-heater
+    title: Heater switching
+    audiences: [home]
+    period_of_use: a few winters
+    period_of_use_years: {min: 1, max: 1}
+    research:
+      degraded_behaviour: Switches off when it loses Wi-Fi.
+means:
+  - id: m-pin
+    title: PIN on the app
+    kind: device
+    robustness:
+      authentication:
+        humans: four-digit PIN
+"""
+
+
+@pytest.fixture(scope="module")
+def partly(tmp_path_factory: pytest.TempPathFactory) -> Part:
+    path = tmp_path_factory.mktemp("partly") / "securable.yaml"
+    path.write_text(PARTLY, encoding="utf-8")
+    return build_documents(context(path), pdf=False)
+
+
+def test_open_structured_answers_render_nothing(sparse: Part, partly: Part) -> None:
+    for name in ("home", "admins", "unstated"):
+        html = html_of(sparse, name)  # no use cases and no means at all
+        for absent in (
+            'id="use-cases"',
+            'id="when-things-go-wrong"',
+            "Expected period of use",
+            "How long it is expected to be used",
+            "After repeated failed authentication",
+        ):
+            assert absent not in html, (name, absent)
+    full = html_of(partly, "admins")
+    assert 'id="use-case-uc-open"' not in full  # research without the structured answers
+    lamp = full[full.index('<section id="use-case-uc-lamp"') : full.index('<section id="use-case-uc-heater"')]
+    assert "<dt>Acts on the physical world</dt><dd>Yes</dd>" in lamp
+    assert "Safety-critical" not in lamp
+    assert "security function is lost" not in lamp
+    assert '<th scope="row">Lamp switching</th><td></td><td>2 years</td>' in full
+    assert '<th scope="row">Heater switching</th><td>a few winters</td><td>1 year</td>' in full
+    assert "Nothing structured</th>" not in full  # no period given: no row
+    assert "After repeated failed authentication" not in full  # no means answers it: no column
+    plain = html_of(partly, "home")
+    assert (
+        "<dt>How long it is expected to be used</dt>"
+        "<dd>Lamp switching: 2 years; Heater switching: a few winters</dd>" in plain
+    )
+    # Two use cases of the audience fail differently, so each has its own heading.
+    assert '<h3 id="use-case-uc-lamp-title">Lamp switching</h3>' in plain
+    assert '<h3 id="use-case-uc-heater-title">Heater switching</h3>' in plain
+    assert "Wrong PINs and passwords" not in plain
+    for html in (full, plain):
+        assert ">None<" not in html
+        assert "<dd></dd>" not in html
+        assert accessibility_problems(html) == []
+    # Details that refine answers: leaving them open is no gap of its own.
+    details = {"research", "period_of_use", "period_of_use_years", "authentication"}
+    assert [g for g in partly.gaps if details & {str(step) for step in g.path}] == []
+
+
+def test_years_read_as_words() -> None:
+    assert years(3, 6) == "3 to 6 years"
+    assert years(10, None) == "10 years"
+    assert years(None, 1) == "1 year"
+    assert years(2.5, 2.5) == "2.5 years"
+    assert years(None, None) == ""
 
 
 def test_an_audience_without_stated_needs_gets_the_full_document(sparse: Part) -> None:

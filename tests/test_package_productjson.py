@@ -132,3 +132,30 @@ def test_anything_else_as_assessment_is_a_programming_error() -> None:
 def test_every_example_validates(path: Path, validator: Any) -> None:
     ctx = PackageContext(product=load_product(path), product_path=path, date=DAY, documentation_url="")
     assert problems(validator, json.loads(build_productjson(ctx).files[PATH])) == []
+
+
+def test_structured_safety_lockout_and_period_answers_are_carried(validator: Any) -> None:
+    pump = ROOT / "examples" / "infusion-pump" / "securable.yaml"
+    product = load_product(pump)
+    doc = document(product)
+    assert problems(validator, doc) == []
+    case = doc["product"]["use_cases"][0]
+    assert case["period_of_use_years"] == {"min": 10, "max": 12}
+    assert case["research"]["actuates"] is True
+    assert case["research"]["safety_critical"] is True
+    assert case["research"]["degraded_behaviour"].startswith(
+        "The safety processor keeps the running infusion"
+    )
+    lockouts = {
+        m["id"]: m["robustness"]["authentication"]["lockout"]
+        for m in doc["product"]["means"]
+        if m["robustness"] and m["robustness"]["authentication"]
+    }
+    assert lockouts["m-clinician-auth"] == "fixed"
+    assert lockouts["m-network-security"] is None  # open, as null like every other open field
+    # The schema knows the choices, so a consumer can rely on them.
+    doc["product"]["means"][2]["robustness"]["authentication"]["lockout"] = "sometimes"
+    doc["product"]["use_cases"][0]["period_of_use_years"]["max"] = -1
+    found = problems(validator, doc)
+    assert any("'means'" in p for p in found)
+    assert any("'use_cases'" in p for p in found)

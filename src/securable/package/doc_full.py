@@ -8,7 +8,7 @@ description; this module only chooses labels and order.
 from __future__ import annotations
 
 from securable.package.doc_parts import data_access, list_or_gap, means, reporting
-from securable.package.docview import Block, Facts, Para, Section, Table, table
+from securable.package.docview import Block, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
 from securable.package.sbom import SbomSummary
 from securable.package.wording import (
@@ -21,6 +21,8 @@ from securable.package.wording import (
     VERIFICATION,
     capfirst,
     labelled,
+    years,
+    yes_no,
 )
 
 # The Activity 6 topics in NISTIR 8259 order (4.2.1 to 4.2.6): section id and title. Links and
@@ -57,7 +59,54 @@ def assumptions(r: Reader) -> Section:
         "Shared responsibilities",
         _table_or_gap(r, a + "shared_responsibilities", listing),
     )
-    return Section("assumptions", _TITLE["assumptions"], (facts,), (child,))
+    cases = _use_cases(r)
+    return Section("assumptions", _TITLE["assumptions"], (facts,), (child, *cases))
+
+
+def _use_cases(r: Reader) -> tuple[Section, ...]:
+    """Per use case, whether it acts on the physical world, whether it is safety-critical and what
+    the device does in a degraded state: the design assumptions an operator plans around. Only the
+    answers given are shown, so a description without them adds no section."""
+    children = []
+    for case in r.product.use_cases or ():
+        research = case.research
+        if research is None:
+            continue
+        items: list[tuple[str, Inline]] = []
+        if research.actuates is not None:
+            items.append(("Acts on the physical world", yes_no(research.actuates)))
+        if research.safety_critical is not None:
+            items.append(
+                ("Safety-critical: failure or misuse can hurt people", yes_no(research.safety_critical))
+            )
+        if research.degraded_behaviour:
+            items.append(
+                (
+                    "When the network, a service, power or a security function is lost",
+                    research.degraded_behaviour,
+                )
+            )
+        if items:
+            children.append(Section(f"use-case-{case.id}", case.title or case.id, (Facts(tuple(items)),)))
+    if not children:
+        return ()
+    return (Section("use-cases", "Use cases: physical effects and degraded operation", (), tuple(children)),)
+
+
+def _period_of_use(r: Reader) -> tuple[Block, ...]:
+    """How long each use case keeps the device, beside the support end it is to be compared with."""
+    rows: list[tuple[Inline, ...]] = []
+    for case in r.product.use_cases or ():
+        span = case.period_of_use_years
+        in_years = years(span.min, span.max) if span is not None else ""
+        words = case.period_of_use.strip() if case.period_of_use else ""
+        if words.startswith(in_years):
+            in_years = ""  # the manufacturer's words already say it; a repeat reads like an error
+        if words or in_years:
+            rows.append((case.title or case.id, words, in_years))
+    if not rows:
+        return ()
+    return (table("Expected period of use", ("Use case", "Period of use", "In years"), tuple(rows)),)
 
 
 def support(r: Reader) -> Section:
@@ -78,7 +127,7 @@ def support(r: Reader) -> Section:
             ("Files or data made public for continued support", r.text(s + "public_release")),
         )
     )
-    return Section("support", _TITLE["support"], (facts,), (reporting(r, full=True),))
+    return Section("support", _TITLE["support"], (facts, *_period_of_use(r)), (reporting(r, full=True),))
 
 
 def _guidance(r: Reader) -> Section:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
-from securable.package.wording import CHANNEL_KIND, INFO_KIND, MEANS_KIND_TITLE
-from securable.product.model import Audience, DataType, MeansKind
+from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, years
+from securable.product.model import Audience, DataType, Means, MeansKind, Product, UseCase
 
 # Which NISTIR 8259 question asks about each kind of provider (4.2.6 questions 1a to 3).
 _KIND_QUESTION: dict[MeansKind, str] = {
@@ -82,8 +82,14 @@ def _provider(kind: MeansKind, name: str | None, provider: str | None) -> str:
     )
 
 
+def _lockout(m: Means) -> str:
+    auth = m.robustness.authentication if m.robustness else None
+    return LOCKOUT[auth.lockout] if auth is not None and auth.lockout is not None else ""
+
+
 def means(r: Reader, title: str) -> Section:
-    """One table per kind of provider, each means with its effect on risk (4.2.6)."""
+    """One table per kind of provider, each means with its effect on risk (4.2.6) and, where it
+    authenticates, what repeated failed attempts do (a column only tables that need it get)."""
     children = []
     for kind, question in _KIND_QUESTION.items():
         rows = []
@@ -92,12 +98,19 @@ def means(r: Reader, title: str) -> Section:
                 continue
             effect = r.item(m, "risk_effect", ("means", index), "means[].risk_effect", name=m.title or m.id)
             status = " (partly in place)" if m.status == "partial" else ""
-            rows.append((f"{m.title or m.id}{status}", _provider(kind, m.provider_name, m.provider), effect))
+            rows.append(
+                (
+                    f"{m.title or m.id}{status}",
+                    _provider(kind, m.provider_name, m.provider),
+                    effect,
+                    _lockout(m),
+                )
+            )
         if rows:
             blocks: tuple[Block, ...] = (
                 table(
                     MEANS_KIND_TITLE[kind],
-                    ("Protection", "Provided by", "Effect on risk"),
+                    ("Protection", "Provided by", "Effect on risk", "After repeated failed authentication"),
                     tuple(rows),
                     caption_visible=False,
                 ),
@@ -135,3 +148,22 @@ def data_access(r: Reader) -> list[tuple[DataType, Inline]]:
         schema = "composition.data_types[].accessible_by"
         found.append((d, r.item(d, "accessible_by", where, schema, fmt=names, name=d.name or d.id)))
     return found
+
+
+def audience_use_cases(product: Product, audience: Audience | None) -> tuple[UseCase, ...]:
+    """The use cases whose customers the audience belongs to; all of them when none names it, as a
+    document should rather say too much than leave its readers' use out."""
+    cases = product.use_cases or ()
+    if audience is not None:
+        own = tuple(c for c in cases if audience.id in (c.audiences or ()))
+        if own:
+            return own
+    return cases
+
+
+def period_of_use(case: UseCase) -> str:
+    """How long customers use the device: the manufacturer's words, else the years; "" for neither."""
+    if case.period_of_use:
+        return case.period_of_use.strip()
+    span = case.period_of_use_years
+    return years(span.min, span.max) if span is not None else ""

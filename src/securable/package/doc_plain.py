@@ -1,30 +1,51 @@
 """The plain customer document, for audiences such as home users: the essentials in plain words.
 
-It answers what a home user asks: how long the device gets updates, how updating works, what it
-collects and who sees it, what to do to stay safe, how to wipe it before passing it on, and how to
-report a problem. Configuration, hardening, software inventories, vulnerabilities by CVE, network
-tables and the full means analysis are left to the full document.
+It answers what a home user asks: how long the device gets updates (beside how long it is
+expected to be used), how updating works, what it collects and who sees it, what happens when the
+network, a service or the power fails and after too many wrong PINs, what to do to stay safe, how
+to wipe it before passing it on, and how to report a problem. It speaks about the use cases of the
+audience it is written for, so a household does not read about shops. Configuration, hardening,
+software inventories, vulnerabilities by CVE, network tables and the full means analysis are left
+to the full document.
 """
 
 from __future__ import annotations
 
-from securable.package.doc_parts import data_access, list_or_gap, reporting
+from securable.package.doc_parts import audience_use_cases, data_access, list_or_gap, period_of_use, reporting
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section
 from securable.package.reader import Reader
-from securable.package.wording import DELIVERY, RESPONSIBLE_PLAIN, SENSOR_KIND, labelled
+from securable.package.wording import (
+    DELIVERY,
+    LOCKOUT_PLAIN,
+    RESPONSIBLE_PLAIN,
+    SENSOR_KIND,
+    labelled,
+    yes_no,
+)
+from securable.product.model import Audience, UseCase
 
 
-def _lifespan(r: Reader) -> Section:
+def _lifespan(r: Reader, cases: tuple[UseCase, ...]) -> Section:
     s = "support."
-    facts = Facts(
-        (
-            ("Security updates until", r.text(s + "support_end")),
-            ("After updates stop", r.text(s + "after_support_end")),
-            ("End of life", r.text(s + "end_of_life")),
-            ("After end of life", r.text(s + "after_end_of_life")),
+    items: list[tuple[str, Inline]] = [("Security updates until", r.text(s + "support_end"))]
+    # Beside the support end, so that readers see whether updates last as long as they will use it.
+    periods = [(case, period_of_use(case)) for case in cases]
+    periods = [(case, words) for case, words in periods if words]
+    if len(periods) == 1:
+        items.append(("How long it is expected to be used", periods[0][1]))
+    elif periods:
+        items.append(
+            (
+                "How long it is expected to be used",
+                "; ".join(f"{case.title or case.id}: {words}" for case, words in periods),
+            )
         )
-    )
-    return Section("lifespan", "How long you get security updates", (facts,))
+    items += [
+        ("After updates stop", r.text(s + "after_support_end")),
+        ("End of life", r.text(s + "end_of_life")),
+        ("After end of life", r.text(s + "after_end_of_life")),
+    ]
+    return Section("lifespan", "How long you get security updates", (Facts(tuple(items)),))
 
 
 def _updating(r: Reader) -> Section:
@@ -61,6 +82,48 @@ def _collects(r: Reader) -> Section:
     return Section("collects", "What it collects and who can see it", (), children)
 
 
+def _failures(case: UseCase) -> tuple[tuple[str, Inline], ...]:
+    research = case.research
+    if research is None:
+        return ()
+    items: list[tuple[str, Inline]] = []
+    if research.actuates is not None:
+        items.append(("Controls something physical", yes_no(research.actuates)))
+    if research.safety_critical is not None:
+        items.append(("Could hurt someone if it fails or is misused", yes_no(research.safety_critical)))
+    if research.degraded_behaviour:
+        items.append(("If the network, a service or the power fails", research.degraded_behaviour))
+    return tuple(items)
+
+
+def _when_things_go_wrong(r: Reader, cases: tuple[UseCase, ...]) -> tuple[Section, ...]:
+    """What the device does when something fails and after wrong PINs or passwords, in the
+    manufacturer's words; nothing at all when the description does not say."""
+    answered = [(case, facts) for case in cases if (facts := _failures(case))]
+    blocks: tuple[Block, ...] = ()
+    children: list[Section] = []
+    if len(answered) == 1:
+        blocks = (Facts(answered[0][1]),)
+    else:
+        # Several use cases of one audience can fail differently (a ward and an ambulance); each
+        # gets its own heading rather than one list mixing them.
+        children += [
+            Section(f"use-case-{case.id}", case.title or case.id, (Facts(facts),)) for case, facts in answered
+        ]
+    lockouts: tuple[Inline, ...] = tuple(
+        f"{m.title or m.id}: {LOCKOUT_PLAIN[m.robustness.authentication.lockout]}."
+        for m in r.product.means or ()
+        if m.robustness is not None
+        and m.robustness.authentication is not None
+        and m.robustness.authentication.lockout is not None
+    )
+    if lockouts:
+        children.append(Section("wrong-passwords", "Wrong PINs and passwords", (Bullets(lockouts),)))
+    if not blocks and not children:
+        return ()
+    return (Section("when-things-go-wrong", "When something goes wrong", blocks, tuple(children)),)
+
+
 def _your_part(r: Reader) -> Section:
     yours: list[Inline] = [m.title or m.id for m in r.product.means_of_kind("customer")]
     shared = r.product.assumptions.shared_responsibilities if r.product.assumptions else None
@@ -88,5 +151,14 @@ def _passing_on(r: Reader) -> Section:
     return Section("passing-on", "Before you sell, give away or throw it away", (facts,))
 
 
-def sections(r: Reader) -> tuple[Section, ...]:
-    return (_lifespan(r), _updating(r), _collects(r), _your_part(r), _passing_on(r), reporting(r, full=False))
+def sections(r: Reader, audience: Audience | None) -> tuple[Section, ...]:
+    cases = audience_use_cases(r.product, audience)
+    return (
+        _lifespan(r, cases),
+        _updating(r),
+        _collects(r),
+        *_when_things_go_wrong(r, cases),
+        _your_part(r),
+        _passing_on(r),
+        reporting(r, full=False),
+    )

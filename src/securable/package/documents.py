@@ -8,7 +8,8 @@ Which document an audience gets follows its answers to NISTIR 8259 4.1 questions
   with ``standard`` or ``comprehensive`` detail, or nothing stated.
 
 A home user (plain, essentials) thus reads how long updates come, how updating works, what the
-device collects and who sees it, and how to wipe it before passing it on; an enterprise
+device collects and who sees it, what it does when the network or power fails and after wrong
+PINs, and how to wipe it before passing it on; an enterprise
 administrator (technical or expert) reads everything, including configuration and hardening,
 the software inventory with known vulnerabilities, network behaviour and shared
 responsibilities. When the audience's needs are not stated the full document is the safe choice:
@@ -77,7 +78,7 @@ def _document(
         )
     if level == "plain":
         title = f"{name}: security essentials"
-        sections = (*doc_plain.sections(reader), contact(reader, audience, index))
+        sections = (*doc_plain.sections(reader, audience), contact(reader, audience, index))
     else:
         title = f"{name}: security and lifecycle information"
         sections = (contact(reader, audience, index), *doc_full.sections(reader, summary))

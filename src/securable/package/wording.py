@@ -112,6 +112,23 @@ MEANS_KIND_TITLE = {
     "customer": "Provided by you, the customer",
 }
 
+# What repeated failed authentication does (means[].robustness.authentication.lockout). Table cells
+# in the full document are read beside the means' title, so they name the setting first.
+LOCKOUT = {
+    "none": "No lock-out",
+    "fixed": "Fixed lock-out: customers cannot change its threshold or duration, or turn it off",
+    "configurable": "Configurable lock-out: customers set its threshold and duration, or turn it off",
+}
+
+# The plain document says the same as LOCKOUT to someone who only knows that they typed a PIN.
+LOCKOUT_PLAIN = {
+    "none": "does not lock, however many wrong attempts are made",
+    "fixed": "locks after too many wrong attempts; the manufacturer has set how many and for how long, "
+    "and nobody can change that or turn it off",
+    "configurable": "locks after too many wrong attempts; you can set how many and for how long, or turn "
+    "the lock-out off",
+}
+
 
 def long_date(value: date) -> str:
     """``2031-08-31`` as ``31 August 2031``: unambiguous for readers on both sides of the Atlantic."""
@@ -149,3 +166,15 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
     return cut + "…"
+
+
+def years(low: float | None, high: float | None) -> str:
+    """A period of use in years: ``3 to 6 years``, ``10 years``, ``1 year``; "" when neither end is
+    given. One end stands for both, as in the model."""
+    ends = [f"{v:g}" for v in (low, high) if v is not None]
+    if not ends:
+        return ""
+    if len(ends) == 2 and ends[0] == ends[1]:
+        ends = ends[:1]
+    unit = "year" if ends == ["1"] else "years"
+    return f"{' to '.join(ends)} {unit}"
