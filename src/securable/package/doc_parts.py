@@ -6,7 +6,7 @@ from __future__ import annotations
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
 from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, years
-from securable.product.model import Audience, DataType, Means, MeansKind, Product, UseCase
+from securable.product.model import Audience, DataType, MeansKind, Product, UseCase
 
 # Which NISTIR 8259 question asks about each kind of provider (4.2.6 questions 1a to 3).
 _KIND_QUESTION: dict[MeansKind, str] = {
@@ -82,11 +82,6 @@ def _provider(kind: MeansKind, name: str | None, provider: str | None) -> str:
     )
 
 
-def _lockout(m: Means) -> str:
-    auth = m.robustness.authentication if m.robustness else None
-    return LOCKOUT[auth.lockout] if auth is not None and auth.lockout is not None else ""
-
-
 def means(r: Reader, title: str) -> Section:
     """One table per kind of provider, each means with its effect on risk (4.2.6) and, where it
     authenticates, what repeated failed attempts do (a column only tables that need it get)."""
@@ -103,7 +98,7 @@ def means(r: Reader, title: str) -> Section:
                     f"{m.title or m.id}{status}",
                     _provider(kind, m.provider_name, m.provider),
                     effect,
-                    _lockout(m),
+                    LOCKOUT[m.lockout] if m.lockout is not None else "",
                 )
             )
         if rows:

@@ -111,11 +111,9 @@ def _when_things_go_wrong(r: Reader, cases: tuple[UseCase, ...]) -> tuple[Sectio
             Section(f"use-case-{case.id}", case.title or case.id, (Facts(facts),)) for case, facts in answered
         ]
     lockouts: tuple[Inline, ...] = tuple(
-        f"{m.title or m.id}: {LOCKOUT_PLAIN[m.robustness.authentication.lockout]}."
+        f"{m.title or m.id}: {LOCKOUT_PLAIN[m.lockout]}."
         for m in r.product.means or ()
-        if m.robustness is not None
-        and m.robustness.authentication is not None
-        and m.robustness.authentication.lockout is not None
+        if m.lockout is not None
     )
     if lockouts:
         children.append(Section("wrong-passwords", "Wrong PINs and passwords", (Bullets(lockouts),)))

@@ -38,6 +38,7 @@ Text = str | None
 TextList = tuple[str, ...] | None
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+Lockout = Literal["none", "fixed", "configurable"]
 MeansKind = Literal["device", "related-device", "service", "non-technical", "customer"]
 TECHNICAL_KINDS: tuple[MeansKind, ...] = ("device", "related-device", "service")
 NeedTopic = Literal[
@@ -351,7 +352,7 @@ class Authentication(_Model):
 
     humans: Text = detail("For people, e.g. PIN, password, passphrase, two-factor authentication.")
     systems: Text = detail("For systems and devices, e.g. API keys, X.509 certificates.")
-    lockout: Literal["none", "fixed", "configurable"] | None = detail(
+    lockout: Lockout | None = detail(
         "What repeated failed authentication does: none (no lock-out), fixed (a lock-out whose "
         "threshold and duration customers cannot change or turn off), configurable (customers can set "
         "them or turn the lock-out off)."
@@ -417,6 +418,12 @@ class Means(_Model):
         "encryption lowers confidentiality risk but may reduce availability.",
     )
     description: Text = detail("Longer description for documentation.")
+
+    @property
+    def lockout(self) -> Lockout | None:
+        """``robustness.authentication.lockout``; None where any level of it is left open."""
+        auth = self.robustness.authentication if self.robustness is not None else None
+        return auth.lockout if auth is not None else None
 
 
 # --- Activity 4: adequate support (section 3.4) -------------------------------------------------

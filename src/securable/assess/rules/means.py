@@ -130,12 +130,12 @@ def lockout_contradicts_citation(product: Product, ctx: Context) -> Iterator[Hit
     not fire: without a `lockout` answer there is nothing to contradict.
     """
     for index, means in enumerate(product.means or ()):
-        auth = means.robustness.authentication if means.robustness is not None else None
-        if auth is None or auth.lockout is None:
+        lockout = means.lockout
+        if lockout is None:
             continue
-        denied = [ref for ref in means.catalog or () if ref in _CONTRADICTED.get(auth.lockout, ())]
+        denied = [ref for ref in means.catalog or () if ref in _CONTRADICTED.get(lockout, ())]
         if denied:
-            setting = "no lock-out" if auth.lockout == "none" else "a fixed lock-out"
+            setting = "no lock-out" if lockout == "none" else "a fixed lock-out"
             yield Hit(
                 f"{label(means.title, f'means {means.id!r}')} has {setting} after failed "
                 f"authentication, but cites {', '.join(denied)}",

@@ -56,11 +56,6 @@ def _texts(means: Means) -> list[str | None]:
     return texts
 
 
-def _lockout(means: Means) -> str | None:
-    auth = means.robustness.authentication if means.robustness is not None else None
-    return auth.lockout if auth is not None else None
-
-
 def _cases(ctx: Context) -> str:
     """The safety-relevant use cases and why, e.g. "use case 'uc-1' acts in the physical world"."""
     cases = ctx.product.use_cases or ()
@@ -95,7 +90,7 @@ def fixed_lockout(product: Product, ctx: Context) -> Iterator[Hit]:
         return
     related = tuple(("use_cases", index) for index, _ in ctx.safety_use_cases)
     for index, means in enumerate(product.means or ()):
-        lockout = _lockout(means)
+        lockout = means.lockout
         name = label(means.title, f"means {means.id!r}")
         if lockout is None:
             texts = _texts(means)
