@@ -47,8 +47,7 @@ from functools import cache
 
 from securable.assess.areas import AREAS
 from securable.assess.requirements import AGENCY, Requirement, Target
-from securable.catalog import Record, find, load
-from securable.catalog.store import index as catalog_index
+from securable.catalog import Record, find, linked_ids, load
 from securable.product.model import Means, Product
 
 FULL, PARTIAL, NONE = 2, 1, 0
@@ -557,10 +556,11 @@ def _equivalents_cached(qid: str, federal: bool) -> tuple[str, ...]:
     if len(realizers) == 1 and not top and not _node(realizers[0]).top:
         same.append(realizers[0])
     if record.catalog == _CATALOG_213A and not top:
-        # the records that name this one as their realizer, from the index: catalog.linked() would
-        # also open the catalogs of the record's own same-as links, which ``federal`` may rule out
-        incoming = catalog_index()["links_in"].get(record.qualified_id, ())
-        for source in dict.fromkeys(source for rel, source in incoming if rel == "realized-by"):
+        # IDs first: catalog.linked() would also open the catalogs of the record's own same-as
+        # links, which ``federal`` may rule out
+        for rel, source in linked_ids(record):
+            if rel != "realizes":
+                continue
             for other in find(source):
                 if len(_realizers(other)) == 1 and not _node(other.qualified_id).top:
                     same.append(other.qualified_id)
