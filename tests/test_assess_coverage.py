@@ -102,6 +102,23 @@ def test_one_to_one_links_and_federal_text_twins_count_as_the_same_requirement()
     assert result(coverage(backwards, "sp800-213a"), "sp800-213a:DI-4").status is Status.MET_BY_DEVICE
 
 
+def test_the_same_requirement_is_followed_across_several_links() -> None:
+    from securable.assess.coverage import equivalents
+    from securable.catalog import find
+
+    # 8259A-DI.1 is realized by DI-1.1 alone, whose Federal Profile twin is FP-DI-1.2
+    assert equivalents(find("nistir-8259a:8259A-DI.1")[0]) == (
+        "sp800-213a:DI-1.1",
+        "federal-profile-2020:FP-DI-1.2",
+    )
+    assert equivalents(find("nistir-8259a:8259A-DI.1")[0], federal=False) == ("sp800-213a:DI-1.1",)
+    # SP 800-213A states one Federal Profile text twice: each of the two is the other
+    assert "sp800-213a:LAI-1.2.1" in equivalents(find("sp800-213a:LAI-1.1")[0])
+    prod = product("  - id: m\n    kind: device\n    catalog: [nistir-8259a:8259A-DI.1]\n")
+    federal = coverage(prod, "federal-profile-2020")
+    assert result(federal, "federal-profile-2020:FP-DI-1.2").status is Status.MET_BY_DEVICE
+
+
 def test_federal_twins_are_the_catalogs_same_as_links() -> None:
     from securable.assess.coverage import equivalents
     from securable.catalog import find

@@ -547,6 +547,22 @@ def _alternatives(targets: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]]
 
 @cache
 def _equivalents_cached(qid: str, federal: bool) -> tuple[str, ...]:
+    """Every record stating the same requirement as ``qid``: the equality links followed as far as
+    they go, so a baseline element equal to an SP 800-213A element also equals that element's
+    Federal Profile twin, and both SP 800-213A elements one Federal Profile text was carried into
+    are equal."""
+    found = dict.fromkeys(_direct_equivalents(qid, federal))
+    pending = list(found)
+    while pending:
+        for other in _direct_equivalents(pending.pop(), federal):
+            if other != qid and other not in found:
+                found[other] = None
+                pending.append(other)
+    return tuple(found)
+
+
+@cache
+def _direct_equivalents(qid: str, federal: bool) -> tuple[str, ...]:
     record = find(qid)[0]
     same: list[str] = []
     # one-to-one links state the same requirement only between requirement-level records: a top-level
