@@ -18,9 +18,8 @@ from securable.package.context import PackageContext, Part
 from securable.package.doc_full import TOPICS
 from securable.package.documents import build_documents, level_for
 from securable.package.templating import linkify
-from securable.package.wording import years
 from securable.product import load_product
-from securable.product.model import Audience
+from securable.product.model import Audience, YearRange
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
@@ -367,11 +366,11 @@ def test_open_structured_answers_render_nothing(sparse: Part, partly: Part) -> N
 
 
 def test_years_read_as_words() -> None:
-    assert years(3, 6) == "3 to 6 years"
-    assert years(10, None) == "10 years"
-    assert years(None, 1) == "1 year"
-    assert years(2.5, 2.5) == "2.5 years"
-    assert years(None, None) == ""
+    assert YearRange(min=3, max=6).words() == "3 to 6 years"
+    assert YearRange(min=10).words() == "10 years"
+    assert YearRange(max=1).words() == "1 year"
+    assert YearRange(min=2.5, max=2.5).words() == "2.5 years"
+    assert YearRange().words() == ""
 
 
 def test_an_audience_without_stated_needs_gets_the_full_document(sparse: Part) -> None:

@@ -21,7 +21,6 @@ from securable.package.wording import (
     VERIFICATION,
     capfirst,
     labelled,
-    years,
     yes_no,
 )
 
@@ -98,7 +97,7 @@ def _period_of_use(r: Reader) -> tuple[Block, ...]:
     rows: list[tuple[Inline, ...]] = []
     for case in r.product.use_cases or ():
         span = case.period_of_use_years
-        in_years = years(span.min, span.max) if span is not None else ""
+        in_years = span.words() if span is not None else ""
         words = case.period_of_use.strip() if case.period_of_use else ""
         if words.startswith(in_years):
             in_years = ""  # the manufacturer's words already say it; a repeat reads like an error

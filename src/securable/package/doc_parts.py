@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
-from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, years
+from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE
 from securable.product.model import Audience, DataType, MeansKind, Product, UseCase
 
 # Which NISTIR 8259 question asks about each kind of provider (4.2.6 questions 1a to 3).
@@ -161,4 +161,4 @@ def period_of_use(case: UseCase) -> str:
     if case.period_of_use:
         return case.period_of_use.strip()
     span = case.period_of_use_years
-    return years(span.min, span.max) if span is not None else ""
+    return span.words() if span is not None else ""

@@ -166,15 +166,3 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
     return cut + "…"
-
-
-def years(low: float | None, high: float | None) -> str:
-    """A period of use in years: ``3 to 6 years``, ``10 years``, ``1 year``; "" when neither end is
-    given. One end stands for both, as in the model."""
-    ends = [f"{v:g}" for v in (low, high) if v is not None]
-    if not ends:
-        return ""
-    if len(ends) == 2 and ends[0] == ends[1]:
-        ends = ends[:1]
-    unit = "year" if ends == ["1"] else "years"
-    return f"{' to '.join(ends)} {unit}"

@@ -261,6 +261,23 @@ class YearRange(_Model):
         allow_inf_nan=False,
     )
 
+    def ends(self) -> tuple[float, float] | None:
+        """The fewest and most years; one end given stands for both; None when neither is."""
+        given = [end for end in (self.min, self.max) if end is not None]
+        return (min(given), max(given)) if given else None
+
+    def words(self) -> str:
+        """``3 to 6 years``, ``10 years``, ``1 year``; "" when neither end is given."""
+        ends = self.ends()
+        return years_in_words(*ends) if ends else ""
+
+
+def years_in_words(low: float, high: float) -> str:
+    """``3 to 6 years``; ``10 years`` and ``1 year`` when both ends are the same."""
+    if low == high:
+        return f"{low:g} year" if low == 1 else f"{low:g} years"
+    return f"{low:g} to {high:g} years"
+
 
 class UseCase(_Model):
     """One expected way the device is deployed and used (Activity 1), researched for needs (Activity 2)."""

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from securable.assess.findings import Severity
 from securable.assess.rules.base import Context, Hit, Rule, rule
 from securable.assess.rules.reading import Path, blank, says_none
-from securable.product.model import Product, UseCase, YearRange
+from securable.product.model import Product, UseCase, years_in_words
 
 # Periods of use are estimates in whole months or years: support that ends within a month of the
 # expected period counts as covering it (release 2025-09-01 + 6 years is met by 2031-08-31).
@@ -67,14 +67,6 @@ def period_days(text: str | None) -> tuple[float, float] | None:
     return min(*lows, LONGEST), min(max(highs), LONGEST)
 
 
-def _years(span: YearRange | None) -> tuple[float, float] | None:
-    """The fewest and most years of a range; one end given stands for both; None when neither is."""
-    if span is None:
-        return None
-    ends = [end for end in (span.min, span.max) if end is not None]
-    return (min(ends), max(ends)) if ends else None
-
-
 class Period(NamedTuple):
     """A use case's expected period of use, from the field that gave it."""
 
@@ -87,12 +79,12 @@ class Period(NamedTuple):
 def use_period(case: UseCase) -> Period | None:
     """The expected period of use: `period_of_use_years` when it gives a number, else the numbers
     in the `period_of_use` text; None when neither gives one."""
-    years = _years(case.period_of_use_years)
-    if years is not None:
-        low, high = years
-        words = f"{low:g} years" if low == high else f"{low:g} to {high:g} years"
+    span = case.period_of_use_years
+    ends = span.ends() if span is not None else None
+    if span is not None and ends is not None:
+        low, high = ends
         days = (min(low * _DAYS["year"], LONGEST), min(high * _DAYS["year"], LONGEST))
-        return Period(days, words, f"{high:g} years", "period_of_use_years")
+        return Period(days, span.words(), years_in_words(high, high), "period_of_use_years")
     days_read = period_days(case.period_of_use)
     if days_read is None:
         return None
