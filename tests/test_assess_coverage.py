@@ -328,3 +328,25 @@ def test_an_element_listed_with_some_of_its_sub_elements() -> None:
     assert status("LAI-2.1.2") is Status.PARTIAL
     assert status("LAI-2.1.1", "LAI-2.1.2") is Status.MET_BY_DEVICE
     assert status("LAI-2.1") is Status.MET_BY_DEVICE
+
+
+def test_a_lock_out_answer_limits_what_its_lock_out_citations_meet() -> None:
+    auth = "    robustness:\n      authentication:\n        lockout: {}\n"
+
+    def status(cites: str, lockout: str | None) -> Status:
+        text = f"  - id: m\n    kind: device\n    catalog: [{cites}]\n" + (
+            auth.format(lockout) if lockout else ""
+        )
+        return result(coverage(product(text)), "nistir-8259a:8259A-LAI.3").status
+
+    configurable = "nistir-8259a:8259A-LAI.3"
+    assert status(configurable, None) is Status.MET_BY_DEVICE
+    assert status(configurable, "configurable") is Status.MET_BY_DEVICE
+    assert status(configurable, "fixed") is Status.PARTIAL  # it locks, but nobody can configure it
+    assert status(configurable, "none") is Status.GAP
+    # locking after failed attempts is one of the two parts of configurable lock-out
+    assert status("sp800-213a:LAI-2.1.2", "fixed") is Status.PARTIAL
+    assert status("sp800-213a:LAI-2.1.2", "none") is Status.GAP
+    text = f"  - id: m\n    kind: device\n    catalog: [{configurable}]\n" + auth.format("fixed")
+    notes = [note for use in result(coverage(product(text)), configurable).means for note in use.notes]
+    assert any("lock-out is fixed" in note for note in notes)

@@ -249,6 +249,21 @@ def test_a_baseline_element_with_one_realization_is_claimed_in_full(camera: Prod
     assert props(listed["di-4"], "claim-scope") == []
 
 
+def test_a_lock_out_answer_limits_the_lock_out_claims(camera: Product) -> None:
+    # m-account-security has a fixed lock-out: configurable lock-out is claimed only partly, as
+    # `securable check` credits it; with no lock-out at all it is not claimed.
+    listed = baseline_listing(camera, "m-account-security", "nistir-8259a:8259A-LAI.3")
+    assert listed
+    assert all(props(r, "means-status") == ["partial"] for r in listed.values())
+    data = camera.model_dump()
+    for means in data["means"]:
+        if means["id"] == "m-account-security":
+            means["robustness"]["authentication"]["lockout"] = "none"
+    assert (
+        baseline_listing(Product.model_validate(data), "m-account-security", "nistir-8259a:8259A-LAI.3") == {}
+    )
+
+
 def test_partial_means_and_customer_responsibility(camera: Product) -> None:
     product = changed_means(camera, "m-end-to-end-video", catalog=["sp800-213a:DP-4"])
     product = changed_means(product, "m-customer-practices", catalog=["sp800-213a:DP-4"])

@@ -207,6 +207,28 @@ class _Hit:
     container: str = ""  # for a citation of what contains the record: that record
 
 
+# Lock-out elements a means' own `lockout` answer denies (rule MNS-004 names the citation): a fixed
+# lock-out locks, but nobody can configure it, so configurable lock-out (8259A-LAI.3, LAI-2.1 and
+# its time period LAI-2.1.1) is met only partly; no lock-out meets none of these, nor LAI-2.1.2.
+CONFIGURABLE_LOCKOUT = ("nistir-8259a:8259A-LAI.3", "sp800-213a:LAI-2.1", "sp800-213a:LAI-2.1.1")
+LOCKOUT_DENIES: dict[str, tuple[tuple[str, ...], int]] = {
+    "fixed": (CONFIGURABLE_LOCKOUT, PARTIAL),
+    "none": ((*CONFIGURABLE_LOCKOUT, "sp800-213a:LAI-2.1.2"), NONE),
+}
+
+
+def _lockout_cap(lockout: str, ref: str, cap: int) -> int:
+    """How far citing ``ref`` can count for a means with this lock-out answer."""
+    denied, most = LOCKOUT_DENIES.get(lockout, ((), cap))
+    return min(cap, most) if ref in denied else cap
+
+
+def lockout_limit(means: Means, ref: str) -> int:
+    """FULL, PARTIAL or NONE: how far the means' own lock-out answer lets its citation ``ref`` count
+    (the customer package claims no more than the assessment credits)."""
+    return FULL if means.lockout is None else _lockout_cap(means.lockout, ref, FULL)
+
+
 class _Evidence:
     """The citations of one product, and the coverage of any record under a filter of means."""
 
@@ -219,13 +241,20 @@ class _Evidence:
             cap = FULL if means.status != "partial" else PARTIAL
             note = "" if cap == FULL else "the means is only partly in place"
             for ref in means.catalog or ():
+                ref_cap, ref_note = cap, note
+                if means.lockout is not None:
+                    ref_cap = _lockout_cap(means.lockout, ref, cap)
+                    if ref_cap == NONE:
+                        continue
+                    if ref_cap < cap:
+                        ref_note = f"the means' lock-out is {means.lockout}, not configurable as {ref} asks"
                 names, shared_by = _expansion(ref, federal)
                 for same in names:
                     hits = cited.get(same)
                     if hits is None:
-                        cited[same] = [_Hit(index, cap, ref, note)]
+                        cited[same] = [_Hit(index, ref_cap, ref, ref_note)]
                     else:
-                        hits.append(_Hit(index, cap, ref, note))
+                        hits.append(_Hit(index, ref_cap, ref, ref_note))
                 for targets, shared in shared_by:
                     for target in targets:
                         implied.setdefault(target, []).append(_Hit(index, PARTIAL, ref, shared))

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from securable.assess.coverage import FULL, NONE, lockout_limit
 from securable.catalog import Catalog, load
 from securable.oscal import OSCAL_VERSION
 from securable.oscal._common import JSON, NS, one_line, oscal_id, prop, stable_uuid
@@ -76,11 +77,12 @@ class _Listing:
     means: Means
     realizes: str | None  # the cited baseline element, when the source is a baseline
     scope: str | None = None  # SHARED or CAPABILITY when the means did not name this control itself
+    limited: bool = False  # the means' own answers meet the citation only partly (its lock-out)
 
     @property
     def status(self) -> str | None:
-        """What the listing claims: partial when expanded, else the means' own status."""
-        return "partial" if self.scope else self.means.status
+        """What the listing claims: partial when expanded or limited, else the means' own status."""
+        return "partial" if self.scope or self.limited else self.means.status
 
 
 @dataclass
@@ -301,10 +303,13 @@ def _requirements(means: list[Means]) -> dict[str, dict[str, _Requirement]]:
     found: dict[str, dict[str, _Requirement]] = {}
     for m in means:
         for ref in m.catalog or ():
+            limit = lockout_limit(m, ref)
+            if limit == NONE:
+                continue
             catalog_id, _, record_id = ref.partition(":")
             for source, control, realizes, scope in _controls(catalog_id, record_id):
                 requirement = found.setdefault(source, {}).setdefault(control, _Requirement(control))
-                listing = _Listing(m, realizes, scope)
+                listing = _Listing(m, realizes, scope, limited=limit < FULL)
                 if listing not in requirement.means:
                     requirement.means.append(listing)
     return found

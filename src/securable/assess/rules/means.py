@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from securable.assess.coverage import LOCKOUT_DENIES
 from securable.assess.findings import Severity
 from securable.assess.rules.base import Context, Hit, Rule, rule
 from securable.assess.rules.reading import label
@@ -103,43 +104,35 @@ def protection_without_means(product: Product, ctx: Context) -> Iterator[Hit]:
             )
 
 
-# What each lock-out setting cannot honestly cite: a fixed lock-out is not configurable (8259A-LAI.3,
-# LAI-2.1 and its time period LAI-2.1.1), and no lock-out locks nothing (LAI-2.1.2 as well).
-_CONFIGURABLE_LOCKOUT = ("nistir-8259a:8259A-LAI.3", "sp800-213a:LAI-2.1", "sp800-213a:LAI-2.1.1")
-_CONTRADICTED: dict[str, tuple[str, ...]] = {
-    "fixed": _CONFIGURABLE_LOCKOUT,
-    "none": (*_CONFIGURABLE_LOCKOUT, "sp800-213a:LAI-2.1.2"),
-}
-
-
 @rule(
     "MNS-004",
     "Means cites lock-out elements its lock-out setting contradicts",
     Severity.MEDIUM,
     section="3.3",
     questions=("Q3.3-2",),
-    elements=(*_CONFIGURABLE_LOCKOUT, "sp800-213a:LAI-2.1.2"),
+    elements=LOCKOUT_DENIES["none"][0],
 )
 def lockout_contradicts_citation(product: Product, ctx: Context) -> Iterator[Hit]:
     """A means' `robustness.authentication.lockout` is `fixed` but its catalog list cites configurable
     lock-out (8259A-LAI.3, SP 800-213A LAI-2.1 or LAI-2.1.1), or is `none` but it cites any of these
     or locking access after failed attempts (LAI-2.1.2).
 
-    NISTIR 8259 3.3 asks how strong each technical means is; coverage counts the citations, so a
-    citation the means' own answers deny claims a requirement the device does not meet. Silence does
-    not fire: without a `lockout` answer there is nothing to contradict.
+    NISTIR 8259 3.3 asks how strong each technical means is; a citation the means' own answers deny
+    claims a requirement the device does not meet. Coverage believes the `lockout` answer (the cited
+    element counts partly for `fixed`, not at all for `none`); this finding says the file disagrees
+    with itself. Silence does not fire: without a `lockout` answer there is nothing to contradict.
     """
     for index, means in enumerate(product.means or ()):
         lockout = means.lockout
         if lockout is None:
             continue
-        denied = [ref for ref in means.catalog or () if ref in _CONTRADICTED.get(lockout, ())]
+        denied = [ref for ref in means.catalog or () if ref in LOCKOUT_DENIES.get(lockout, ((), 0))[0]]
         if denied:
             setting = "no lock-out" if lockout == "none" else "a fixed lock-out"
             yield Hit(
                 f"{label(means.title, f'means {means.id!r}')} has {setting} after failed "
                 f"authentication, but cites {', '.join(denied)}",
-                "remove the citations the device does not meet (coverage counts them), or change "
+                "remove the citations the device does not meet, or change "
                 "robustness.authentication.lockout to what the device does",
                 ("means", index, "catalog"),
                 (("means", index, "robustness", "authentication", "lockout"),),
