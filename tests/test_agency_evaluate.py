@@ -4,6 +4,7 @@ vendors evaluated, the requirements profile reader, the contract checklist and t
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,41 @@ def test_partial_claims_shared_with_the_customer(tmp_path: Path) -> None:
     assert verdicts["LAI-2.1.2"].status == "customer-burden"
 
 
+def test_parts_add_up_at_every_level(tmp_path: Path) -> None:
+    """A part met through its own parts counts as met; a sub-capability a profile selects is met by
+    its elements; the note names each part with the means nearest the device that meets it."""
+    doc = component_definition(
+        "Parts",
+        component(
+            "hardware",
+            "Parts",
+            requirement("di-1.1"),
+            requirement("di-1.2"),
+            requirement("lai-1.2.1"),
+            requirement("lai-1.2.2", status="partial"),
+        ),
+        component(
+            "service",
+            "Parts Cloud",
+            requirement("di-1.3"),
+            *(requirement(f"lai-1.2.2.{n}") for n in range(1, 7)),
+        ),
+    )
+    vendor = read_vendor(VendorSource("parts", write(tmp_path / "parts.json", doc)))
+    req = requirements_from_document(requirements_profile(["di-1", "lai-1.2"]), name="r")
+    verdicts = {r.item.record.id: r.verdicts[0] for r in evaluate(req, [vendor]).rows}
+    assert {k: v.status for k, v in verdicts.items()} == {
+        "DI-1": "met-by-service",
+        # the device claims LAI-1.2.2 only partly; the cloud meets every sub-element of it
+        "LAI-1.2": "met-by-service",
+    }
+    di, lai = verdicts["DI-1"], verdicts["LAI-1.2"]
+    assert di.note == "met through its parts: DI-1.1 (device), DI-1.2 (device), DI-1.3 (service)"
+    assert di.parts == ("DI-1.1", "DI-1.2", "DI-1.3")
+    assert lai.note == "met through its parts: LAI-1.2.1 (device), LAI-1.2.2 (service)"
+    assert lai.parts == ("LAI-1.2.1", "LAI-1.2.2", *(f"LAI-1.2.2.{n}" for n in range(1, 7)))
+
+
 def test_totals_per_capability_and_overall(scenario: Evaluation) -> None:
     totals = {t.id: t for t in scenario.totals}
     assert list(totals) == ["DI", "DC", "DP", "LAI", "SU", "CSA", "DS", "DOC", "EA"]
@@ -398,10 +434,11 @@ means:
 
 def _check_and_evaluate(
     product: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> list[tuple[str, str, str, str, bool]]:
+) -> list[tuple[str, str, str, str, str]]:
     """Per SP 800-213A requirement the product does not declare not applicable: its ID, the
     evaluation's verdict on the product's own package and its note, `securable check --baseline
-    sp800-213a`'s status, and whether the verdict rests on claims for parts of it only."""
+    sp800-213a`'s status, and what the verdict would be had the vendor's side also carried what the
+    package leaves to the customer."""
     from securable.cli import main
     from securable.oscal._common import oscal_id
     from securable.package.build import build_package
@@ -411,26 +448,30 @@ def _check_and_evaluate(
     assert main([*argv, "--date", "2025-10-01"]) == 0
     (coverage,) = json.loads(capsys.readouterr().out)["coverage"]
     checked = {r["id"].partition(":")[2]: r["status"] for r in coverage["requirements"]}
-    profile = requirements_profile([oscal_id(record) for record in checked])
+    profile = requirements_from_document(
+        requirements_profile([oscal_id(record) for record in checked]), name="every sp800-213a requirement"
+    )
     vendor = read_vendor(VendorSource(product.parent.name, tmp_path / "pkg"))
     assert vendor.ok, vendor.error
-    ev = evaluate(requirements_from_document(profile, name="every sp800-213a requirement"), [vendor])
+    # check counts the customer's means like any other; an agency asks the vendor about them instead
+    credited = replace(
+        vendor, claims=tuple(replace(c, provider=c.provider or c.customer) for c in vendor.claims)
+    )
+    ev, ev_credited = evaluate(profile, [vendor]), evaluate(profile, [credited])
     assert len(ev.rows) == len(checked)
     return [
-        (row.item.record.id, v.status, v.note, checked[row.item.record.id], bool(v.parts))
-        for row in ev.rows
-        if checked[row.item.record.id] != "not-applicable"  # nothing to compare a claim with
-        for v in row.verdicts[:1]
+        (row.item.record.id, row.verdicts[0].status, row.verdicts[0].note, status, other.verdicts[0].status)
+        for row, other in zip(ev.rows, ev_credited.rows, strict=True)
+        if (status := checked[row.item.record.id]) != "not-applicable"  # nothing to compare a claim with
     ]
 
 
 def _disagreements(
-    compared: list[tuple[str, str, str, str, bool]],
-) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
-    """The requirements the evaluation rates better than check does, and those it rates worse where
-    the two read the same evidence: not when the vendor leaves a requirement to the customer (check
-    credits customer means; an agency asks about them), nor when only parts of it are claimed (the
-    evaluation never adds parts up to the whole)."""
+    compared: list[tuple[str, str, str, str, str]],
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
+    """The requirements the evaluation rates better than check does; those it rates worse, counting
+    what the package leaves to the customer as check does; and those both rate met where one says the
+    device meets it and the other does not."""
     better = [
         (rid, verdict, status, note)
         for rid, verdict, note, status, _ in compared
@@ -438,10 +479,17 @@ def _disagreements(
     ]
     worse = [
         (rid, verdict, status, note)
-        for rid, verdict, note, status, parts in compared
-        if _evaluate_rank(verdict) < _check_rank(status) and verdict != "customer-burden" and not parts
+        for rid, verdict, note, status, credited in compared
+        if _evaluate_rank(credited) < _check_rank(status)
     ]
-    return better, worse
+    means = [
+        (rid, verdict, status, note)
+        for rid, verdict, note, status, _ in compared
+        if verdict in MET
+        and _check_rank(status) == 2
+        and (verdict == "met-by-device") != (status == "met-by-device")
+    ]
+    return better, worse, means
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -449,16 +497,194 @@ def test_a_package_never_claims_more_than_check_credits(
     example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What an agency's evaluation reads from a product's own package is never better than what
-    `securable check --baseline sp800-213a` says of the product (met > partial > the rest), nor,
-    where both read the same evidence, worse."""
+    `securable check --baseline sp800-213a` says of the product (met > partial > the rest), nor worse
+    once the customer's share is counted as check counts it, and both name the device alike."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     compared = _check_and_evaluate(ROOT / "examples" / example / "securable.yaml", tmp_path, capsys)
-    better, worse = _disagreements(compared)
+    better, worse, means = _disagreements(compared)
     assert better == []
     assert worse == []
+    assert means == []
     found = {verdict for _, verdict, _, _, _ in compared}
     assert "partial" in found  # the comparison is not vacuous
     assert found & set(MET)
+
+
+def _product(*means: tuple[str, str, list[str]]) -> str:
+    """A product description whose means are (kind, status, catalog citations)."""
+    lines = [
+        "securable: 1",
+        "product:",
+        "  name: Parts",
+        "  manufacturer: Example Devices Inc.",
+        "  model: P-1",
+        '  version: "1.0"',
+        "means:",
+    ]
+    for n, (kind, status, cited) in enumerate(means, 1):
+        lines += [f"  - id: m-{n}", f"    kind: {kind}", f"    status: {status}", "    catalog:"]
+        lines += [f"      - {ref}" for ref in cited]
+        if kind in ("service", "related-device"):
+            lines += ["    provider: manufacturer", f"    provider_name: Example {kind} {n}"]
+    return "\n".join(lines) + "\n"
+
+
+DP_1, DP_2 = "sp800-213a:DP-3.1.1", "sp800-213a:DP-3.1.2"
+DOC_ACTIONS = [f"sp800-213a:DOC-1.a.1.{n}" for n in range(1, 8)]  # the sub-actions of DOC-1.a.1
+
+
+@pytest.mark.parametrize(
+    ("means", "expected"),
+    [
+        pytest.param(
+            [("device", "full", [DP_1, DP_2])],
+            (
+                "DP-3.1",
+                "met-by-device",
+                "met-by-device",
+                "met through its parts: DP-3.1.1 (device), DP-3.1.2 (device)",
+            ),
+            id="all-parts",
+        ),
+        pytest.param(
+            [("device", "full", [DP_1])],
+            (
+                "DP-3.1",
+                "partial",
+                "partial",
+                "claimed only for part of it: DP-3.1.1",
+            ),
+            id="some-parts",
+        ),
+        pytest.param(
+            [("device", "full", [DP_1]), ("service", "full", [DP_2])],
+            (
+                "DP-3.1",
+                "met-by-service",  # the device does not meet it without the service
+                "met-by-other-means",
+                "met through its parts: DP-3.1.1 (device), DP-3.1.2 (service)",
+            ),
+            id="parts-of-different-kinds",
+        ),
+        pytest.param(
+            [("device", "full", [DP_1]), ("device", "partial", [DP_2])],
+            (
+                "DP-3.1",
+                "partial",
+                "partial",
+                "claimed only for its parts: DP-3.1.1, DP-3.1.2; the vendor says its means are only "
+                "partly in place",
+            ),
+            id="a-part-partly-in-place",
+        ),
+        pytest.param(
+            [("device", "full", [DP_1]), ("customer", "full", [DP_2])],
+            (
+                "DP-3.1",
+                "partial",  # check credits the customer; the agency asks the vendor about that part
+                "met-by-other-means",
+                "claimed only for its parts: DP-3.1.1, DP-3.1.2; the customer carries part of it",
+            ),
+            id="a-part-left-to-the-customer",
+        ),
+        pytest.param(
+            [("customer", "full", [DP_1, DP_2])],
+            (
+                "DP-3.1",
+                "customer-burden",
+                "met-by-other-means",
+                "claimed only for its parts: DP-3.1.1, DP-3.1.2",
+            ),
+            id="every-part-left-to-the-customer",
+        ),
+        pytest.param(
+            # 8259A-DP.1 is realized by DP-3.1 and five other records: partial for DP-3.1 itself,
+            # which its parts still meet
+            [("device", "full", ["nistir-8259a:8259A-DP.1", DP_1, DP_2])],
+            (
+                "DP-3.1",
+                "met-by-device",
+                "met-by-device",
+                "met through its parts: DP-3.1.1 (device), DP-3.1.2 (device)",
+            ),
+            id="a-shared-claim-and-all-parts",
+        ),
+        pytest.param(
+            [("device", "full", ["nistir-8259a:8259A-DP.1", DP_1])],
+            (
+                "DP-3.1",
+                "partial",
+                "partial",
+                "claimed through 8259A-DP.1, which several records realize together without saying which "
+                "one is met",
+            ),
+            id="a-shared-claim-and-some-parts",
+        ),
+        pytest.param(
+            # 8259A-LAI.3 is realized by LAI-2.1 or both LAI-2.1.1 and LAI-2.1.2: shared by each
+            [
+                (
+                    "device",
+                    "full",
+                    ["nistir-8259a:8259A-LAI.3", "sp800-213a:LAI-2.1.3", "sp800-213a:LAI-2.1.4"],
+                )
+            ],
+            (
+                "LAI-2.1",
+                "partial",
+                "partial",
+                "claimed through 8259A-LAI.3, which several records realize together without saying which "
+                "one is met",
+            ),
+            id="parts-claimed-through-a-shared-baseline-element",
+        ),
+        pytest.param(
+            [("non-technical", "full", DOC_ACTIONS)],
+            (
+                "DOC-1.a.1",
+                "met-by-non-technical",
+                "met-by-other-means",
+                "met through its parts: "
+                + ", ".join(f"DOC-1.a.1.{n} (non-technical support)" for n in range(1, 8)),
+            ),
+            id="sub-actions",
+        ),
+        pytest.param(
+            # NIST's examples of what a sub-action may include are no part of it
+            [("non-technical", "full", [*DOC_ACTIONS[:-1], "sp800-213a:DOC-1.a.1.7.1"])],
+            (
+                "DOC-1.a.1",
+                "partial",
+                "partial",
+                "claimed only for part of it: " + ", ".join(f"DOC-1.a.1.{n}" for n in range(1, 7)),
+            ),
+            id="an-example-is-no-part",
+        ),
+        pytest.param(
+            [("non-technical", "full", ["sp800-213a:DOC-1.a.1.7.1"])],
+            ("DOC-1.a.1", "silent", "gap", ""),
+            id="only-an-example",
+        ),
+    ],
+)
+def test_check_and_evaluate_add_up_parts_alike(
+    means: list[tuple[str, str, list[str]]],
+    expected: tuple[str, str, str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An element is met when all its parts are met and partly met when some are, in both commands
+    (docs/profiles.md rule 4), whichever means meet the parts; no command credits a claim for the
+    element or its parts that it does not read from the product the same way."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    product = tmp_path / "parts" / "securable.yaml"
+    product.parent.mkdir()
+    product.write_text(_product(*means), encoding="utf-8")
+    compared = _check_and_evaluate(product, tmp_path, capsys)
+    assert _disagreements(compared) == ([], [], [])
+    by_id = {r: (r, v, s, n) for r, v, n, s, _ in compared}
+    assert by_id[expected[0]] == expected  # the ID, the verdict, check's status, the note
 
 
 def test_check_and_evaluate_agree_on_a_capability_realized_by_a_whole_capability(
@@ -472,7 +698,7 @@ def test_check_and_evaluate_agree_on_a_capability_realized_by_a_whole_capability
     product.parent.mkdir()
     product.write_text(WHOLE_CAPABILITIES, encoding="utf-8")
     compared = _check_and_evaluate(product, tmp_path, capsys)
-    assert _disagreements(compared) == ([], [])
+    assert _disagreements(compared) == ([], [], [])
     by_id = {rid: (verdict, note, status) for rid, verdict, note, status, _ in compared}
     for rid, capability, cited in (
         ("DC-1", "DC", "8259A-DC"),

@@ -15,17 +15,33 @@ support requirement (SP 800-213A) gets one :class:`Verdict` per vendor that coul
 ==========================  ==================================================================
 
 Claims count for the requirement's record and for its ancestors, the way ``securable check``
-counts citations (docs/profiles.md): a claim for an element or action covers its sub-elements or
-sub-actions; a claim for what contains the requirement (its capability, sub-capability or topic,
-e.g. ``DOC-1`` for the actions under it) claims the area without naming the requirement, so it makes
-it ``partial`` at best. A shared claim (:attr:`~securable.agency.vendors.Claim.shared`: made through
-a baseline element that several records realize together, or that a whole capability realizes, when
-it is a claim for each of that capability's sub-capabilities) is partial for the record it names and
-covers nothing inside it, as ``securable check`` counts the citation. When several means meet a
-requirement, the verdict names the one nearest the device, in NISTIR 8259's order of means (device,
-related device, service, non-technical support); the others stay listed with the verdict. Claims
-that cover only some descendants of the requirement make it ``partial`` (or ``customer-burden`` when
-only the customer covers them): meeting some sub-elements is not meeting the element.
+counts citations (docs/profiles.md, "How citations count"): a claim for an element or action covers
+its sub-elements or sub-actions; a claim for what contains the requirement (its capability,
+sub-capability or topic, e.g. ``DOC-1`` for the actions under it) claims the area without naming the
+requirement, so it makes it ``partial`` at best. A shared claim
+(:attr:`~securable.agency.vendors.Claim.shared`: made through a baseline element that several
+records realize together, or that a whole capability realizes, when it is a claim for each of that
+capability's sub-capabilities) is partial for the record it names and covers nothing inside it, as
+``securable check`` counts the citation.
+
+A requirement is also met when all its parts are met (rule 4 there): its sub-elements, its
+sub-actions, or the elements of a sub-capability a profile selects. NIST's examples are not parts:
+they illustrate a sub-action, so a claim for one counts for nothing. A part is met by a claim for it
+or, in turn, by all of its own parts. Parts claimed without all of them being met in full (some not
+claimed at all, or claimed only partly, shared, or by the customer alone) make the requirement
+``partial``; parts that only the customer carries make it ``customer-burden``. A shared claim for
+the requirement itself does not stop its parts from meeting it: ``securable check`` too takes the
+best of what counts.
+
+When means meet a requirement, the verdict names the means nearest the device, in NISTIR 8259's
+order (device, related device, service, non-technical support): the nearest that, with those nearer
+still, meet it in full. A claim naming the requirement does that alone; parts do it together, so an
+element whose sub-elements are met by the device and by a service is ``met-by-service`` (``securable
+check`` says *met by other means*), and the note names each part with the means that meets it. The
+other claims stay listed with the verdict. ``securable check`` counts the customer's means like any
+other; here a claim only the customer carries never meets anything, since it is what the agency
+asks the vendor about: the customer's share is marked, and a requirement one of whose parts only
+the customer carries is ``partial`` at best.
 
 Agency actions are the agency's own duties; the vendors cannot meet them, so they feed the contract
 checklist (:mod:`securable.agency.clauses`) instead. Nothing here reads the clock, so the same input
@@ -36,6 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from securable import catalog as api
 from securable.agency.clauses import Clause, checklist
@@ -53,6 +70,12 @@ STATUSES = (
     "silent",
 )
 MET = STATUSES[:4]
+ROLE_WORDS = {
+    "device": "device",
+    "related-device": "related device",
+    "service": "service",
+    "non-technical": "non-technical support",
+}
 OPEN = ("partial", "customer-burden", "silent")  # what the agency should ask the vendor about
 EVALUATED = ("technical", "support")  # the sections vendors are evaluated on
 # Records that group requirements: a claim for one of them names none of the requirements inside.
@@ -67,6 +90,10 @@ class Verdict:
     parts: tuple[str, ...] = ()  # descendants claimed, when only parts are
     customer_share: bool = False  # the customer carries part of a requirement met or partly met
     contained: bool = False  # ``via`` is a container: the claim names the area, not the requirement
+    # When its parts meet it with means nearer the device than any claim naming it: each part, with
+    # the role of the nearest means that meets that part (by a claim for it, or through its parts).
+    through: tuple[tuple[str, str], ...] = ()
+    every_part: bool = False  # each of its parts is claimed, though not necessarily in full
 
     @property
     def note(self) -> str:
@@ -77,9 +104,13 @@ class Verdict:
                 f"claimed for {self.via} as a whole"
                 + (", not for this requirement" if self.contained else "")
             )
-        if self.parts:
-            notes.append(f"claimed only for part of it: {', '.join(self.parts)}")
-        elif self.status == "partial":
+        if self.through:
+            met = ", ".join(f"{part} ({ROLE_WORDS[role]})" for part, role in self.through)
+            notes.append(f"met through its parts: {met}")
+        elif self.parts:
+            claimed = "its parts" if self.every_part else "part of it"
+            notes.append(f"claimed only for {claimed}: {', '.join(self.parts)}")
+        if self.status == "partial" and (self.every_part or not self.parts):
             provided = [c for c in self.claims if c.provider]
             if any(c.partial and not c.shared for c in provided):
                 notes.append("the vendor says its means are only partly in place")
@@ -189,41 +220,100 @@ def _index(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
 def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
     """One vendor's verdict on one SP 800-213A requirement, from that vendor's claims by record ID."""
     catalog = api.load(CAPABILITIES)
-    direct = list(claims.get(record_id, ()))
+    mine = tuple(claims.get(record_id, ()))
+    above: list[Claim] = []  # claims for an element or action above it: they cover it
     contained: list[Claim] = []  # claims for a container of the requirement: partial at best
     via, via_container = "", False
     for ancestor in reversed(catalog.ancestors(record_id)):  # nearest first
         # A shared claim does not say which record it meets, so nothing inside the record either.
         inherited = [c for c in claims.get(ancestor.id, ()) if not c.shared]
-        if inherited and not direct and not contained and not via:
+        if inherited and not mine and not above and not contained and not via:
             via, via_container = ancestor.id, ancestor.kind in CONTAINERS
-        (contained if ancestor.kind in CONTAINERS else direct).extend(inherited)
-    if direct or contained:
-        return _judge(tuple(direct), tuple(contained), via, via_container)
-    parts = [d.id for d in catalog.descendants(record_id) if d.id in claims]
-    if not parts:
+        (contained if ancestor.kind in CONTAINERS else above).extend(inherited)
+    cover = _cover(record_id, claims)
+    named = _nearer(_reach(mine), _reach(above))
+    reach = _nearer(named, cover.reach)
+    relevant = (*mine, *above, *contained, *cover.below)
+    if reach is not None:
+        status = f"met-by-{ROLES[reach]}"
+    elif any(c.provider for c in relevant):
+        status = "partial"
+    elif relevant:
+        status = "customer-burden"
+    else:
         return Verdict("silent")
-    covered = tuple(c for part in parts for c in claims[part])
-    status = "partial" if any(c.provider for c in covered) else "customer-burden"
-    share = status == "partial" and _customer(covered)
-    return Verdict(status, covered, parts=tuple(parts), customer_share=share)
+    # The parts explain the verdict only when a claim naming the requirement does not reach as far.
+    through = cover.through if reach is not None and reach != named else ()
+    return Verdict(
+        status,
+        relevant,
+        via,
+        parts=() if mine or above or contained else cover.claimed,
+        customer_share=status != "customer-burden" and _customer(relevant),
+        contained=via_container,
+        through=tuple((part, ROLES[r]) for part, r in through),
+        every_part=cover.every_part,
+    )
 
 
-def _judge(direct: tuple[Claim, ...], contained: tuple[Claim, ...], via: str, container: bool) -> Verdict:
-    """The verdict from claims for the requirement (or an element or action above it) and claims
-    for what contains it, which never meet it in full."""
-    relevant = (*direct, *contained)
-    provided = [c for c in relevant if c.provider]
-    full = [c for c in direct if c.provider and not c.partial]
-    share = _customer(relevant)
-    if full:
-        best = min(full, key=lambda c: ROLES.index(c.component.role))
-        return Verdict(
-            f"met-by-{best.component.role}", relevant, via, customer_share=share, contained=container
-        )
-    if provided:
-        return Verdict("partial", relevant, via, customer_share=share, contained=container)
-    return Verdict("customer-burden", relevant, via, contained=container)
+@dataclass(frozen=True, slots=True)
+class _Cover:
+    """What a vendor's claims for the parts of a record add up to."""
+
+    reach: int | None  # as :func:`_reach` has it, for the parts together; None: not all met in full
+    below: tuple[Claim, ...]  # the claims for its parts, as far down as parts go
+    claimed: tuple[str, ...]  # the parts, at any depth, that are claimed by name, in catalog order
+    through: tuple[tuple[str, int], ...]  # when the parts meet it in full: each part and its reach
+    every_part: bool  # every part is claimed, by name or through parts of its own
+
+
+def _cover(record_id: str, claims: dict[str, list[Claim]]) -> _Cover:
+    """A record is met when all its parts are met, and partly when some are (docs/profiles.md rule 4,
+    as ``securable check`` counts it): each part by a claim for it or, in turn, by its own parts."""
+    parts = _parts(record_id)
+    if not parts:
+        return _NO_PARTS
+    covers = [_cover(part, claims) for part in parts]
+    reaches = [
+        _nearer(_reach(claims.get(part, ())), cover.reach) for part, cover in zip(parts, covers, strict=True)
+    ]
+    complete = all(r is not None for r in reaches)
+    below: list[Claim] = []
+    claimed: list[str] = []
+    for part, cover in zip(parts, covers, strict=True):
+        below += [*claims.get(part, ()), *cover.below]
+        claimed += [part] if part in claims else []
+        claimed += cover.claimed
+    return _Cover(
+        # the farthest means any part needs: the means nearer the device do not meet it without it
+        max(r for r in reaches if r is not None) if complete else None,
+        tuple(below),
+        tuple(claimed),
+        tuple((part, r) for part, r in zip(parts, reaches, strict=True) if r is not None) if complete else (),
+        all(part in claims or cover.below for part, cover in zip(parts, covers, strict=True)),
+    )
+
+
+_NO_PARTS = _Cover(None, (), (), (), False)
+
+
+@cache
+def _parts(record_id: str) -> tuple[str, ...]:
+    """The children that count towards a record, as ``securable check`` has them: NIST's examples
+    illustrate an action without being part of it, so a claim for one says nothing about the action."""
+    catalog = api.load(CAPABILITIES)
+    return tuple(c.id for c in catalog.children(record_id) if c.props.get("example") != "yes")
+
+
+def _reach(claims: Sequence[Claim]) -> int | None:
+    """The place, in NISTIR 8259's order of means (:data:`ROLES`), of the nearest claim by the vendor's
+    side that is fully in place; None when there is none. A claim the customer alone carries never
+    meets a requirement: it is what the agency has to ask about."""
+    return min((ROLES.index(c.component.role) for c in claims if c.provider and not c.partial), default=None)
+
+
+def _nearer(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _customer(claims: Sequence[Claim]) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from securable import __version__
 from securable.agency.clauses import Clause
-from securable.agency.evaluate import MET, STATUSES, Evaluation, Verdict
+from securable.agency.evaluate import MET, ROLE_WORDS, STATUSES, Evaluation, Verdict
 from securable.agency.links import CAPABILITIES, FEDERAL
 from securable.agency.vendors import Problem, Vendor
 
@@ -39,12 +39,6 @@ MEANINGS = {
     "customer-burden": "left to the customer by the vendor's own account",
     "silent": "the vendor's component definition does not address it",
 }
-ROLE_WORDS = {
-    "device": "device",
-    "related-device": "related device",
-    "service": "service",
-    "non-technical": "non-technical support",
-}
 SIGNATURE_WORDS = {
     "verified": "verified",
     "not-checked": "not checked (no key given)",
@@ -67,10 +61,12 @@ def cell(verdict: Verdict) -> str:
 
 def notes(ev: Evaluation) -> list[str]:
     return [
-        "A requirement is met when one of the vendor's means claims it fully; the cell names the "
-        "means nearest the device (device, related device, service, non-technical support). A claim "
-        "for an element covers its sub-elements; a claim for a whole capability, sub-capability or "
-        "topic names none of the requirements in it, so it counts as partial for each.",
+        "A requirement is met when one of the vendor's means claims it fully, or when each of its "
+        "parts (sub-elements, sub-actions; NIST's examples are not parts) is met; the cell names the "
+        "means nearest the device (device, related device, service, non-technical support) that, "
+        "with those nearer still, meet it. A claim for an element covers its sub-elements; a claim "
+        "for a whole capability, sub-capability or topic names none of the requirements in it, so it "
+        "counts as partial for each.",
         "'+ customer' marks requirements the customer shares by the vendor's own account.",
         f"The requirements come from NIST's DRAFT mappings of {CAPABILITIES} to SP 800-53 Rev. 5; the "
         f"Agency actions of {FEDERAL} behind the contract clauses were linked to controls by Securable, "
