@@ -5,8 +5,8 @@ Usage: python bench/check_portfolio.py [PRODUCTS] [RUNS]   (prints figures; asse
 1. Writes PRODUCTS (default 1,000) product descriptions to a temporary folder: variations of the
    examples in ``examples/*/securable.yaml`` with other names, dates, means (kinds, statuses, catalog
    citations) and data types. Then loads and assesses all of them in one process against the
-   default baselines (NISTIR 8259A and 8259B) and prints milliseconds per product; the target is
-   5 ms or less.
+   default baselines (NISTIR 8259A and 8259B), five passes, and prints milliseconds per product
+   (best and median pass); the target is 5 ms or less.
 2. Times ``securable check examples/home-camera/securable.yaml`` as a whole process against a bare
    ``python -c pass`` (median and best of RUNS, default 11), cold (no result cache) and cached (the
    file unchanged since the last check); the target is within 3x.
@@ -135,19 +135,25 @@ def process_ms(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> 
     return statistics.median(times), min(times)
 
 
+PASSES = 5
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 11
     compile_package()
     with tempfile.TemporaryDirectory(prefix="securable-portfolio-") as folder:
         paths = write_portfolio(Path(folder), count)
-        load_ms, assess_ms = portfolio_ms(paths)[:2]
+        # Several passes over the whole portfolio: on a shared machine one pass can be 30% off.
+        passes = sorted((portfolio_ms(paths)[:2] for _ in range(PASSES)), key=sum)
         findings = portfolio_ms(paths[:1])[2]
+    load_ms, assess_ms = passes[0]
     per_product = load_ms + assess_ms
+    median = sum(passes[len(passes) // 2])
     print(
-        f"portfolio: {count} products; {per_product:.2f} ms per product = {load_ms:.2f} load + "
-        f"{assess_ms:.2f} assess (target <= 5 ms: {per_product / 5:.2f}x the target); "
-        f"{findings} findings in the first"
+        f"portfolio: {count} products, best of {PASSES} passes: {per_product:.2f} ms per product = "
+        f"{load_ms:.2f} load + {assess_ms:.2f} assess (target <= 5 ms: {per_product / 5:.2f}x the "
+        f"target); median pass {median:.2f} ms; {findings} findings in the first"
     )
     check = [str(BIN / "securable"), "check", "examples/home-camera/securable.yaml", "--fail-on", "none"]
     base, base_best = process_ms([sys.executable, "-c", "pass"], runs)
