@@ -28,9 +28,9 @@ How a means' ``catalog`` citations count for a record R:
   with several realizations counts as partial for each of them, since it does not say which, and so
   does citing one realized by a whole capability for each sub-capability of it (``8259A-DC``: DC-1
   to DC-5), but for nothing inside them;
-* **R is met when all its parts are met**: every element of a sub-capability without own text,
-  every sub-element of an element, every sub-action of an action (NIST's examples excepted); some
-  parts met is partial;
+* **R is met when all its parts are met**: the records directly inside it (the elements of a
+  sub-capability, the sub-elements of an element, the sub-actions of an action; NIST's examples
+  excepted); some parts met is partial;
 * **citing what contains R** (its capability, sub-capability or topic) is partial for R: it claims
   the area without naming the element.
 
