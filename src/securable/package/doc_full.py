@@ -7,7 +7,7 @@ description; this module only chooses labels and order.
 
 from __future__ import annotations
 
-from securable.package.doc_parts import data_access, list_or_gap, means, reporting
+from securable.package.doc_parts import data_access, list_or_gap, means, physical_facts, reporting
 from securable.package.docview import Block, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
 from securable.package.sbom import SbomSummary
@@ -21,7 +21,6 @@ from securable.package.wording import (
     VERIFICATION,
     capfirst,
     labelled,
-    yes_no,
 )
 
 # The Activity 6 topics in NISTIR 8259 order (4.2.1 to 4.2.6): section id and title. Links and
@@ -66,27 +65,16 @@ def _use_cases(r: Reader) -> tuple[Section, ...]:
     """Per use case, whether it acts on the physical world, whether it is safety-critical and what
     the device does in a degraded state: the design assumptions an operator plans around. Only the
     answers given are shown, so a description without them adds no section."""
-    children = []
-    for case in r.product.use_cases or ():
-        research = case.research
-        if research is None:
-            continue
-        items: list[tuple[str, Inline]] = []
-        if research.actuates is not None:
-            items.append(("Acts on the physical world", yes_no(research.actuates)))
-        if research.safety_critical is not None:
-            items.append(
-                ("Safety-critical: failure or misuse can hurt people", yes_no(research.safety_critical))
-            )
-        if research.degraded_behaviour:
-            items.append(
-                (
-                    "When the network, a service, power or a security function is lost",
-                    research.degraded_behaviour,
-                )
-            )
-        if items:
-            children.append(Section(f"use-case-{case.id}", case.title or case.id, (Facts(tuple(items)),)))
+    labels = (
+        "Acts on the physical world",
+        "Safety-critical: failure or misuse can hurt people",
+        "When the network, a service, power or a security function is lost",
+    )
+    children = [
+        Section(f"use-case-{case.id}", case.title or case.id, (Facts(items),))
+        for case in r.product.use_cases or ()
+        if (items := physical_facts(case, labels))
+    ]
     if not children:
         return ()
     return (Section("use-cases", "Use cases: physical effects and degraded operation", (), tuple(children)),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section, Table, table
 from securable.package.reader import Reader, show
-from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE
+from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, yes_no
 from securable.product.model import Audience, DataType, MeansKind, Product, UseCase
 
 # Which NISTIR 8259 question asks about each kind of provider (4.2.6 questions 1a to 3).
@@ -154,6 +154,23 @@ def audience_use_cases(product: Product, audience: Audience | None) -> tuple[Use
         if own:
             return own
     return cases
+
+
+def physical_facts(case: UseCase, labels: tuple[str, str, str]) -> tuple[tuple[str, Inline], ...]:
+    """The use case's answers on acting in the physical world, being safety-critical and behaving in
+    a degraded state, under ``labels`` (each document words them for its readers); only those given."""
+    research = case.research
+    if research is None:
+        return ()
+    actuates, critical, degraded = labels
+    items: list[tuple[str, Inline]] = []
+    if research.actuates is not None:
+        items.append((actuates, yes_no(research.actuates)))
+    if research.safety_critical is not None:
+        items.append((critical, yes_no(research.safety_critical)))
+    if research.degraded_behaviour:
+        items.append((degraded, research.degraded_behaviour))
+    return tuple(items)
 
 
 def period_of_use(case: UseCase) -> str:

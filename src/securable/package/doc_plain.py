@@ -11,7 +11,14 @@ to the full document.
 
 from __future__ import annotations
 
-from securable.package.doc_parts import audience_use_cases, data_access, list_or_gap, period_of_use, reporting
+from securable.package.doc_parts import (
+    audience_use_cases,
+    data_access,
+    list_or_gap,
+    period_of_use,
+    physical_facts,
+    reporting,
+)
 from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section
 from securable.package.reader import Reader
 from securable.package.wording import (
@@ -20,7 +27,6 @@ from securable.package.wording import (
     RESPONSIBLE_PLAIN,
     SENSOR_KIND,
     labelled,
-    yes_no,
 )
 from securable.product.model import Audience, UseCase
 
@@ -82,24 +88,17 @@ def _collects(r: Reader) -> Section:
     return Section("collects", "What it collects and who can see it", (), children)
 
 
-def _failures(case: UseCase) -> tuple[tuple[str, Inline], ...]:
-    research = case.research
-    if research is None:
-        return ()
-    items: list[tuple[str, Inline]] = []
-    if research.actuates is not None:
-        items.append(("Controls something physical", yes_no(research.actuates)))
-    if research.safety_critical is not None:
-        items.append(("Could hurt someone if it fails or is misused", yes_no(research.safety_critical)))
-    if research.degraded_behaviour:
-        items.append(("If the network, a service or the power fails", research.degraded_behaviour))
-    return tuple(items)
+_FAILURE_LABELS = (
+    "Controls something physical",
+    "Could hurt someone if it fails or is misused",
+    "If the network, a service or the power fails",
+)
 
 
 def _when_things_go_wrong(r: Reader, cases: tuple[UseCase, ...]) -> tuple[Section, ...]:
     """What the device does when something fails and after wrong PINs or passwords, in the
     manufacturer's words; nothing at all when the description does not say."""
-    answered = [(case, facts) for case in cases if (facts := _failures(case))]
+    answered = [(case, facts) for case in cases if (facts := physical_facts(case, _FAILURE_LABELS))]
     blocks: tuple[Block, ...] = ()
     children: list[Section] = []
     if len(answered) == 1:
