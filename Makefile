@@ -1,9 +1,16 @@
 # Two commands for a fresh machine: `make demo` and `make test`. Both create .venv and install
-# Securable into it first; nothing else needs to be on the machine but Python 3.11+.
+# Securable into it first, with the exact versions in uv.lock; nothing else needs to be on the machine
+# but Python 3.11+ (and apt-get for the system libraries, when they are missing).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
+# uv installs from the lock file; it is itself pinned and installed from PyPI into its own small venv.
+UV_VERSION := 0.13.8
+UV_VENV    := .venv-uv
+UV         := $(UV_VENV)/bin/uv
+# Never let uv download an interpreter: the machine's Python is the one we test on.
+export UV_PYTHON_DOWNLOADS := never
 OUT    := out/demo
 KEYS   := out/keys
 PKGS   := out/packages
@@ -14,7 +21,7 @@ EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-req
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install sysdeps demo test lint typecheck unit catalogs catalogs-check bench clean
+.PHONY: install sysdeps demo test lint typecheck unit catalogs catalogs-check bench clean lock lock-upgrade
 
 # PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
 sysdeps:
@@ -26,11 +33,23 @@ sysdeps:
 	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSLIBS); \
 	else echo "please install: $(SYSLIBS)"; exit 1; fi
 
-$(STAMP): pyproject.toml | sysdeps
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+# --frozen: install exactly what uv.lock says, and fail rather than re-resolve if it is out of date.
+$(STAMP): pyproject.toml uv.lock | sysdeps $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
 	touch $(STAMP)
+
+# Re-resolve after editing pyproject.toml's dependencies, keeping every other pin where it is.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# Move every pin to the newest release the lower bounds allow, then run every check on the result.
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(MAKE) test
 
 install: $(STAMP)
 
@@ -82,7 +101,7 @@ catalogs-check: $(STAMP)
 	$(BIN)/python -m tools.catalogbuild --check
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 test: lint typecheck catalogs-check unit
 
@@ -97,4 +116,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/profile_resolve.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT.parent / "shared" / "sources"))
+SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT / "upstream" / "sources"))
 CATALOG = SOURCES / "nist-sp800-53-rev5-oscal" / "5.0.1_a849dbc" / "NIST_SP-800-53_rev5_catalog.json"
 PROJECT_BIN = ROOT / ".venv" / "bin"
 TRESTLE_VENV = ROOT / ".bench" / "trestle-venv"
@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     if runs < 1:
         sys.exit("RUNS must be at least 1")
     if not CATALOG.is_file():
-        sys.exit(f"NIST catalog not found at {CATALOG}; set SECURABLE_SOURCES to the shared/sources folder")
+        sys.exit(f"NIST catalog not found at {CATALOG}; set SECURABLE_SOURCES to a copy of upstream/sources")
     ours, label = securable_command()
     exe = trestle()
 

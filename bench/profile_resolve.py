@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python bench/profile_resolve.py [RUNS]`` (RUNS defaults to 5).
 
 The input is NIST's SP 800-53 Rev. 5 MODERATE baseline profile (5.1.1) and the full SP 800-53 Rev. 5
-catalog (5.0.1), both from ``../shared/sources``. Timed as whole processes (interpreter start-up
+catalog (5.0.1), both from ``upstream/sources``. Timed as whole processes (interpreter start-up
 included), each after one untimed warm-up run, median of RUNS:
 
 * ``securable oscal resolve PROFILE --catalog CATALOG -o OUT``: schema-checks both inputs, resolves,
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
         sys.exit("RUNS must be at least 1")
     for path in (CATALOG, PROFILE):
         if not path.is_file():
-            sys.exit(f"{path} not found; set SECURABLE_SOURCES to the shared/sources folder")
+            sys.exit(f"{path} not found; set SECURABLE_SOURCES to a copy of upstream/sources")
     exe = trestle()
     cli = str(PROJECT_BIN / "securable")
     with tempfile.TemporaryDirectory(prefix="resolve-bench-") as tmp:

@@ -1,4 +1,4 @@
-"""Shared fixtures. NIST sources live beside the repository in ``../shared/sources`` (as in CI)."""
+"""Shared fixtures. NIST sources are vendored in ``upstream/sources`` (see its README for provenance)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Tests must not read or fill the user's `securable check` cache; tests of the cache turn it on.
 os.environ["SECURABLE_NO_CACHE"] = "1"
-SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT.parent / "shared" / "sources"))
+SOURCES = Path(os.environ.get("SECURABLE_SOURCES", ROOT / "upstream" / "sources"))
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,6 @@ def sources() -> Path:
     """The NIST source tree the catalogs are built from; fidelity tests compare against it."""
     if not SOURCES.is_dir():
         pytest.fail(
-            f"NIST sources not found at {SOURCES}; set SECURABLE_SOURCES to the shared/sources folder"
+            f"NIST sources not found at {SOURCES}; set SECURABLE_SOURCES to a copy of upstream/sources"
         )
     return SOURCES

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*/securable.yaml"))
 PROFILE = ROOT / "examples" / "profiles" / "medical-device.yaml"
 SCHEMA = ROOT / "src" / "securable" / "data" / "schemas" / "assessment.schema.json"
-SARIF_SCHEMA = ROOT.parent / "shared" / "sources" / "formats" / "sarif" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = ROOT / "upstream" / "sources" / "formats" / "sarif" / "sarif-schema-2.1.0.json"
 DAY = date(2025, 10, 1)
 
 

@@ -14,7 +14,7 @@ from tools.catalogbuild.common import BuildError, CatalogDoc, clean_text
 PAGES = Path("nist-federal-profile-2020/pages")
 TECHNICAL = ["identity", "configuration", "protection", "logical", "update", "event", "security"]
 NONTECHNICAL = [*TECHNICAL, "maintenance"]
-SEED = Path("seeds/000_3a79ccec1d9d6d82.txt")  # relative to shared/, the parent of shared/sources
+SEED = Path("seeds/000_3a79ccec1d9d6d82.txt")  # relative to upstream/, the parent of upstream/sources
 # Any markdown bullet, including the one written "-Example" without a space; never the "---" fences.
 BULLET = re.compile(r"^\s*-\s?[^\s-]")
 ACTION_KINDS = {"element", "sub-element", "manufacturer-action", "agency-action"}

@@ -1,4 +1,4 @@
-"""MUD files (RFC 8520): validated with yangson against the IETF YANG modules in shared/sources.
+"""MUD files (RFC 8520): validated with yangson against the IETF YANG modules in upstream/sources.
 
 The YANG library is built here, in RFC 7895 ``modules-state`` form, from the modules in
 ``formats/mud/yang/``: ``ietf-mud``, ``ietf-acldns``, ``ietf-access-control-list`` and

@@ -12,7 +12,7 @@ from securable.product import Product, Status, parse_product, question_ids, ques
 from securable.product.introspect import all_fields
 from securable.product.questions import answer_sites, field_answers, questions_for
 
-SEED_NAME = "003_916d796199ddb2ce.txt"  # NISTIR 8259, beside the sources in shared/seeds
+SEED_NAME = "003_916d796199ddb2ce.txt"  # NISTIR 8259, beside the sources in upstream/seeds
 _HEADING = re.compile(r"^(\d+(?:\.\d+)+) [A-Z]")
 _ITEM = re.compile(r"^\d+\. \*\*")
 _PART = re.compile(r"^\s*- ([a-z])\. \*\*")

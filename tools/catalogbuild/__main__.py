@@ -15,7 +15,7 @@ from tools.catalogbuild import baselines, federal_profile, questions, sp800_53, 
 from tools.catalogbuild.common import BuildError, CatalogDoc
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
+DEFAULT_SOURCES = ROOT / "upstream" / "sources"
 DEFAULT_OUT = ROOT / "src" / "securable" / "data" / "catalogs"
 
 

@@ -147,5 +147,5 @@ def clean_text(text: str) -> str:
 
 
 def rel(path: Path, sources: Path) -> str:
-    """A source path as recorded in provenance: relative to ``shared/sources``."""
+    """A source path as recorded in provenance: relative to ``upstream/sources``."""
     return path.relative_to(sources).as_posix()

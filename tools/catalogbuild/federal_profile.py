@@ -47,7 +47,7 @@ HEAD_DATE = "2020-08-11"
 SEED_COMMIT = "c5d06d5"
 SEED_DATE = "2020-06-11"
 IMPORT_COMMIT = "cfaa85e4a65a"
-# The seed lives beside the sources, in shared/seeds; its path is recorded relative to shared/.
+# The seed lives beside the sources, in upstream/seeds; its path is recorded relative to upstream/.
 SEED_PATH = "seeds/000_3a79ccec1d9d6d82.txt"
 SEED_AREA = "FPN-SEED"
 SEED_AREA_TITLE = "Device Security (earlier revision, seed page)"

@@ -16,7 +16,7 @@ from pathlib import Path
 from tools.catalogbuild.common import BuildError, CatalogDoc, SourceDoc, clean_text
 
 SEED_NAME = "003_916d796199ddb2ce.txt"
-# The seed lives beside ``shared/sources`` in ``shared/seeds``; provenance paths are relative to sources.
+# The seed lives beside ``upstream/sources`` in ``upstream/seeds``; provenance paths are relative to sources.
 SEED_PATH = f"../seeds/{SEED_NAME}"
 
 FIRST_CHAPTER = "3"
@@ -131,14 +131,14 @@ def _new_doc(seed_text: bytes) -> CatalogDoc:
             version="May 2020",
             date="2020-05-29",
             # A PDF, not a repository: the content hash of the text we parsed pins the version instead.
-            repository="NIST Technical Series Publications (text copy in shared/seeds)",
+            repository="NIST Technical Series Publications (text copy in upstream/seeds)",
             commit=f"sha256:{hashlib.sha256(seed_text).hexdigest()}",
             url="https://doi.org/10.6028/NIST.IR.8259",
         )
     )
     doc.notes.extend(
         [
-            f"Read from a plain-text rendering of the NISTIR 8259 PDF (shared/seeds/{SEED_NAME}); "
+            f"Read from a plain-text rendering of the NISTIR 8259 PDF (upstream/seeds/{SEED_NAME}); "
             "text cut by page breaks has been rejoined and footnotes moved out of the questions "
             "(into the 'footnotes' prop where a question cites one).",
             "Section 3.3 asks its three questions in running prose; they have no number in the publication.",
