@@ -435,6 +435,9 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index), index - line_start
 
 
+_SCAN_LIMIT = 20_000
+
+
 def _deep_place(text: str, end: int) -> int:
     """Where flow nesting first goes deeper than :data:`MAX_DEPTH`, by one linear scan of ``text[:end]``.
 
@@ -442,17 +445,23 @@ def _deep_place(text: str, end: int) -> int:
     too deep, and only the place is sought. Inside brackets a plain scalar cannot hold a bracket, so
     brackets, quotes and comments are all that matter there; outside, a bracket or quote opens
     something only where a value starts. Block scalars are not recognised (a bracket in one would be
-    counted), which can only move the place reported, never the refusal. ``end`` if none is found.
+    counted), which can only move the place reported, never the refusal. At most
+    :data:`_SCAN_LIMIT` brackets, quotes and comment signs are looked at, so a file of many small
+    lists before the deep one costs some tens of milliseconds at most; ``end`` if no place is found
+    within that.
     """
     import re
 
     significant = re.compile(r"""[\[\]{}"'#]""")
     depth = 0
     index = 0
-    while (found := significant.search(text, index, end)) is not None:
+    for _ in range(_SCAN_LIMIT):
+        found = significant.search(text, index, end)
+        if found is None:
+            break
         index = found.start()
         char = text[index]
-        if char in "[{" and (depth > 0 or _value_starts(text, index)):
+        if char in "[{" and (depth > 0 or _value_starts(text, index, inside=False)):
             depth += 1
             if depth > MAX_DEPTH:
                 return index
@@ -462,26 +471,30 @@ def _deep_place(text: str, end: int) -> int:
             newline = text.find("\n", index, end)
             index = end if newline < 0 else newline
             continue
-        elif char in "'\"" and (depth > 0 or _value_starts(text, index)):
+        elif char in "'\"" and _value_starts(text, index, inside=depth > 0):
             index = _quoted_end(text, index, end)
             continue
         index += 1
     return end
 
 
-def _value_starts(text: str, index: int) -> bool:
-    """Whether a value can start at ``text[index]`` outside brackets: first on its line, or after an
-    indicator (``- ``, ``? ``, ``: ``). Looks back over blanks only, so the scan stays linear."""
+def _value_starts(text: str, index: int, *, inside: bool) -> bool:
+    """Whether a value can start at ``text[index]``: first on its line, after an indicator (``- ``,
+    ``? ``, ``: ``) or, ``inside`` brackets, after ``[``, ``{``, ``,`` or ``:``. Elsewhere a quote
+    or bracket is part of a plain scalar (``it's``). Looks back over blanks only, so the scan stays
+    linear."""
     before = index
     while before > 0 and text[before - 1] in " \t":
         before -= 1
     if before == 0 or text[before - 1] == "\n":
         return True
-    indicator = before - 1
+    indicator = text[before - 1]
+    if inside:
+        return indicator in "[{,:?"
     return (
         before < index
-        and text[indicator] in "-?:"
-        and (indicator == 0 or text[indicator - 1] in " \t\n" or text[indicator] == ":")
+        and indicator in "-?:"
+        and (before == 1 or text[before - 2] in " \t\n" or indicator == ":")
     )
 
 
