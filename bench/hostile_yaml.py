@@ -1,6 +1,7 @@
 """Benchmark: how long refusing deeply nested YAML takes, and what ``check /dev/zero`` costs in memory.
 
-Usage: ``.venv/bin/python bench/hostile_yaml.py [--timeout SECONDS]`` (default 60).
+Usage: ``.venv/bin/python bench/hostile_yaml.py [--timeout SECONDS] [--shape NAME]...`` (default 60 s,
+every shape).
 
 Each figure is one whole process (``python -c``; start-up and PyYAML's import not timed): the YAML
 reader (``securable.product.yamlsource.read_yaml``) given a generated text of the size shown,
@@ -89,11 +90,13 @@ def check_dev_zero(timeout: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=60.0)
-    timeout = parser.parse_args().timeout
+    parser.add_argument("--shape", action="append", choices=list(SHAPES), help="only these (repeatable)")
+    options = parser.parse_args()
+    timeout = options.timeout
     import securable
 
     print(f"securable from {os.path.dirname(securable.__file__)}; timeout {timeout:.0f} s")
-    for shape in SHAPES:
+    for shape in options.shape or SHAPES:
         print(shape)
         for label, size in SIZES:
             print(f"  {label:>7}: {refuse(shape, size, timeout)}")
