@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -65,12 +66,9 @@ TOKENS = [
 @contextmanager
 def parser(name: str) -> Iterator[None]:
     """PyYAML's Python parser for ``python``, libyaml for ``libyaml`` (see tests/test_product_yaml.py)."""
-    saved = yaml.__with_libyaml__
-    yaml.__with_libyaml__ = name == "libyaml"
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml, "__with_libyaml__", name == "libyaml")
         yield
-    finally:
-        yaml.__with_libyaml__ = saved
 
 
 def returns_or_refuses(read: Callable[[], object]) -> SecurableError | None:
