@@ -6,7 +6,8 @@ every shape).
 Each figure is one whole process (``python -c``; start-up and PyYAML's import not timed): the YAML
 reader (``securable.product.yamlsource.read_yaml``) given a generated text of the size shown,
 and ``securable check /dev/zero`` with the cache off, whose peak resident memory is that of the
-process (``wait4``). A run that outlives the timeout is stopped and shown as ``> SECONDS``.
+process (``wait4``, which counts this small script's own memory too, as the process is forked from
+it). A run that outlives the timeout is stopped and shown as ``> SECONDS``.
 
 To compare with another version of Securable, point ``PYTHONPATH`` at its ``src`` folder: the
 processes started here import whatever ``securable`` Python finds first. Prints figures only;
