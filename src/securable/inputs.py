@@ -3,11 +3,11 @@
 Every file a user names is read at most once, and never more than its cap plus one byte (the one
 more shows that the file is too big without reading the rest): ``/dev/zero`` or a huge file costs
 one cap's worth of memory, not all of it. Files are opened without blocking, so a named pipe with no
-writer reads as empty instead of stalling the command; once open, reading waits for data as usual,
-so ``securable check <(cat securable.yaml)`` reads what ``cat`` writes.
+writer is refused at once as empty instead of stalling the command; once open, reading waits for
+data as usual, so ``securable check <(cat securable.yaml)`` reads what ``cat`` writes.
 
-Only ``os`` and ``stat`` are imported: a cached ``securable check`` reads its inputs through this
-module, and that path must stay cheap to start.
+Nothing beyond ``os``, ``stat`` and ``errno`` is imported: a cached ``securable check`` reads its
+inputs through this module, and that path must stay cheap to start.
 """
 
 from __future__ import annotations
@@ -63,13 +63,19 @@ def read_input(path: PathLike, limit: int, *, what: str, hint: str) -> bytes:
     """
     name = os.fspath(path)
     try:
-        return read_capped(path, limit)
+        content = read_capped(path, limit)
+        if not content and stat.S_ISFIFO(os.stat(path).st_mode):
+            raise InputError(
+                f"{name}: nothing was written to this pipe",
+                hint="start what writes to a named pipe before Securable reads it, or give a regular file",
+            )
     except FileNotFoundError as err:
         raise InputError(f"{name}: no such {what}", hint=hint) from err
     except IsADirectoryError as err:
         raise InputError(f"{name} is a folder", hint=f"give the path of the {what} itself") from err
     except OSError as err:
         raise InputError(f"cannot read {name}: {err.strerror or err}") from err
+    return content
 
 
 def check_size(size: int, filename: str) -> None:
