@@ -21,7 +21,7 @@ EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-req
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install sysdeps demo test lint typecheck unit catalogs catalogs-check bench clean lock lock-upgrade
+.PHONY: install sysdeps demo test lint typecheck unit fuzz catalogs catalogs-check bench clean lock lock-upgrade
 
 # PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
 sysdeps:
@@ -104,6 +104,11 @@ unit: $(STAMP)
 	$(BIN)/pytest -q -n auto
 
 test: lint typecheck catalogs-check unit
+
+# Every property test (Hypothesis; tests/conftest.py marks them `fuzz`) with fresh random examples,
+# SECURABLE_FUZZ_EXAMPLES per test (default 10000), and no per-test time limit.
+fuzz: $(STAMP)
+	$(BIN)/pytest -q -m fuzz --hypothesis-profile=fuzz --timeout=0 -p no:cacheprovider
 
 catalogs: $(STAMP)
 	$(BIN)/python -m tools.catalogbuild

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from hostile import finishes
 from securable.cli import check_cache, main
+from securable.product.consistency import MAX_SBOM_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "home-camera"
@@ -109,3 +112,83 @@ def test_the_report_never_overwrites_the_product(product: Path, capsys: pytest.C
     assert code == 2
     assert "would overwrite the product description" in capsys.readouterr().err
     assert product.read_bytes() == before
+
+
+# --- poisoned entries: whatever is in the cache folder, a check never hangs or fails because of it ---
+
+
+def poison_dependency(product: Path, dependency: str) -> None:
+    """Rewrite the one entry so that it depends on ``dependency`` (with a digest it cannot match)."""
+    (entry,) = entries(product)
+    check_cache.store(entry.name, "POISONED\n", 0, {dependency: "0" * 64})
+
+
+@pytest.mark.parametrize("dependency", ["/dev/zero", "fifo", "/dev/stdin", "folder", "nul\0byte"])
+def test_an_entry_depending_on_a_device_or_pipe_is_a_miss(
+    product: Path, capsys: pytest.CaptureFixture[str], dependency: str
+) -> None:
+    cold = run(capsys, str(product))
+    if dependency == "fifo":
+        dependency = str(product.parent / "sbom-pipe")
+        os.mkfifo(dependency)
+    elif dependency == "folder":
+        dependency = str(product.parent)
+    poison_dependency(product, dependency)
+    assert finishes(lambda: run(capsys, str(product))) == cold
+
+
+def entry_content(kind: str) -> bytes:
+    if kind == "garbage":
+        return b"\x00garbage\xff" * 1000
+    if kind == "nested":
+        return b"[" * 1_000_000 + b"securable-check-cache/2\0"
+    if kind == "marshal bomb":  # the former format: a list header claiming two billion items
+        return b"[\xff\xff\xff\x7f"
+    if kind == "counts out of range":
+        return b"securable-check-cache/2\x000\x00999\x00a\x00b\x00report"
+    if kind == "too few fields":
+        return b"securable-check-cache/2\x000\x002\x00/dev/zero\x00report"
+    assert kind == "not UTF-8"
+    return b"securable-check-cache/2\x000\x000\x00\xff\xfe report"
+
+
+@pytest.mark.parametrize(
+    "kind", ["garbage", "nested", "marshal bomb", "counts out of range", "too few fields", "not UTF-8"]
+)
+def test_a_damaged_or_planted_entry_is_a_miss(
+    product: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    cold = run(capsys, str(product))
+    for entry in entries(product):
+        entry.write_bytes(entry_content(kind))
+    assert finishes(lambda: run(capsys, str(product))) == cold
+
+
+@pytest.mark.parametrize("kind", ["huge", "fifo", "/dev/zero", "folder"])
+def test_an_entry_that_is_not_a_small_regular_file_is_a_miss(
+    product: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    cold = run(capsys, str(product))
+    (entry,) = entries(product)
+    entry.unlink()
+    if kind == "huge":  # sparse: a gigabyte that takes no disk space
+        with entry.open("wb") as handle:
+            handle.truncate(2**30)
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "folder":
+        entry.mkdir()
+    else:
+        entry.symlink_to(kind)
+    assert finishes(lambda: run(capsys, str(product))) == cold
+
+
+def test_a_report_too_big_for_an_entry_is_not_kept(product: Path) -> None:
+    check_cache.store("0" * 64, "x" * check_cache.MAX_ENTRY_BYTES, 0, {})
+    assert not (product.parents[1] / "cache" / ("0" * 64)).exists()
+    check_cache.store("1" * 64, "report", 1, {})
+    assert check_cache.lookup("1" * 64) == ("report", 1)
+
+
+def test_a_dependency_is_compared_within_the_sbom_limit() -> None:
+    assert check_cache.MAX_DEP_BYTES >= MAX_SBOM_BYTES  # else a legal SBOM could never be a hit

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hostile import finishes
+from securable.cli import main
 from securable.errors import ExitCode, InputError
 from securable.product import Status, load_product, parse_product, question_status
 from securable.product.draft import build_data, render_body
@@ -535,3 +538,26 @@ def test_stopping_at_the_first_prompt_says_nothing_was_saved(tmp_path: Path) -> 
     assert run(target, ask=skipped.ask, say=skipped.say) == 0
     assert state_path(target).exists()
     assert f"0 answers saved in {state_path(target)}" in skipped.text
+
+
+@pytest.mark.parametrize("kind", ["nested", "fifo", "/dev/zero", "folder"])
+def test_a_hostile_state_file_is_a_clear_error_not_a_crash_or_a_hang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    target = tmp_path / "securable.yaml"
+    state = state_path(target)
+    if kind == "nested":  # json.loads recurses once per level
+        state.write_text('{"securable-init": 1, "answers": {"a": ' + "[" * 500_000 + "]" * 500_000 + "}}")
+    elif kind == "fifo":
+        os.mkfifo(state)
+    elif kind == "folder":
+        state.mkdir()
+    else:
+        state.symlink_to(kind)
+    code = finishes(lambda: main(["init", str(target)]))
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert str(state) in err
+    assert f"delete {state} to start over" in err
+    assert "Traceback" not in err
+    assert not target.exists()

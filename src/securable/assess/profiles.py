@@ -30,7 +30,8 @@ from securable.assess.requirements import (
 from securable.catalog import Record, find, load
 from securable.catalog.store import catalog_ids, closest
 from securable.errors import InputError
-from securable.product.yamlsource import Loc, SourceDoc, read_text, read_yaml
+from securable.inputs import check_size, read_profile_file
+from securable.product.yamlsource import Loc, SourceDoc, decode, read_yaml
 
 FORMAT_VERSION = 1
 VERSION_KEY = "securable-profile"
@@ -50,10 +51,16 @@ class ProfileInvalid(InputError):
         return "\n".join([self.message, *(f"  - {p}" for p in self.problems)])
 
 
-def load_profile(path: Path) -> Target:
-    """Read, check and resolve a profile file into the requirements it stands for."""
-    text = read_text(path, what="profile file", hint="see docs/profiles.md for the format")
-    return parse_profile(text, filename=str(path))
+def load_profile(path: Path, raw: bytes | None = None) -> Target:
+    """Read, check and resolve a profile file into the requirements it stands for.
+
+    ``raw`` is the file's content when the caller has read it already
+    (:func:`securable.inputs.read_profile_file`), so a pipe is read once and what is hashed is checked.
+    """
+    if raw is None:
+        raw = read_profile_file(path)
+    check_size(len(raw), str(path))
+    return parse_profile(decode(raw, str(path)), filename=str(path))
 
 
 def parse_profile(text: str, *, filename: str) -> Target:

@@ -6,23 +6,32 @@ profile files, the options, the date, the terminal width for table output, and S
 from all of those, the way linters cache results. A cold check pays for pydantic, the YAML reader
 and the catalogs (about 200 ms); a cached one needs none of them.
 
+The key is made from the bytes the check reads (each input read once, with its size limit), never
+from a second read of the files. An entry is a flat record (no nesting, so nothing in it can be
+made to cost much to read); anything wrong with it (damaged, too big, not a regular file, naming
+a dependency that is a device or a pipe) makes it a miss.
+
 Where: ``$SECURABLE_CACHE_DIR``, else ``$XDG_CACHE_HOME/securable/check``, else
-``~/.cache/securable/check``. ``SECURABLE_NO_CACHE=1`` turns it off. A damaged or stale entry is
-simply a miss; failures to write the cache never fail the check.
+``~/.cache/securable/check``. ``SECURABLE_NO_CACHE=1`` turns it off. Failures to write the cache
+never fail the check.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
+
+from securable.inputs import read_capped
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_FORMAT = 1
+_MAGIC = b"securable-check-cache/2"
+MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a report is far smaller; a bigger entry is not kept, nor read
+MAX_DEP_BYTES = 16 * 1024 * 1024  # as much as a check reads of a dependency (the SBOM limit)
+MAX_DEPS = 16  # a check depends on one SBOM at most; an entry naming more is not ours
 
 
 def cache_dir() -> str | None:
@@ -49,22 +58,24 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def file_hash(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return "missing"
-
-
-def request_key(parts: Sequence[str], files: Sequence[str]) -> str:
-    """The key of one request: its options plus the content of the files named on the command line."""
-    digest = hashlib.sha256(f"securable-check-cache/{_FORMAT}\n{_code_fingerprint()}\n".encode())
+def request_key(parts: Sequence[str], inputs: Sequence[tuple[str, bytes]]) -> str:
+    """The key of one request: its options plus the content read of each file named on the command line."""
+    digest = hashlib.sha256(_MAGIC + b"\n" + f"{_code_fingerprint()}\n".encode())
     for part in parts:
-        digest.update(f"{part}\n".encode())
-    for path in files:
-        digest.update(f"{os.path.abspath(path)}={file_hash(path)}\n".encode())
+        digest.update(f"{part}\n".encode(errors="surrogatepass"))
+    for path, content in inputs:
+        digest.update(os.fsencode(os.path.abspath(path)) + b"=")
+        digest.update(f"{hashlib.sha256(content).hexdigest()}\n".encode())
     return digest.hexdigest()
+
+
+def _current_digest(path: str) -> str | None:
+    """The digest of a dependency as it is now; None if it is not a regular file or is too big."""
+    try:
+        content = read_capped(path, MAX_DEP_BYTES, regular_only=True)
+    except (OSError, ValueError):  # ValueError: a NUL in a damaged entry's path
+        return None
+    return hashlib.sha256(content).hexdigest() if len(content) <= MAX_DEP_BYTES else None
 
 
 def lookup(key: str) -> tuple[str, int] | None:
@@ -73,27 +84,61 @@ def lookup(key: str) -> tuple[str, int] | None:
     if folder is None:
         return None
     try:
-        with open(os.path.join(folder, key), "rb") as handle:
-            entry = marshal.loads(handle.read())
-        text, code, deps = entry["text"], entry["code"], entry["deps"]
-        if entry["format"] != _FORMAT or any(file_hash(p) != h for p, h in deps):
-            return None
-        return str(text), int(code)
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        data = read_capped(os.path.join(folder, key), MAX_ENTRY_BYTES, regular_only=True)
+    except OSError:
         return None
+    if len(data) > MAX_ENTRY_BYTES:
+        return None
+    entry = _parse(data)
+    if entry is None:
+        return None
+    text, code, deps = entry
+    if any(_current_digest(path) != digest for path, digest in deps):
+        return None
+    return text, code
 
 
-def store(key: str, text: str, code: int, deps: Sequence[str]) -> None:
-    """Remember a result; ``deps`` are the files the check read beyond the request's own files."""
+def _parse(data: bytes) -> tuple[str, int, list[tuple[str, str]]] | None:
+    """(report, exit code, [(dependency, digest)]) from an entry, or None if it is not a good one.
+
+    An entry is ``magic NUL code NUL count NUL (path NUL digest NUL)*count report``: NUL cannot occur
+    in a path, and the report, last, is taken whole.
+    """
+    head = data.split(b"\0", 3)
+    if len(head) != 4 or head[0] != _MAGIC or not head[1].isdigit() or not head[2].isdigit():
+        return None
+    if len(head[1]) > 3 or len(head[2]) > 3 or int(head[2]) > MAX_DEPS:
+        return None
+    count = int(head[2])
+    fields = head[3].split(b"\0", 2 * count)
+    if len(fields) != 2 * count + 1:
+        return None
+    try:
+        text = fields[-1].decode("utf-8", "surrogatepass")
+        digests = [fields[i + 1].decode("ascii") for i in range(0, 2 * count, 2)]
+    except UnicodeDecodeError:
+        return None
+    paths = [os.fsdecode(fields[i]) for i in range(0, 2 * count, 2)]
+    return text, int(head[1]), list(zip(paths, digests, strict=True))
+
+
+def store(key: str, text: str, code: int, deps: Mapping[str, str]) -> None:
+    """Remember a result; ``deps`` are the files the check read beyond the request's own files, each
+    with the SHA-256 of the bytes read."""
     folder = cache_dir()
-    if folder is None:
+    if folder is None or len(deps) > MAX_DEPS:
         return
-    entry = {"format": _FORMAT, "text": text, "code": code, "deps": [(p, file_hash(p)) for p in deps]}
+    record = [_MAGIC, str(code).encode(), str(len(deps)).encode()]
+    for path, digest in deps.items():
+        record += [os.fsencode(path), digest.encode("ascii")]
+    data = b"\0".join([*record, text.encode("utf-8", "surrogatepass")])
+    if len(data) > MAX_ENTRY_BYTES:
+        return  # it would be refused when read back
     try:
         os.makedirs(folder, exist_ok=True)
         tmp = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
-            handle.write(marshal.dumps(entry))
+            handle.write(data)
         os.replace(tmp, os.path.join(folder, key))
     except OSError:
         pass  # a read-only or full disk costs speed next time, never the check itself

@@ -12,6 +12,7 @@ from securable.errors import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import date
 
     from securable.cli.args import Args
@@ -41,12 +42,18 @@ def check(args: Args) -> int:
         from securable.cli.render import width
 
         parts.append(f"width={width()}")
-    key = check_cache.request_key(parts, [args.product, *profiles])
+    # Each file is read once, with its size limit; the key is made from these very bytes, and they are
+    # what is checked (a pipe such as <(cat securable.yaml) can be read only once).
+    from securable.inputs import read_product_file, read_profile_file
+
+    profile_bytes = {path: read_profile_file(path) for path in dict.fromkeys(profiles)}
+    product_bytes = read_product_file(args.product)
+    key = check_cache.request_key(parts, [(args.product, product_bytes), *profile_bytes.items()])
     cached = check_cache.lookup(key)
     if cached is not None:
         text, code = cached
     else:
-        text, code, deps = _assess(args, today, baselines, profiles)
+        text, code, deps = _assess(args, today, baselines, profile_bytes, product_bytes)
         check_cache.store(key, text, code, deps)
     if args.output:
         from pathlib import Path
@@ -61,8 +68,11 @@ def check(args: Args) -> int:
     return code
 
 
-def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) -> tuple[str, int, list[str]]:
-    """The uncached check: the report, the exit code, and the files it read besides the request's."""
+def _assess(
+    args: Args, today: date, baselines: list[str], profiles: dict[str, bytes], product: bytes
+) -> tuple[str, int, Mapping[str, str]]:
+    """The uncached check: the report, the exit code, and the files it read besides the request's
+    (each with the digest of what was read)."""
     from pathlib import Path
 
     from securable.assess.profiles import load_profile
@@ -70,18 +80,14 @@ def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) 
     from securable.assess.requirements import baseline_target
     from securable.product import load_document
 
-    # Targets first: a typo in a profile is reported before the product is read.
+    # Targets first: a typo in a profile is reported before the product is checked.
     targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
-    targets += [load_profile(Path(path)) for path in dict.fromkeys(profiles)]
-    loaded = load_document(Path(args.product))
+    targets += [load_profile(Path(path), raw) for path, raw in profiles.items()]
+    loaded = load_document(Path(args.product), product)
     assessment = build_assessment(loaded, targets, today=today)
     text = render(assessment, args.format)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
-    inventory = loaded.product.composition and loaded.product.composition.software_inventory
-    deps = (
-        [str((Path(args.product).parent / inventory.sbom).resolve())] if inventory and inventory.sbom else []
-    )
-    return text, code, deps
+    return text, code, loaded.read_files
 
 
 def _same_file(a: str, b: str) -> bool:

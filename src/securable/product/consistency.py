@@ -10,12 +10,14 @@ applicable are not answered anyway.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from securable.errors import InputError, SecurableError
+from securable.inputs import read_capped
 from securable.product.introspect import format_loc
 from securable.product.model import CATALOG_REF_PATTERN, TECHNICAL_KINDS, Product
 from securable.product.yamlsource import Loc, SourceDoc
@@ -253,15 +255,19 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
     for _, value in _glob(data, loc):
         if not isinstance(value, str) or not value.strip():
             return
-        problem = _sbom_problem(value, base_dir)
+        problem = _sbom_problem(doc, value, base_dir)
         if problem is not None:
             doc.add(doc.at(loc), format_loc(loc), *problem)
             return
 
 
-def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
-    """(message, fix) for what is wrong with the SBOM at ``value``, or None."""
-    if sbom_inside(base_dir, value) is None:
+def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str] | None:
+    """(message, fix) for what is wrong with the SBOM at ``value``, or None.
+
+    The SBOM is read once, and the digest of what was read is kept in ``doc.read_files``.
+    """
+    resolved = sbom_inside(base_dir, value)
+    if resolved is None:
         return (
             f"SBOM path {value!r} leads outside the product's folder {base_dir}",
             "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
@@ -270,11 +276,11 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
     path = base_dir / value
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SBOM_BYTES + 1)
+    try:  # a regular file only: it may have been swapped for a pipe or a device since the test above
+        raw = read_capped(path, MAX_SBOM_BYTES, regular_only=True)
     except OSError as err:
         return f"cannot read SBOM {value!r}: {err.strerror or err}", "fix or regenerate the SBOM"
+    doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
     if len(raw) > MAX_SBOM_BYTES:
         return (
             f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",

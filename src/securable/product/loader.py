@@ -25,10 +25,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from securable.errors import ValidationFailed
+from securable.inputs import check_size, read_product_file
 from securable.product.consistency import check_consistency, check_not_applicable, closest, qualify
 from securable.product.introspect import field_at, format_loc, model_at, walk
 from securable.product.model import FORMAT_VERSION, Product
-from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, check_size, position, read_text, read_yaml
+from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, decode, position, read_yaml
 
 __all__ = ["MAX_BYTES", "LoadedProduct", "load_document", "load_product", "parse_product"]
 
@@ -41,6 +42,9 @@ class LoadedProduct:
     path: Path
     _values: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     _keys: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    # Files the description refers to that were read to check it (its SBOM): path -> SHA-256 of the
+    # bytes read, so a cached result can tell whether they changed.
+    read_files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def position(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``loc``, e.g. ``("means", 2, "robustness")``.
@@ -57,11 +61,21 @@ def load_product(path: Path) -> Product:
     return load_document(path).product
 
 
-def load_document(path: Path) -> LoadedProduct:
-    """Read and check ``path`` like :func:`load_product`, keeping the place of every value."""
-    text = read_text(path, what="file", hint="create one with `securable init --template`")
-    product, source = _parse(text, filename=str(path), base_dir=path.parent)
-    return LoadedProduct(product, path, source.values, source.keys)
+def load_document(path: Path, raw: bytes | None = None) -> LoadedProduct:
+    """Read and check ``path`` like :func:`load_product`, keeping the place of every value.
+
+    ``raw`` is the file's content when the caller has read it already
+    (:func:`securable.inputs.read_product_file`): a pipe can be read only once, and ``securable
+    check`` hashes the very bytes it checks.
+    """
+    if raw is None:
+        raw = read_product_file(path)
+    check_size(len(raw), str(path))
+    # A pipe (`check <(cat securable.yaml)`) or a device has no folder of its own: paths in it that
+    # are relative to the product's folder (its SBOM) cannot be looked up, so they are not checked.
+    base_dir = path.parent if path.is_file() else None
+    product, source = _parse(decode(raw, str(path)), filename=str(path), base_dir=base_dir)
+    return LoadedProduct(product, path, source.values, source.keys, source.read_files)
 
 
 def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> Product:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from securable.errors import InputError, SecurableError
+from securable.inputs import read_capped
 from securable.product.interview import SECTIONS, Step, plan, question_record
 from securable.product.interview_premarket import year_range, years_text
 from securable.product.model import CATALOG_REF_PATTERN, CONTACT_PATTERN, URL_PATTERN
@@ -360,20 +361,21 @@ def state_path(path: Path) -> Path:
 
 def load_state(path: Path) -> Answers:
     """The saved answers, or none; a damaged state file is an error that says how to start over."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_STATE_BYTES + 1)
+    fix = f"delete {path} to start over"
+    try:  # a regular file only: a pipe or a device put in its place is not a state file
+        raw = read_capped(path, MAX_STATE_BYTES, regular_only=True)
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
-    fix = f"delete {path} to start over"
+        raise InputError(f"cannot read {path}: {err.strerror}", hint=fix) from err
     if len(raw) > MAX_STATE_BYTES:
         raise InputError(f"{path} is larger than 1 MiB; it is not a Securable state file", hint=fix)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise InputError(f"{path} is damaged: {err}", hint=fix) from err
+    except RecursionError as err:  # json recurses once per level of nesting
+        raise InputError(f"{path} is damaged: nested too deeply", hint=fix) from err
     answers = data.get("answers") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)

@@ -7,7 +7,11 @@ is ever constructed from a tag and no alias is ever followed: the first anchor o
 ``*x``: so no alias-expansion bombs), tag other than YAML's plain core types (``!!python/...``,
 ``!custom``, ``!!binary``), merge key (``<<``) or nesting deeper than :data:`MAX_DEPTH` stops the
 reading at once with an :class:`InputError`, before anything after it is read, as do syntax errors,
-a second document and text that is not UTF-8.
+a second document and text that is not UTF-8. libyaml has a nesting limit of its own (1,000 levels)
+and, as its scanner reads ahead of the events, on a long line of brackets it can strike before our
+reader sees level 65: that is reported the same way, placed by one linear scan of the text. Text
+that fails to parse is never parsed again for a better message, so refusing any file up to 1 MiB
+takes milliseconds.
 
 Plain scalars are typed by the YAML 1.2 core schema (as ruamel.yaml did before): ``yes``, ``no``,
 ``on``, ``NO`` stay text, ``0755`` is 755, ``1:30`` is text; ``1_000`` is 1000. Dates stay text (the
@@ -26,14 +30,14 @@ from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from securable.errors import InputError
+from securable.inputs import MAX_YAML_BYTES
 from securable.product.introspect import format_loc
 
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Mapping
-    from pathlib import Path
 
-MAX_BYTES = 1024 * 1024  # 1 MiB: far more than any real product description needs
+MAX_BYTES = MAX_YAML_BYTES
 MAX_DEPTH = 64
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
@@ -60,6 +64,7 @@ class SourceDoc:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     texts: dict[Loc, str] = field(default_factory=dict)  # scalars as written, e.g. "1.10" for 1.1
     problems: list[Problem] = field(default_factory=list)
+    read_files: dict[str, str] = field(default_factory=dict)  # files read to check it: path -> SHA-256
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or the key) at ``loc``, else of the nearest enclosing value."""
@@ -81,14 +86,6 @@ def position(
     return values.get(loc, (1, 1))
 
 
-def check_size(size: int, filename: str) -> None:
-    if size > MAX_BYTES:
-        raise InputError(
-            f"{filename} is larger than {MAX_BYTES // 1024 // 1024} MiB",
-            hint="a product description is a few hundred lines; move long texts to linked documents",
-        )
-
-
 def decode(raw: bytes, filename: str) -> str:
     try:
         return raw.decode("utf-8")
@@ -100,24 +97,6 @@ def decode(raw: bytes, filename: str) -> str:
             hint="save the file with UTF-8 encoding",
             location=f"{filename}:{line}:{column}",
         ) from err
-
-
-def read_text(path: Path, *, what: str, hint: str) -> str:
-    """The UTF-8 text of a YAML input file, refused cleanly when missing, a folder, too big or not UTF-8.
-
-    ``what`` names the kind of file in messages ("file", "profile file"); ``hint`` says how to get one.
-    """
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such {what}", hint=hint) from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path} is a folder", hint=f"give the path of the {what} itself") from err
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
-    check_size(len(raw), str(path))
-    return decode(raw, str(path))
 
 
 def read_yaml(text: str, filename: str) -> SourceDoc:
@@ -421,24 +400,124 @@ def _too_deep(filename: str, mark: Any) -> InputError:
 
 
 def _parse_error(err: Exception, text: str, filename: str) -> InputError:
-    """An :class:`InputError` for text the parser rejects, at its place."""
+    """An :class:`InputError` for text the parser rejects, at its place.
+
+    Everything comes from the one parse that failed: its error and the character at its mark. The
+    text is never parsed again for a better message, as a hostile file would make that slow (PyYAML's
+    Python parser takes minutes over a megabyte of brackets).
+    """
     import yaml
 
-    if yaml.__with_libyaml__:
-        # libyaml's messages are terse ("found character that cannot start any token"); PyYAML's
-        # Python parser fails at the same place and names the problem, so read the text once more
-        # with it. This costs time only for broken files; it composes nothing, so nothing expands.
-        try:
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
-        except yaml.YAMLError as detailed:
-            return _syntax_error(detailed, text, filename, getattr(detailed, "position", None))
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None and getattr(err, "problem", None) == "exceeded maximum nesting depth":
+        # libyaml's own limit (1,000 levels) struck first: its scanner runs ahead of the events, so on
+        # a long line of brackets it goes deeper than ours before our reader sees level 65.
+        return _too_deep(filename, _Mark(*_line_column(text, _deep_place(text, mark.index))))
     if isinstance(err, UnicodeEncodeError):
         return _syntax_error(err, text, filename, err.start)
     position = getattr(err, "position", None)
     if isinstance(position, int) and yaml.__with_libyaml__:  # libyaml counts bytes, not characters
         position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
     return _syntax_error(err, text, filename, position)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A 0-based place, as PyYAML's marks give it."""
+
+    line: int
+    column: int
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """0-based line and column of ``text[index]``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index), index - line_start
+
+
+_SCAN_LIMIT = 20_000
+
+
+def _deep_place(text: str, end: int) -> int:
+    """Where flow nesting first goes deeper than :data:`MAX_DEPTH`, by one linear scan of ``text[:end]``.
+
+    Called only when libyaml stopped at its own, higher, limit at ``end``; so the text surely nests
+    too deep, and only the place is sought. Inside brackets a plain scalar cannot hold a bracket, so
+    brackets, quotes and comments are all that matter there; outside, a bracket or quote opens
+    something only where a value starts. Block scalars are not recognised (a bracket in one would be
+    counted), which can only move the place reported, never the refusal. At most
+    :data:`_SCAN_LIMIT` brackets, quotes and comment signs are looked at, so a file of many small
+    lists before the deep one costs some tens of milliseconds at most; ``end`` if no place is found
+    within that.
+    """
+    import re
+
+    significant = re.compile(r"""[\[\]{}"'#]""")
+    depth = 0
+    index = 0
+    for _ in range(_SCAN_LIMIT):
+        found = significant.search(text, index, end)
+        if found is None:
+            break
+        index = found.start()
+        char = text[index]
+        if char in "[{" and (depth > 0 or _value_starts(text, index, inside=False)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "]}" and depth > 0:
+            depth -= 1
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            newline = text.find("\n", index, end)
+            index = end if newline < 0 else newline
+            continue
+        elif char in "'\"" and _value_starts(text, index, inside=depth > 0):
+            index = _quoted_end(text, index, end)
+            continue
+        index += 1
+    return end
+
+
+def _value_starts(text: str, index: int, *, inside: bool) -> bool:
+    """Whether a value can start at ``text[index]``: first on its line, after an indicator (``- ``,
+    ``? ``, ``: ``) or, ``inside`` brackets, after ``[``, ``{``, ``,`` or ``:``. Elsewhere a quote
+    or bracket is part of a plain scalar (``it's``). Looks back over blanks only, so the scan stays
+    linear."""
+    before = index
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before == 0 or text[before - 1] == "\n":
+        return True
+    indicator = text[before - 1]
+    if inside:
+        return indicator in "[{,:?"
+    return (
+        before < index
+        and indicator in "-?:"
+        and (before == 1 or text[before - 2] in " \t\n" or indicator == ":")
+    )
+
+
+def _quoted_end(text: str, start: int, end: int) -> int:
+    """The index after the quoted scalar opening at ``start`` (``end`` if it does not close before)."""
+    quote = text[start]
+    index = start + 1
+    while (close := text.find(quote, index, end)) >= 0:
+        if quote == "'" and text.startswith("''", close):  # '' is a quote inside single quotes
+            index = close + 2
+        elif quote == '"' and _escaped(text, close):
+            index = close + 1
+        else:
+            return close + 1
+    return end
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether ``text[index]`` follows an odd number of backslashes."""
+    count = 0
+    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def _syntax_error(err: Exception, text: str, filename: str, position: int | None) -> InputError:
@@ -451,6 +530,8 @@ def _syntax_error(err: Exception, text: str, filename: str, position: int | None
     else:
         line, column = 1, 1
     problem = str(getattr(err, "problem", None) or getattr(err, "reason", None) or err)
+    if problem == "found character that cannot start any token" and mark is not None:
+        problem = f"found character {_char_at(text, mark)} that cannot start any token"  # libyaml's words
     context = getattr(err, "context", None)
     what = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
     if "'\\t'" in problem or "tab" in problem:
@@ -467,3 +548,11 @@ def _syntax_error(err: Exception, text: str, filename: str, position: int | None
     else:
         fix = "check the indentation, the ':' after keys and the quotes around text near this place"
     return InputError(what, hint=fix, location=f"{filename}:{line}:{column}")
+
+
+def _char_at(text: str, mark: Any) -> str:
+    """The character at a parser's mark, quoted, when the mark's index agrees with its line and column."""
+    index = mark.index
+    if 0 <= index < len(text) and _line_column(text, index) == (mark.line, mark.column):
+        return repr(text[index])
+    return "a character"
