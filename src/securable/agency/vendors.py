@@ -160,6 +160,9 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
     kind = "package" if source.path.is_dir() else "file"
     # "verified" until verification says otherwise; a file has no manifest to verify.
     signature = "not-a-package" if kind == "file" else ("not-checked" if key is None else "verified")
+    from securable.fileio import note_input
+
+    note_input(source.path, tree=True)  # a package is read as a whole: nothing in it may be written
     try:
         if not source.path.exists():
             raise _Failed(VendorError("unreadable", "no such file or folder"))

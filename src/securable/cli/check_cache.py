@@ -50,6 +50,9 @@ def _code_fingerprint() -> str:
 
 
 def file_hash(path: str) -> str:
+    from securable.fileio import note_input
+
+    note_input(path)  # a cached check reads its files only here, and they are inputs all the same
     try:
         with open(path, "rb") as handle:
             return hashlib.sha256(handle.read()).hexdigest()

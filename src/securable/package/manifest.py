@@ -242,6 +242,17 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
     )
 
 
+def listed_paths(directory: Path) -> set[str] | None:
+    """The safe file paths the manifest in ``directory`` lists (signature unchecked), or None when
+    there is no readable manifest of this format: what a rebuild of the folder may replace."""
+    problems: list[Problem] = []
+    raw = _read_manifest(directory, problems)
+    parsed = _parse_manifest(raw, problems) if raw is not None else None
+    if parsed is None:
+        return None
+    return {e.path for e in parsed.entries if unsafe_reason(e.path) is None and e.path not in RESERVED}
+
+
 def _shown(value: str | None) -> str | None:
     return display_path(value) if value else value
 

@@ -270,6 +270,9 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
     path = base_dir / value
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
+    from securable.fileio import note_input
+
+    note_input(path)
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_SBOM_BYTES + 1)

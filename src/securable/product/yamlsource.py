@@ -107,6 +107,9 @@ def read_text(path: Path, *, what: str, hint: str) -> str:
 
     ``what`` names the kind of file in messages ("file", "profile file"); ``hint`` says how to get one.
     """
+    from securable.fileio import note_input
+
+    note_input(path)
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
