@@ -187,7 +187,16 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
 def _verify(directory: Path, key: Ed25519PublicKey) -> None:
     from securable.package.manifest import verify
 
-    report = verify(directory, key)
+    try:
+        report = verify(directory, key)
+    except (InputError, OSError, ValueError) as err:
+        # One vendor's unreadable folder must not cost the agency the evaluation of the others.
+        message = err.message if isinstance(err, InputError) else str(err)
+        raise _Failed(
+            VendorError(
+                "verification", f"the package could not be verified ({message}), so it was not evaluated"
+            )
+        ) from err
     if not report.ok:
         problems = tuple(Problem(p.path or "", f"{p.kind}: {p.message}") for p in report.problems)
         raise _Failed(
