@@ -111,6 +111,17 @@ def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(
     assert hidden(built.parent) == []
 
 
+def test_verify_points_to_an_old_package_left_by_a_kill(
+    built: Path, keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = built.parent / f".{built.name}.old-k1ll3d"
+    built.rename(old)
+    assert main(["verify", str(built), "--key", keys[1]]) == 2
+    err = capsys.readouterr().err
+    assert f"an interrupted build left the previous package in {old}" in err
+    assert main(["verify", str(old), "--key", keys[1]]) == 0
+
+
 def test_leftovers_go_even_when_the_folder_is_there(built: Path, keys: tuple[str, str]) -> None:
     for name in (f".{built.name}.old-x", f".{built.name}.new-y"):
         shutil.copytree(built, built.parent / name)

@@ -43,6 +43,7 @@ import hashlib
 import json
 import os
 import stat
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,7 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
     untrusted manifest, because knowing *which* files differ helps, but the report fails anyway.
     """
     if not directory.is_dir():
-        raise InputError(f"{directory}: no such folder", hint="give the folder made by `securable package`")
+        raise InputError(f"{directory}: no such folder", hint=_missing_hint(directory))
     given_fp = fingerprint(public_key)
     problems: list[Problem] = []
     raw = _read_manifest(directory, problems)
@@ -259,6 +260,20 @@ def listed_paths(directory: Path) -> set[str] | None:
     if parsed is None:
         return None
     return {e.path for e in parsed.entries if unsafe_reason(e.path) is None and e.path not in RESERVED}
+
+
+def _missing_hint(directory: Path) -> str:
+    # Only where renaming two folders in one step is impossible can a build killed between its
+    # two renames leave the previous package beside the folder; the next build puts it back.
+    parent, prefix = directory.absolute().parent, f".{directory.name}.old-"
+    with suppress(OSError):
+        for name in sorted(os.listdir(parent)):
+            if name.startswith(prefix) and (parent / name / MANIFEST).is_file():
+                return (
+                    f"an interrupted build left the previous package in {parent / name}; run "
+                    "`securable package` again to put it back, or verify that folder"
+                )
+    return "give the folder made by `securable package`"
 
 
 def _shown(value: str | None) -> str | None:
