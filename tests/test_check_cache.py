@@ -110,7 +110,7 @@ def test_the_report_never_overwrites_the_product(product: Path, capsys: pytest.C
     before = product.read_bytes()
     code = main(["check", str(product), "-o", str(product)])
     assert code == 2
-    assert "would overwrite the product description" in capsys.readouterr().err
+    assert "it is an input of this command" in capsys.readouterr().err
     assert product.read_bytes() == before
 
 

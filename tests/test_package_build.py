@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from securable.errors import InputError
+from securable.package import folder
 from securable.package.build import GapsFound, build_package
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.keys import keygen, load_public_key
@@ -156,6 +157,7 @@ def test_a_failure_while_swapping_restores_the_previous_package(
     build_package(CAMERA, out, key=keys[0], generators=FAKES)
     before = snapshot(out)
     real_rename = os.rename
+    monkeypatch.setattr(folder, "_exchange", lambda a, b: False)  # the two-rename fallback
 
     def failing_rename(src: Path, dst: Path) -> None:
         if ".pkg.new-" in str(src):  # the new package moving in
@@ -163,6 +165,23 @@ def test_a_failure_while_swapping_restores_the_previous_package(
         real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(InputError, match="No space left"):
+        build_package(CAMERA, out, key=keys[0], generators=[documents])
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failing_exchange_leaves_the_previous_package(
+    tmp_path: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "pkg"
+    build_package(CAMERA, out, key=keys[0], generators=FAKES)
+    before = snapshot(out)
+
+    def full_disk(a: Path, b: Path) -> bool:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(folder, "_exchange", full_disk)
     with pytest.raises(InputError, match="No space left"):
         build_package(CAMERA, out, key=keys[0], generators=[documents])
     assert snapshot(out) == before

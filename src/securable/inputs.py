@@ -17,6 +17,7 @@ import os
 import stat
 
 from securable.errors import InputError
+from securable.fileio import note_input
 
 MAX_YAML_BYTES = 1024 * 1024  # 1 MiB: far more than any product description or profile needs
 
@@ -35,6 +36,7 @@ def read_capped(path: PathLike, limit: int, *, regular_only: bool = False) -> by
     content was recorded earlier and is only compared, where a device or pipe is never right.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    note_input(os.fspath(path))  # whatever a command reads, it must never write over (see securable.fileio)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

@@ -160,6 +160,9 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
     kind = "package" if source.path.is_dir() else "file"
     # "verified" until verification says otherwise; a file has no manifest to verify.
     signature = "not-a-package" if kind == "file" else ("not-checked" if key is None else "verified")
+    from securable.fileio import note_input
+
+    note_input(source.path, tree=True)  # a package is read as a whole: nothing in it may be written
     try:
         if not source.path.exists():
             raise _Failed(VendorError("unreadable", "no such file or folder"))
@@ -184,7 +187,16 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
 def _verify(directory: Path, key: Ed25519PublicKey) -> None:
     from securable.package.manifest import verify
 
-    report = verify(directory, key)
+    try:
+        report = verify(directory, key)
+    except (InputError, OSError, ValueError) as err:
+        # One vendor's unreadable folder must not cost the agency the evaluation of the others.
+        message = err.message if isinstance(err, InputError) else str(err)
+        raise _Failed(
+            VendorError(
+                "verification", f"the package could not be verified ({message}), so it was not evaluated"
+            )
+        ) from err
     if not report.ok:
         problems = tuple(Problem(p.path or "", f"{p.kind}: {p.message}") for p in report.problems)
         raise _Failed(

@@ -15,6 +15,7 @@ from securable import __version__
 from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
 from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
 from securable.errors import ExitCode, SecurableError, UsageError
+from securable.fileio import CommandInputs
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     end = args_list.index("--") if "--" in args_list else len(args_list)
     debug = "--debug" in args_list[:end]
     try:
-        return _run([a for a in args_list[:end] if a != "--debug"] + args_list[end:])
+        with CommandInputs():  # what the command reads, so that no output overwrites it
+            return _run([a for a in args_list[:end] if a != "--debug"] + args_list[end:])
     except HelpRequested as requested:
         sys.stdout.write(requested.text)
         return ExitCode.OK

@@ -29,10 +29,6 @@ def check(args: Args) -> int:
     profiles = list(args.profile or ())
     if not baselines and not profiles:
         baselines = list(DEFAULT_BASELINES)
-    if args.output and _same_file(args.output, args.product):
-        from securable.errors import UsageError
-
-        raise UsageError("the report would overwrite the product description", hint="choose another -o file")
     # Reports name files as typed, so the typed path and the folder it is relative to are inputs too.
     import os
 
@@ -88,12 +84,3 @@ def _assess(
     text = render(assessment, args.format)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
     return text, code, loaded.read_files
-
-
-def _same_file(a: str, b: str) -> bool:
-    import os
-
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

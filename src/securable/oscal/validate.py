@@ -154,7 +154,10 @@ def detect_model(doc: object, *, location: str) -> str:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """A JSON input file's bytes; InputError when missing, a folder, empty or larger than max_bytes."""
+    from securable.fileio import note_input
+
     location = str(path)
+    note_input(path)
     try:
         size = path.stat().st_size
         if path.is_dir():

@@ -7,22 +7,18 @@ Three promises, each kept here:
   ``release_date``. Only when none of these exists is today's date used, and that is reported as
   a gap because the package then changes from day to day. Manifest and Ed25519 signature are
   deterministic too, so the same input gives byte-identical packages that review well as diffs.
-* **Atomic.** Everything is written into a temporary folder beside ``out_dir``, which is then
-  swapped in: the old package is renamed away, the new one renamed in, the old one deleted. Any
-  failure before the swap removes the temporary folder and leaves the previous package as it was.
+* **Atomic, and nothing else lost.** Everything is written into a temporary folder beside
+  ``out_dir`` and swapped in, under a lock; an existing folder is replaced only if it is empty or
+  holds an old package and nothing the old manifest does not list. No input of the build (product
+  description, SBOM, VEX file, key) may lie inside ``out_dir``. See :mod:`securable.package.folder`.
 * **Honest about gaps.** What the description leaves unstated is collected from every generator;
   the documents say so plainly, :class:`PackageResult` lists it, and ``strict`` refuses to write.
-
-To guard against deleting the wrong folder, an existing ``out_dir`` is replaced only if it is
-empty or holds a Securable package (a ``manifest.json`` of our format).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +29,7 @@ from typing import TYPE_CHECKING
 from securable.errors import ExitCode, InputError, SecurableError
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.landing import INDEX, render_index
-from securable.package.manifest import FORMAT, MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
+from securable.package.manifest import MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
 
 if TYPE_CHECKING:
     from securable.product import LoadedProduct
@@ -116,11 +112,41 @@ def build_package(
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
     """
-    from securable.package.keys import load_private_key
+    from securable.fileio import CommandInputs
+    from securable.package import folder
 
     _check_places(product_path, out_dir, key, vex)
+    # The build's own record of what it reads, so that the API is as safe as the command line.
+    with CommandInputs(), folder.locked(out_dir):
+        return _build(
+            product_path, out_dir, key=key, vex=vex, pdf=pdf, strict=strict, date=date, generators=generators
+        )
+
+
+def _build(
+    product_path: Path,
+    out_dir: Path,
+    *,
+    key: Path | None,
+    vex: Path | None,
+    pdf: bool,
+    strict: bool,
+    date: date | None,
+    generators: Iterable[Generator] | None,
+) -> PackageResult:
+    from securable.fileio import inputs_inside
+    from securable.package.folder import check_replaceable, write_tree
+    from securable.package.keys import load_private_key
+
     ctx, date_gaps = make_context(product_path, vex=vex, date=date)
     signing_key = load_private_key(key) if key is not None else None
+    inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
+    if inside:
+        raise InputError(
+            f"refusing to write {out_dir}: it holds an input of this command ({inside[0]})",
+            hint="a package folder is replaced on every build; keep inputs elsewhere",
+        )
+    check_replaceable(out_dir)
     info, when = ctx.product.product, ctx.date
     files, part_gaps = run_generators(ctx, default_generators(pdf) if generators is None else generators)
     gaps = _unique([*date_gaps, *part_gaps])
@@ -268,61 +294,3 @@ def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path
             )
     if vex is not None and not vex.is_file():
         raise InputError(f"{vex}: no such VEX file")
-    if out.is_dir() and any(out.iterdir()) and not _is_package(out):
-        raise InputError(
-            f"{out_dir} is not empty and holds no Securable package; refusing to replace it",
-            hint="choose a new or empty folder for the package",
-        )
-
-
-def _is_package(folder: Path) -> bool:
-    try:
-        with (folder / MANIFEST).open("rb") as handle:
-            head = handle.read(200)
-    except OSError:
-        return False
-    return f'"format": "{FORMAT}"'.encode() in head
-
-
-def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` as the new content of ``out_dir``, all or nothing (module docstring)."""
-    out = out_dir.absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    except OSError as err:
-        raise InputError(f"cannot write {out_dir}: {err.strerror or err}") from err
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes a private folder; a package is to be shared
-        made: set[Path] = {tmp}
-        for path, data in sorted(files.items()):
-            target = tmp.joinpath(*path.split("/"))
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-        _swap_in(tmp, out)
-    except OSError as err:  # a full disk or lost permission: say so; the old package is intact
-        raise InputError(f"cannot write the package {out_dir}: {err.strerror or err}") from err
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _swap_in(new: Path, out: Path) -> None:
-    if not os.path.lexists(out):
-        os.rename(new, out)
-        return
-    # POSIX has no portable "exchange two folders"; two renames leave a window of microseconds in
-    # which out/ is absent. A crash in it leaves the old package complete, as .NAME.old-*.
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -33,10 +32,14 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     out of packages (the builder refuses a key inside the package folder). Missing folders are
     created (mode 0700 for the private key's). Existing files are kept unless ``force``.
 
-    Both targets are checked and both keys written to temporary files beside them before either is
-    renamed into place, so a target that cannot be written (a folder, a read-only place) leaves the
-    old pair as it was. Every such problem is an :class:`InputError`.
+    Both keys are written by :func:`securable.fileio.write_files`, as every output file: both
+    staged beside their targets before either is renamed into place, so a target that cannot be
+    written (a folder, a read-only place) leaves the old pair as it was. A private key is never
+    written to a device, pipe or terminal (renaming over ``/dev/null`` would replace the device, and
+    writing into it would lose the key). Every such problem is an :class:`InputError`.
     """
+    from securable.fileio import write_files
+
     if private_path.resolve() == public_path.resolve():
         raise InputError("the private and the public key need two different files")
     for path in (private_path, public_path):
@@ -53,40 +56,15 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    staged: list[tuple[str, Path]] = []
-    path = private_path
-    try:
-        for path, data, private in ((private_path, private_pem, True), (public_path, public_pem, False)):
-            staged.append((_stage_key(path, data, private=private), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except OSError as err:
-        raise InputError(
-            f"cannot write {path}: {err.strerror or err}", hint="check the path and permissions"
-        ) from err
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)  # gone once renamed; left over only after a failure
+    for path, folder_mode in ((private_path, 0o700), (public_path, 0o777)):
+        try:
+            path.parent.mkdir(mode=folder_mode, parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(
+                f"cannot write {path}: {err.strerror or err}", hint="check the path and permissions"
+            ) from err
+    write_files([(private_path, private_pem), (public_path, public_pem)], private=[private_path])
     return fingerprint(key.public_key())
-
-
-def _stage_key(path: Path, data: bytes, *, private: bool) -> str:
-    """Write ``data`` to a new temporary file beside ``path``; return its name."""
-    path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
-    # mkstemp creates the file 0600 from the start, so the private key is never readable by
-    # others, not even for a moment; the public key is then opened up to the usual umask.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if not private:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
@@ -138,6 +116,9 @@ def _kind(key: object) -> str:
 
 
 def _read_key_file(path: Path) -> bytes:
+    from securable.fileio import note_input
+
+    note_input(path)
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_KEY_BYTES + 1)

@@ -21,6 +21,10 @@ manufacturer published: no file changed, none missing, none added.
   made and read by :mod:`securable.package.keys`).
 * ``manifest.sig`` is the base64 Ed25519 signature of the exact bytes of ``manifest.json``, plus a
   newline. Ed25519 signatures are deterministic, so rebuilding a package gives the same signature.
+  :func:`verify` takes nothing else: exactly 88 characters of canonical base64 (the spelling
+  :func:`base64.b64encode` gives, padding bits zero) and one newline. Anything appended, whitespace
+  inside, another spelling of the same bytes is "not in canonical form": a signature file is no
+  place to carry other data.
 * An unsigned package has ``"algorithm": {"digest": "sha256", "signature": null}`` and
   ``"key_fingerprint": null`` and no ``manifest.sig``; :func:`verify` reports it as unsigned and
   fails, because nothing ties it to the manufacturer.
@@ -39,6 +43,7 @@ import hashlib
 import json
 import os
 import stat
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +60,7 @@ SIGNATURE = "manifest.sig"
 RESERVED = frozenset({MANIFEST, SIGNATURE})
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # a package of 100,000 files needs ~12 MiB; more is an attack
 _HEX = frozenset("0123456789abcdef")
+SIGNATURE_BYTES = 89  # base64 of a 64-byte Ed25519 signature (88 characters) and a newline
 # Never follow a link when opening, and never block on a pipe planted where a file should be.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -88,6 +94,9 @@ def unsafe_reason(path: object) -> str | None:
         return "not a file path"
     if "\\" in path or "\x00" in path:
         return "backslashes and NUL characters are not allowed in package paths"
+    if any("\ud800" <= char <= "\udfff" for char in path):
+        # JSON can spell lone surrogates ("\ud800"); no file name the builder writes holds one.
+        return "not valid Unicode text (a lone surrogate)"
     if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
         return "absolute paths are not allowed"
     parts = path.split("/")
@@ -214,7 +223,7 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
     untrusted manifest, because knowing *which* files differ helps, but the report fails anyway.
     """
     if not directory.is_dir():
-        raise InputError(f"{directory}: no such folder", hint="give the folder made by `securable package`")
+        raise InputError(f"{directory}: no such folder", hint=_missing_hint(directory))
     given_fp = fingerprint(public_key)
     problems: list[Problem] = []
     raw = _read_manifest(directory, problems)
@@ -240,6 +249,31 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
             )
         ),
     )
+
+
+def listed_paths(directory: Path) -> set[str] | None:
+    """The safe file paths the manifest in ``directory`` lists (signature unchecked), or None when
+    there is no readable manifest of this format: what a rebuild of the folder may replace."""
+    problems: list[Problem] = []
+    raw = _read_manifest(directory, problems)
+    parsed = _parse_manifest(raw, problems) if raw is not None else None
+    if parsed is None:
+        return None
+    return {e.path for e in parsed.entries if unsafe_reason(e.path) is None and e.path not in RESERVED}
+
+
+def _missing_hint(directory: Path) -> str:
+    # Only where renaming two folders in one step is impossible can a build killed between its
+    # two renames leave the previous package beside the folder; the next build puts it back.
+    parent, prefix = directory.absolute().parent, f".{directory.name}.old-"
+    with suppress(OSError):
+        for name in sorted(os.listdir(parent)):
+            if name.startswith(prefix) and (parent / name / MANIFEST).is_file():
+                return (
+                    f"an interrupted build left the previous package in {parent / name}; run "
+                    "`securable package` again to put it back, or verify that folder"
+                )
+    return "give the folder made by `securable package`"
 
 
 def _shown(value: str | None) -> str | None:
@@ -334,7 +368,7 @@ def _check_signature(
     if raw is None:
         return "unknown"
     try:
-        sig_text = _read_regular(directory / SIGNATURE, 1024)
+        sig_text = _read_regular(directory / SIGNATURE, SIGNATURE_BYTES + 1)
     except FileNotFoundError:
         if parsed is not None and parsed.key_fingerprint is None:
             problems.append(
@@ -349,10 +383,16 @@ def _check_signature(
     except OSError as err:
         problems.append(Problem("bad-signature", f"cannot read {SIGNATURE}: {err.strerror or err}"))
         return "invalid"
-    try:
-        signature = base64.b64decode(sig_text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        signature = b""
+    signature = canonical_signature(sig_text)
+    if signature is None:
+        problems.append(
+            Problem(
+                "bad-signature",
+                "signature file is not in canonical form (one base64 Ed25519 signature and a newline, "
+                "nothing else)",
+            )
+        )
+        return "invalid"
     try:
         public_key.verify(signature, raw)
     except InvalidSignature:
@@ -379,6 +419,19 @@ def _check_signature(
         # wrong. Unlikely outside tests, but still not a manifest to stand behind.
         problems.append(Problem("malformed-manifest", "key_fingerprint does not name the signing key"))
     return "valid"
+
+
+def canonical_signature(data: bytes) -> bytes | None:
+    """The 64 signature bytes of ``data`` if it is exactly what :func:`make_manifest` writes, else None."""
+    if len(data) != SIGNATURE_BYTES or not data.endswith(b"\n"):
+        return None
+    text = data[:-1]
+    try:
+        signature = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    # The round trip refuses other spellings of the same bytes (non-zero padding bits).
+    return signature if len(signature) == 64 and base64.b64encode(signature) == text else None
 
 
 def _check_files(directory: Path, entries: tuple[_Entry, ...], problems: list[Problem]) -> int:
@@ -429,6 +482,8 @@ def _check_one(directory: Path, entry: _Entry) -> Problem | None:
             mode = os.lstat(current).st_mode
         except FileNotFoundError:
             return Problem("missing", "missing", entry.path)
+        except OSError as err:  # a name too long, a folder we may not enter: not what was signed
+            return Problem("missing", f"cannot be reached: {err.strerror or err}", entry.path)
         if stat.S_ISLNK(mode):
             return Problem("symlink", "inside a symbolic link; packages never contain links", entry.path)
         if not stat.S_ISDIR(mode):

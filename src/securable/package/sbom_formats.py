@@ -57,7 +57,10 @@ class InvalidDocument(InputError):
 
 def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
     """The raw bytes and the parsed JSON object of ``path``; ``what`` names it in messages."""
+    from securable.fileio import note_input
+
     location = str(path)
+    note_input(path)
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
