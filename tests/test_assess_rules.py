@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -131,18 +130,6 @@ def test_a_subset_of_rules_can_be_run(camera: Product) -> None:
     product = camera.model_copy(update={"updates": None})
     only = [r for r in RULES if r.id == "QST-001"]
     assert {f.rule for f in run_rules(product, today=TODAY, rules=only)} == {"QST-001"}
-
-
-def test_all_rules_run_in_well_under_a_millisecond(camera: Product) -> None:
-    states = question_status(camera)
-    run_rules(camera, today=TODAY, states=states)
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        run_rules(camera, today=TODAY, states=states)
-    per_product = (time.perf_counter() - start) / runs
-    # measured ~0.14 ms on a laptop; the portfolio budget is 5 ms for load and assessment
-    assert per_product < 0.001, f"{per_product * 1000:.2f} ms per product"
 
 
 # --- reading free text ----------------------------------------------------------------------------

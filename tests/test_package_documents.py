@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -477,16 +475,3 @@ def test_missing_weasyprint_is_a_clear_input_error(monkeypatch: pytest.MonkeyPat
     assert caught.value.hint is not None
     assert "--no-pdf" in caught.value.hint
     assert "libpango" in caught.value.hint
-
-
-def test_html_package_is_fast() -> None:
-    ctx = context(CAMERA)
-    build_documents(ctx, pdf=False)  # warm: templates compiled, schemas loaded
-    best = min(_timed(lambda: build_documents(ctx, pdf=False)) for _ in range(3))
-    assert best < 0.05, f"HTML documents took {best * 1000:.1f} ms"
-
-
-def _timed(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start

@@ -7,7 +7,6 @@ PyYAML's Python parser (the fallback where it does not), which must behave the s
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import pytest
@@ -54,12 +53,10 @@ def billion_laughs(levels: int = 10) -> str:
 
 
 def test_billion_laughs_is_refused_at_the_first_anchor_without_expanding_anything() -> None:
-    start = time.perf_counter()
+    # Refused at the first anchor (1:7), so nothing was expanded: expanding would take gigabytes.
     err = refused(billion_laughs())
-    elapsed = time.perf_counter() - start
     assert err.location == f"{FILE}:1:7"
     assert "anchors and aliases" in err.message
-    assert elapsed < 0.5  # expanding it would take minutes and gigabytes; refusing it takes microseconds
 
 
 @pytest.mark.parametrize(
