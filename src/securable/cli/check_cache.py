@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -50,11 +51,20 @@ def _code_fingerprint() -> str:
 
 
 def file_hash(path: str) -> str:
+    """The SHA-256 of a regular file; a marker for anything else, which the check then refuses.
+
+    Opened without blocking: a named pipe with no writer must not hang the check here."""
     try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):  # missing, a link loop, a path too long, a NUL character
         return "missing"
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not-a-file"
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:  # e.g. a folder on systems that let one be opened
+            return "missing"
 
 
 def request_key(parts: Sequence[str], files: Sequence[str]) -> str:

@@ -46,7 +46,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from securable.errors import InputError
 from securable.package.keys import fingerprint
 
 FORMAT = "securable-manifest/1"
@@ -213,8 +212,9 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
     manifest bytes before anything in the manifest is believed; file checks still run on an
     untrusted manifest, because knowing *which* files differ helps, but the report fails anyway.
     """
-    if not directory.is_dir():
-        raise InputError(f"{directory}: no such folder", hint="give the folder made by `securable package`")
+    from securable.inputfile import require_folder
+
+    require_folder(directory, "folder", "give the folder made by `securable package`")
     given_fp = fingerprint(public_key)
     problems: list[Problem] = []
     raw = _read_manifest(directory, problems)

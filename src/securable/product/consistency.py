@@ -259,22 +259,40 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
             return
 
 
-def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
-    """(message, fix) for what is wrong with the SBOM at ``value``, or None."""
+def sbom_path_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
+    """(message, fix) when the SBOM path ``value`` names something other than a regular file (a
+    folder, a named pipe, a link loop, a path too long) or leads outside ``base_dir`` (see
+    :func:`sbom_inside`); None when it names a file inside, or nothing yet (the caller says so)."""
+    from securable.inputfile import FILE, MISSING, kind, problem
+
+    shown = value if len(value) <= 160 else f"{value[:80]}…{value[-80:]} ({len(value)} characters)"
+    found = kind(base_dir / value)
+    if found not in (FILE, MISSING):  # a folder, a pipe, a link loop, a path too long: say so
+        what, fix = problem(found, "SBOM file")
+        return f"SBOM path {shown!r}: {what}", fix
     if sbom_inside(base_dir, value) is None:
         return (
-            f"SBOM path {value!r} leads outside the product's folder {base_dir}",
+            f"SBOM path {shown!r} leads outside the product's folder {base_dir}",
             "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
             "into the signed package",
         )
+    return None
+
+
+def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
+    """(message, fix) for what is wrong with the SBOM at ``value``, or None."""
+    from securable.inputfile import lone_surrogate, read_regular, utf8_problem
+
+    problem = sbom_path_problem(value, base_dir)
+    if problem is not None:
+        return problem
     path = base_dir / value
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SBOM_BYTES + 1)
-    except OSError as err:
-        return f"cannot read SBOM {value!r}: {err.strerror or err}", "fix or regenerate the SBOM"
+        raw = read_regular(path, MAX_SBOM_BYTES, "SBOM file")
+    except InputError as err:
+        return f"cannot read SBOM {value!r}: {err.message}", err.hint or "fix or regenerate the SBOM"
     if len(raw) > MAX_SBOM_BYTES:
         return (
             f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",
@@ -287,6 +305,9 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
         )
     import json
 
+    not_utf8 = utf8_problem(raw)
+    if not_utf8 is not None:
+        return f"SBOM {value!r} is not UTF-8 text ({not_utf8})", "save or regenerate it as UTF-8"
     try:
         bom = json.loads(raw)
     except RecursionError:
@@ -300,6 +321,13 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
         return (
             f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
             f"point to a CycloneDX JSON file: {_SBOM_FORMAT}",
+        )
+    lone = lone_surrogate(raw, bom)
+    if lone is not None:
+        return (
+            f"SBOM {value!r} holds half of a UTF-16 surrogate pair on its own ({lone}), which is no "
+            "character",
+            "fix the tool that wrote it, or remove the escape",
         )
     return None
 

@@ -103,19 +103,14 @@ def decode(raw: bytes, filename: str) -> str:
 
 
 def read_text(path: Path, *, what: str, hint: str) -> str:
-    """The UTF-8 text of a YAML input file, refused cleanly when missing, a folder, too big or not UTF-8.
+    """The UTF-8 text of a YAML input file, refused cleanly when it is not a regular file (missing, a
+    folder, a named pipe, a link loop: see :mod:`securable.inputfile`), too big or not UTF-8.
 
     ``what`` names the kind of file in messages ("file", "profile file"); ``hint`` says how to get one.
     """
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such {what}", hint=hint) from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path} is a folder", hint=f"give the path of the {what} itself") from err
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
+    from securable.inputfile import read_regular
+
+    raw = read_regular(path, MAX_BYTES, what, hint)
     check_size(len(raw), str(path))
     return decode(raw, str(path))
 
