@@ -15,6 +15,7 @@ from securable import __version__
 from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
 from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
 from securable.errors import ExitCode, SecurableError, UsageError
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(requested.text)
         return ExitCode.OK
     except SecurableError as err:
-        print(f"securable: error: {err.render()}", file=sys.stderr)
+        print(f"securable: error: {terminal(err.render())}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("securable: interrupted", file=sys.stderr)
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"securable: internal error: {type(err).__name__}: {err}\n"
+            f"securable: internal error: {type(err).__name__}: {terminal(str(err))}\n"
             "  hint: this is a bug in Securable; rerun with --debug and report the traceback",
             file=sys.stderr,
         )

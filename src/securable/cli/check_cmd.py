@@ -76,6 +76,10 @@ def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) 
     loaded = load_document(Path(args.product))
     assessment = build_assessment(loaded, targets, today=today)
     text = render(assessment, args.format)
+    if args.format == "table":  # for terminals, also when written to a file and shown later
+        from securable.textsafety import terminal
+
+        text = terminal(text)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
     inventory = loaded.product.composition and loaded.product.composition.software_inventory
     deps = (

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from securable.cli.render import emit
 from securable.errors import UsageError
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -47,11 +48,14 @@ def evaluate(args: Args) -> int:
     requirements = read_requirements(Path(args.requirements))
     evaluation = run(requirements, read_vendors(sources))
     for warning in requirements.warnings:
-        print(f"securable: warning: {warning}", file=sys.stderr)
+        print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
     for vendor in evaluation.failed:
         assert vendor.error is not None
-        print(f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}", file=sys.stderr)
+        message = f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}"
+        print(terminal(message), file=sys.stderr)
     text = render(evaluation, args.format)
+    if args.format == "table":  # for terminals, also when written to a file and shown later
+        text = terminal(text)
     if args.output:
         from securable.fileio import write_text_atomic
 

@@ -9,6 +9,7 @@ import os
 import sys
 
 from securable.cli.args import wrap
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -65,7 +66,9 @@ def block(pairs: Sequence[tuple[str, str | Sequence[str]]]) -> str:
 
 
 def emit(text: str) -> None:
-    sys.stdout.write(text)
+    """Write ``text`` to standard output with every control character made visible: reports carry
+    text from product files and vendors, and a terminal would run their escape sequences."""
+    sys.stdout.write(terminal(text))
 
 
 def emit_json(data: Any) -> None:

@@ -47,6 +47,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from securable.package.keys import fingerprint
+from securable.textsafety import terminal_path
 
 FORMAT = "securable-manifest/1"
 MANIFEST = "manifest.json"
@@ -61,20 +62,9 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 # --- paths ---------------------------------------------------------------------------------------
 
 
-def display_path(path: str) -> str:
-    """``path`` ready to print or put in JSON: undecodable bytes of a file name (which Python keeps
-    as lone surrogates) become ``\\xNN``, as do other lone surrogates and control characters."""
-    try:
-        raw = os.fsencode(path)
-    except UnicodeEncodeError:  # a lone surrogate that stands for no byte, e.g. from JSON "\ud800"
-        raw = path.encode("utf-8", "backslashreplace")
-    text = raw.decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+# ``path`` ready to print or put in JSON: undecodable bytes of a file name become ``\\xNN``, as do
+# lone surrogates and control characters (the one terminal sanitiser, securable.textsafety).
+display_path = terminal_path
 
 
 def unsafe_reason(path: object) -> str | None:
