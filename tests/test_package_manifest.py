@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-import os
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
