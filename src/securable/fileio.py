@@ -30,8 +30,10 @@ def write_text_atomic(path: Path, text: str) -> None:
     except InputError:
         raise
     except OSError as err:
+        from securable.inputfile import shown
+
         raise InputError(
-            f"cannot write {path}: {err.strerror or err}", hint="check the path and permissions"
+            f"cannot write {shown(path)}: {err.strerror or err}", hint="check the path and permissions"
         ) from err
 
 

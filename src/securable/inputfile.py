@@ -88,7 +88,10 @@ def problem(found: str, what: str) -> tuple[str, str]:
             "symbolic link loop (the links point at each other and never reach a file)",
             "fix or remove the link so that it points at the file",
         ),
-        TOO_LONG: ("path too long for this system", "shorten the path, e.g. move the file nearer"),
+        TOO_LONG: (
+            "path too long for this system",
+            "use shorter folder and file names, or a path relative to the current folder",
+        ),
         NOT_A_FOLDER: ("a part of this path is a file, not a folder", "check the path"),
         DENIED: ("permission denied", "check the file's permissions"),
         INVALID: ("not a usable path (it holds a NUL character)", "check the path"),
@@ -105,6 +108,17 @@ def require_file(path: Path, what: str, hint: str | None = None) -> None:
         message, default = problem(found, what)
         hint = hint if hint and found == MISSING else default
         raise InputError(message, hint=hint, location=shown(path))
+
+
+def usable(path: str | os.PathLike[str], what: str) -> str:
+    """The kind of ``path``, after refusing one no file can be read from or written at: a link
+    loop, a path too long, a NUL character, a path through a file. For outputs and for inputs that
+    may be a file or a folder."""
+    found = kind(path)
+    if found in (LOOP, TOO_LONG, INVALID, NOT_A_FOLDER):
+        message, hint = problem(found, what)
+        raise InputError(message, hint=hint, location=shown(path))
+    return found
 
 
 def require_folder(path: Path, what: str, hint: str) -> None:

@@ -37,6 +37,10 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     renamed into place, so a target that cannot be written (a folder, a read-only place) leaves the
     old pair as it was. Every such problem is an :class:`InputError`.
     """
+    from securable.inputfile import usable
+
+    for path in (private_path, public_path):
+        usable(path, "key file")  # resolve() below fails on a link loop
     if private_path.resolve() == public_path.resolve():
         raise InputError("the private and the public key need two different files")
     for path in (private_path, public_path):

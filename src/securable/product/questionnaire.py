@@ -445,7 +445,10 @@ def save_state(path: Path, target: Path, answers: Answers) -> None:
 def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> int:
     """Ask (or resume), then write ``target``; returns the exit code (0 also for save-and-stop)."""
     from securable.errors import ExitCode
+    from securable.inputfile import usable
 
+    usable(target, "file to write")
+    usable(state_path(target), "file to write")
     if target.is_dir():
         raise InputError(
             f"{target} is a folder", hint="give the path of the file to write, e.g. securable.yaml"
