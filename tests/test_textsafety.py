@@ -54,7 +54,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_terminal_shows_escape_sequences_instead_of_running_them() -> None:
     assert terminal(CLEAR_SCREEN + "Acme") == "\\x1b[2J\\x1b[HAcme"
     assert terminal(SET_TITLE) == "\\x1b]0;pwned\\x07"
-    assert terminal("Acme\x9b31m") == "Acme\\x9b31m"
+    assert terminal("Acme\x9b31m") == "Acme\\u009b31m"
+    assert terminal("tag\U000e0041") == "tag\\udb40\\udc41"
     assert terminal("a\u202eb") == "a\\u202eb"
     assert terminal("two\nlines\tand tab") == "two\nlines\tand tab"  # a report keeps its layout
     assert terminal("two\nlines", lines=False) == "two\\x0alines"  # one value does not
@@ -236,11 +237,21 @@ def test_evaluate_prints_vendor_titles_escaped(
     assert "\\[x\\](javascript:alert(1))" in out
 
 
-def test_json_and_sarif_escape_control_characters_themselves(
+def test_json_and_sarif_stay_valid_and_exact_on_a_terminal(
     capsys: pytest.CaptureFixture[str], hostile_camera: Path
 ) -> None:
+    """json.dumps escapes C0 controls itself; C1 controls, bidi overrides and characters beyond the
+    BMP that are not printable are escaped for the terminal in JSON's own syntax."""
+    text = (hostile_camera / "securable.yaml").read_text("utf-8")
+    name = "Cam\x9b2J\u202e\U000e0041 ✓"
+    yaml_value = '"Cam\\x9b2J\\u202e\\U000e0041 ✓"'  # YAML's own escapes for the same text
+    text = re.sub(r"^  model: .*$", lambda _: f"  model: {yaml_value}", text, count=1, flags=re.M)
+    (hostile_camera / "securable.yaml").write_text(text, "utf-8")
     for fmt in ("json", "sarif"):
         code, out, _ = run(capsys, "check", "securable.yaml", "--format", fmt, "--fail-on", "none")
         assert code == 0
-        assert "\x1b" not in out
-        json.loads(out)  # still valid JSON, the text inside escaped by json.dumps
+        assert not _NOT_SAFE.search(out.replace("\n", ""))
+        assert "\U000e0041" not in out
+        parsed = json.dumps(json.loads(out), ensure_ascii=False)  # valid JSON
+        if fmt == "json":  # the report names the product (SARIF does not): the same text, once parsed
+            assert name in parsed

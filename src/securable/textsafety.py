@@ -6,7 +6,8 @@ way of being subverted:
 
 * a terminal runs escape sequences: ``ESC [2J`` clears the screen, OSC sequences set the window
   title or write to the clipboard. :func:`terminal` shows every control character as ``\\x1b`` (and
-  bidirectional overrides, lone surrogates and the like as ``\\uXXXX``);
+  C1 controls, bidirectional overrides, lone surrogates and the like as ``\\uXXXX``); JSON written
+  to a terminal stays valid JSON with the same content;
 * Markdown renders raw HTML, links, images and headings: :func:`markdown` escapes them, so the text
   reads as it was written and a ``javascript:`` link or a remote image never becomes one;
 * a spreadsheet runs a CSV cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR as a formula:
@@ -27,10 +28,16 @@ _KEPT = {"\n", "\t"}
 
 
 def _escaped(char: str) -> str:
+    # C0 controls as \x1b, the form people know. Everything else in JSON's own escape syntax
+    # (\u009b, a pair for characters beyond U+FFFF): JSON output passes through terminal() too,
+    # and a JSON string never holds a raw C0 control, so JSON stays valid and means the same.
     code = ord(char)
-    if code < 0x100:
+    if code < 0x20:
         return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def terminal(text: str, *, lines: bool = True) -> str:

@@ -74,7 +74,7 @@ def emit(text: str) -> None:
 def emit_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(terminal(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
 
 def _hanging(text: str, room: int, indent: str) -> list[str]:
