@@ -263,16 +263,16 @@ def sbom_path_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
     """(message, fix) when the SBOM path ``value`` names something other than a regular file (a
     folder, a named pipe, a link loop, a path too long) or leads outside ``base_dir`` (see
     :func:`sbom_inside`); None when it names a file inside, or nothing yet (the caller says so)."""
-    from securable.inputfile import FILE, MISSING, kind, problem
+    from securable.inputfile import FILE, MISSING, kind, problem, shown
 
-    shown = value if len(value) <= 160 else f"{value[:80]}…{value[-80:]} ({len(value)} characters)"
+    given = shown(value)  # a path of 5000 characters is cut in the middle
     found = kind(base_dir / value)
     if found not in (FILE, MISSING):  # a folder, a pipe, a link loop, a path too long: say so
         what, fix = problem(found, "SBOM file")
-        return f"SBOM path {shown!r}: {what}", fix
+        return f"SBOM path {given!r}: {what}", fix
     if sbom_inside(base_dir, value) is None:
         return (
-            f"SBOM path {shown!r} leads outside the product's folder {base_dir}",
+            f"SBOM path {given!r} leads outside the product's folder {base_dir}",
             "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
             "into the signed package",
         )
