@@ -111,11 +111,11 @@ def require_file(path: Path, what: str, hint: str | None = None) -> None:
 
 
 def usable(path: str | os.PathLike[str], what: str) -> str:
-    """The kind of ``path``, after refusing one no file can be read from or written at: a link
-    loop, a path too long, a NUL character, a path through a file. For outputs and for inputs that
-    may be a file or a folder."""
+    """The kind of ``path``, after refusing one no file can be read from or written at and on which
+    ``Path.resolve()`` or ``Path.exists()`` raise: a link loop, a path too long, a NUL character.
+    For outputs and for inputs that may be a file or a folder; the caller handles the rest."""
     found = kind(path)
-    if found in (LOOP, TOO_LONG, INVALID, NOT_A_FOLDER):
+    if found in (LOOP, TOO_LONG, INVALID):
         message, hint = problem(found, what)
         raise InputError(message, hint=hint, location=shown(path))
     return found

@@ -307,7 +307,7 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
 
     not_utf8 = utf8_problem(raw)
     if not_utf8 is not None:
-        return f"SBOM {value!r} is not UTF-8 text ({not_utf8})", "save or regenerate it as UTF-8"
+        return f"cannot read SBOM {value!r}: not UTF-8 text ({not_utf8})", "save or regenerate it as UTF-8"
     try:
         bom = json.loads(raw)
     except RecursionError:
