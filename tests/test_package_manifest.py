@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -202,7 +203,7 @@ def test_an_unreadable_key_is_an_input_error(
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)  # input files are opened with os.open (O_NONBLOCK)
     with pytest.raises(InputError, match=r"cannot read .*Permission denied"):
         load_private_key(keys[0])
 

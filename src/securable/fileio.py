@@ -134,8 +134,10 @@ def write_files(targets: Iterable[tuple[Path, bytes]], *, private: Iterable[Path
         for item in staged:
             item.commit()
     except OSError as err:
+        from securable.inputfile import shown
+
         raise InputError(
-            f"cannot write {err.filename or 'the output'}: {err.strerror or err}",
+            f"cannot write {shown(err.filename) if err.filename else 'the output'}: {err.strerror or err}",
             hint="check the path and permissions",
         ) from err
     finally:

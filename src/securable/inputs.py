@@ -76,7 +76,13 @@ def read_input(path: PathLike, limit: int, *, what: str, hint: str) -> bytes:
     except IsADirectoryError as err:
         raise InputError(f"{name} is a folder", hint=f"give the path of the {what} itself") from err
     except OSError as err:
-        raise InputError(f"cannot read {name}: {err.strerror or err}") from err
+        from securable.inputfile import LOOP, TOO_LONG, problem, shown
+
+        found = {errno.ELOOP: LOOP, errno.ENAMETOOLONG: TOO_LONG}.get(err.errno or 0)
+        if found is not None:  # say what the path is, as every other input does
+            message, fix = problem(found, what)
+            raise InputError(message, hint=fix, location=shown(name)) from err
+        raise InputError(f"cannot read {shown(name)}: {err.strerror or err}") from err
     return content
 
 

@@ -17,6 +17,7 @@ from securable.agency.clauses import Clause
 from securable.agency.evaluate import MET, ROLE_WORDS, STATUSES, Evaluation, Verdict
 from securable.agency.links import CAPABILITIES, FEDERAL
 from securable.agency.vendors import Problem, Vendor
+from securable.textsafety import markdown
 
 FORMATS = ("table", "markdown", "html", "json")
 SECTION_TITLES = {"technical": "Device cybersecurity capabilities", "support": "Manufacturer support"}
@@ -107,11 +108,7 @@ def counts(ev: Evaluation) -> dict[str, int]:
 
 # ---- Markdown -------------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).translate(_MD_SPECIAL)
+_md = markdown  # the one Markdown sanitiser (securable.textsafety)
 
 
 def to_markdown(ev: Evaluation) -> str:

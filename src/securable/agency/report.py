@@ -20,6 +20,7 @@ from securable.agency.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
 from securable.agency.requirements import Call, Requirement, Requirements
 from securable.cli.args import wrap
 from securable.oscal._common import oscal_id
+from securable.textsafety import markdown
 
 FORMATS = ("table", "markdown", "html", "json")
 DERIVED = "Securable-derived, not NIST's"
@@ -221,11 +222,7 @@ def to_json(req: Requirements) -> str:
 
 # ---- Markdown -------------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).translate(_MD_SPECIAL)
+_md = markdown  # the one Markdown sanitiser (securable.textsafety)
 
 
 def to_markdown(req: Requirements) -> str:

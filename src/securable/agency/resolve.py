@@ -105,8 +105,10 @@ class _Resolver:
 
     def load(self, path: Path, where: str) -> tuple[JSON, Path]:
         """A parsed and schema-checked OSCAL catalog or profile, read once per run."""
+        from securable.inputfile import usable
         from securable.oscal.validate import parse_json, read_bytes
 
+        usable(path, "OSCAL JSON file")  # resolve() below fails on a link loop
         real = path.resolve()
         if real not in self.cache:
             self.cache[real] = _checked(parse_json(read_bytes(path, 64 * 2**20), str(path)), str(path), where)

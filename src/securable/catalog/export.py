@@ -81,30 +81,32 @@ def to_csv(catalog: Catalog) -> str:
     import csv
     import io
 
+    from securable.textsafety import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in catalog:
         s = r.provenance.source
-        writer.writerow(
-            [
-                r.catalog,
-                r.id,
-                r.kind,
-                r.parent or "",
-                r.title,
-                r.text,
-                " ".join(r.mappings.get("sp800-53r5", ())),
-                " ".join(r.mappings.get("csf-1.1", ())),
-                " ".join(f"{link.rel}={link.target}" for link in r.links),
-                s.publication,
-                s.version,
-                s.repository,
-                s.commit,
-                r.provenance.path,
-                r.provenance.line or "",
-            ]
-        )
+        cells: list[object] = [
+            r.catalog,
+            r.id,
+            r.kind,
+            r.parent or "",
+            r.title,
+            r.text,
+            " ".join(r.mappings.get("sp800-53r5", ())),
+            " ".join(r.mappings.get("csf-1.1", ())),
+            " ".join(f"{link.rel}={link.target}" for link in r.links),
+            s.publication,
+            s.version,
+            s.repository,
+            s.commit,
+            r.provenance.path,
+            r.provenance.line or "",
+        ]
+        # Spreadsheets open CSV: no cell may start a formula.
+        writer.writerow([csv_cell(c) if isinstance(c, str) else c for c in cells])
     return buffer.getvalue()
 
 

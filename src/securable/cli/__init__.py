@@ -16,6 +16,7 @@ from securable.cli.args import HelpRequested, Opt, command_help, group_help, par
 from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
 from securable.errors import ExitCode, SecurableError, UsageError
 from securable.fileio import CommandInputs
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(requested.text)
         return ExitCode.OK
     except SecurableError as err:
-        print(f"securable: error: {err.render()}", file=sys.stderr)
+        print(f"securable: error: {terminal(err.render())}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("securable: interrupted", file=sys.stderr)
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"securable: internal error: {type(err).__name__}: {err}\n"
+            f"securable: internal error: {type(err).__name__}: {terminal(str(err))}\n"
             "  hint: this is a bug in Securable; rerun with --debug and report the traceback",
             file=sys.stderr,
         )

@@ -70,6 +70,9 @@ class Opt:
                 f"{self.label}: invalid choice {value!r}",
                 hint=f"choose one of {', '.join(self.choices)} (see `{command} --help`)",
             )
+        if not value and self.metavar.upper() in _PATH_METAVARS:
+            # An empty path names no file: `-o ''` would otherwise fall back to standard output.
+            raise UsageError(f"{self.label}: the path is empty", hint=f"give a {self.metavar} path")
         if self.type is int:
             try:
                 return int(value)
@@ -80,6 +83,10 @@ class Opt:
     @property
     def label(self) -> str:
         return self.metavar if self.positional else "/".join(self.names)
+
+
+# Metavars of arguments that are paths (see securable.cli.spec); an empty value is refused.
+_PATH_METAVARS = frozenset(("FILE", "DIR", "PRODUCT", "PRIVATE", "PUBLIC", "PROFILE", "VENDOR"))
 
 
 class Args:

@@ -82,5 +82,9 @@ def _assess(
     loaded = load_document(Path(args.product), product)
     assessment = build_assessment(loaded, targets, today=today)
     text = render(assessment, args.format)
+    if args.format == "table":  # for terminals, also when written to a file and shown later
+        from securable.textsafety import terminal
+
+        text = terminal(text)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
     return text, code, loaded.read_files

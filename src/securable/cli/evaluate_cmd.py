@@ -25,6 +25,7 @@ from pathlib import Path
 
 from securable.cli.render import emit
 from securable.errors import UsageError
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -47,11 +48,14 @@ def evaluate(args: Args) -> int:
     requirements = read_requirements(Path(args.requirements))
     evaluation = run(requirements, read_vendors(sources))
     for warning in requirements.warnings:
-        print(f"securable: warning: {warning}", file=sys.stderr)
+        print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
     for vendor in evaluation.failed:
         assert vendor.error is not None
-        print(f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}", file=sys.stderr)
+        message = f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}"
+        print(terminal(message), file=sys.stderr)
     text = render(evaluation, args.format)
+    if args.format == "table":  # for terminals, also when written to a file and shown later
+        text = terminal(text)
     if args.output:
         from securable.fileio import write_text_atomic
 
@@ -96,14 +100,29 @@ def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSou
 
 
 def _split(value: str) -> tuple[str, Path]:
-    if not Path(value).exists() and "=" in value:
+    from securable.inputfile import FILE, FOLDER, kind
+
+    if kind(value) not in (FILE, FOLDER) and "=" in value:
         name, _, rest = value.partition("=")
         if not name.strip() or not rest:
             raise UsageError(f"{value!r}: expected NAME=PATH or PATH")
-        return name.strip(), Path(rest)
-    path = Path(value)
+        return name.strip(), _usable(Path(rest))
+    path = _usable(Path(value))
     if path.parts[-3:] == _IN_PACKAGE and len(path.resolve().parts) > 3:
         return path.resolve().parents[2].name, path
     if path.suffix.lower() == ".json":
         return path.stem, path
     return (path.resolve().name or value), path
+
+
+def _usable(path: Path) -> Path:
+    """``path`` when it is a file, a folder or nothing yet (a missing vendor is reported as one);
+    an :class:`InputError` when it is a link loop, a path too long, a pipe or a device."""
+    from securable.errors import InputError
+    from securable.inputfile import FILE, FOLDER, MISSING, kind, problem, shown
+
+    found = kind(path)
+    if found not in (FILE, FOLDER, MISSING):
+        message, fix = problem(found, "vendor package or OSCAL file")
+        raise InputError(message, hint=fix, location=shown(path))
+    return path

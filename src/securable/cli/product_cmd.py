@@ -89,8 +89,10 @@ def init(args: Args) -> int:
 
 def _write_template(path: Path, *, force: bool) -> int:
     from securable.fileio import write_text_atomic
+    from securable.inputfile import usable
     from securable.product.template import template_yaml
 
+    usable(path, "file to write")
     if path.is_dir():
         raise InputError(
             f"{path} is a folder", hint="give the path of the file to write, e.g. securable.yaml"

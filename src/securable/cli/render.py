@@ -9,6 +9,7 @@ import os
 import sys
 
 from securable.cli.args import wrap
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -65,13 +66,15 @@ def block(pairs: Sequence[tuple[str, str | Sequence[str]]]) -> str:
 
 
 def emit(text: str) -> None:
-    sys.stdout.write(text)
+    """Write ``text`` to standard output with every control character made visible: reports carry
+    text from product files and vendors, and a terminal would run their escape sequences."""
+    sys.stdout.write(terminal(text))
 
 
 def emit_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(terminal(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
 
 def _hanging(text: str, room: int, indent: str) -> list[str]:

@@ -154,30 +154,20 @@ def detect_model(doc: object, *, location: str) -> str:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """A JSON input file's bytes; InputError when missing, a folder, empty or larger than max_bytes."""
-    from securable.fileio import note_input
+    from securable.inputfile import MISSING, kind, read_regular, shown
 
-    location = str(path)
-    note_input(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError(
-                "is a folder, not a file", hint="give the path of an OSCAL JSON file", location=location
-            )
-        # The size a stat reports is not enough (devices and pipes report 0): read at most one byte
-        # past the limit, so /dev/zero or an endless pipe is refused rather than read forever.
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-        if max(size, len(data)) > max_bytes:
-            raise InputError(
-                f"file is larger than the {max_bytes / 2**20:.0f} MiB limit",
-                hint="far larger than any OSCAL document NIST publishes; check that it is the right file",
-                location=location,
-            )
-    except FileNotFoundError as err:
-        raise InputError("file not found", hint="check the path", location=location) from err
-    except OSError as err:
-        raise InputError(f"cannot read the file: {err.strerror or err}", location=location) from err
+    location = shown(path)
+    if kind(path) == MISSING:
+        raise InputError("file not found", hint="check the path", location=location)
+    # Regular files only (a pipe or device is refused by name), and never more than one byte past
+    # the limit is read.
+    data = read_regular(path, max_bytes, "OSCAL JSON file")
+    if len(data) > max_bytes:
+        raise InputError(
+            f"file is larger than the {max_bytes / 2**20:.0f} MiB limit",
+            hint="far larger than any OSCAL document NIST publishes; check that it is the right file",
+            location=location,
+        )
     if not data.strip():
         raise InputError(
             "file is empty",

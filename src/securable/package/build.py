@@ -276,7 +276,20 @@ def _assessment(loaded: LoadedProduct, when: date) -> object:
 
 
 def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path | None) -> None:
-    """Refuse output folders whose replacement would destroy something other than a package."""
+    """Refuse inputs that are not regular files, and output folders whose replacement would destroy
+    something other than a package."""
+    from securable.inputfile import FILE, FOLDER, MISSING, kind, problem, require_file, shown
+    from securable.package.keys import KEYGEN_HINT
+
+    require_file(product_path, "file", "create one with `securable init --template`")
+    if vex is not None:
+        require_file(vex, "VEX file", "give a CycloneDX VEX, OpenVEX or CSAF JSON file")
+    if key is not None:
+        require_file(key, "key file", KEYGEN_HINT)
+    found = kind(out_dir)
+    if found not in (FILE, FOLDER, MISSING):  # a link loop, a path too long: resolve() below fails
+        message, fix = problem(found, "package folder")
+        raise InputError(message, hint=fix, location=shown(out_dir))
     out = out_dir.absolute()
     if out.resolve().parent == out.resolve():
         raise InputError(f"{out_dir}: refusing to use the root folder as the package folder")

@@ -39,7 +39,10 @@ def keygen(private_path: Path, public_path: Path, *, force: bool = False) -> str
     writing into it would lose the key). Every such problem is an :class:`InputError`.
     """
     from securable.fileio import write_files
+    from securable.inputfile import usable
 
+    for path in (private_path, public_path):
+        usable(path, "key file")  # resolve() below fails on a link loop
     if private_path.resolve() == public_path.resolve():
         raise InputError("the private and the public key need two different files")
     for path in (private_path, public_path):
@@ -80,9 +83,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
             hint="use a key made by `securable keygen`, kept where only the release process can read it",
         ) from err
     except (ValueError, UnsupportedAlgorithm) as err:
-        raise InputError(f"{path} is not a PEM private key", hint=_KEYGEN_HINT) from err
+        raise InputError(f"{path} is not a PEM private key", hint=KEYGEN_HINT) from err
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{path} is not an Ed25519 key (it is {_kind(key)})", hint=_KEYGEN_HINT)
+        raise InputError(f"{path} is not an Ed25519 key (it is {_kind(key)})", hint=KEYGEN_HINT)
     return key
 
 
@@ -105,7 +108,7 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return key
 
 
-_KEYGEN_HINT = "make an Ed25519 key pair with `securable keygen PRIVATE PUBLIC`"
+KEYGEN_HINT = "make an Ed25519 key pair with `securable keygen PRIVATE PUBLIC`"
 
 
 def _kind(key: object) -> str:
@@ -116,18 +119,9 @@ def _kind(key: object) -> str:
 
 
 def _read_key_file(path: Path) -> bytes:
-    from securable.fileio import note_input
+    from securable.inputfile import read_regular
 
-    note_input(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_KEY_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such key file", hint=_KEYGEN_HINT) from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path} is a folder, not a key file") from err
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
+    data = read_regular(path, MAX_KEY_BYTES, "key file", KEYGEN_HINT)
     if len(data) > MAX_KEY_BYTES:
         raise InputError(f"{path} is too large to be a key file")
     return data

@@ -51,8 +51,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from securable.errors import InputError
 from securable.package.keys import fingerprint
+from securable.textsafety import terminal_path
 
 FORMAT = "securable-manifest/1"
 MANIFEST = "manifest.json"
@@ -68,20 +68,9 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 # --- paths ---------------------------------------------------------------------------------------
 
 
-def display_path(path: str) -> str:
-    """``path`` ready to print or put in JSON: undecodable bytes of a file name (which Python keeps
-    as lone surrogates) become ``\\xNN``, as do other lone surrogates and control characters."""
-    try:
-        raw = os.fsencode(path)
-    except UnicodeEncodeError:  # a lone surrogate that stands for no byte, e.g. from JSON "\ud800"
-        raw = path.encode("utf-8", "backslashreplace")
-    text = raw.decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+# ``path`` ready to print or put in JSON: undecodable bytes of a file name become ``\\xNN``, as do
+# lone surrogates and control characters (the one terminal sanitiser, securable.textsafety).
+display_path = terminal_path
 
 
 def unsafe_reason(path: object) -> str | None:
@@ -222,8 +211,12 @@ def verify(directory: Path, public_key: Ed25519PublicKey) -> VerifyReport:
     manifest bytes before anything in the manifest is believed; file checks still run on an
     untrusted manifest, because knowing *which* files differ helps, but the report fails anyway.
     """
-    if not directory.is_dir():
-        raise InputError(f"{directory}: no such folder", hint=_missing_hint(directory))
+    from securable.errors import InputError
+    from securable.inputfile import MISSING, kind, require_folder, shown
+
+    if kind(directory) == MISSING:  # perhaps an interrupted build left the old package beside it
+        raise InputError("no such folder", hint=_missing_hint(directory), location=shown(directory))
+    require_folder(directory, "folder", "give the folder made by `securable package`")
     given_fp = fingerprint(public_key)
     problems: list[Problem] = []
     raw = _read_manifest(directory, problems)

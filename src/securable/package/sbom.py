@@ -27,7 +27,7 @@ from securable.errors import InputError
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.sbom_formats import check_csaf, check_cyclonedx, check_openvex, detect, read_json
 from securable.package.sbom_vex import Statement, statements
-from securable.product.consistency import sbom_inside
+from securable.product.consistency import sbom_path_problem
 
 SBOM_PATH = "machine/sbom.cdx.json"
 SUMMARY_PATH = "machine/sbom-summary.json"
@@ -111,14 +111,11 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
     found: list[Statement] = []
     if inventory is not None and inventory.sbom:
         path = ctx.base_dir / inventory.sbom
-        if sbom_inside(ctx.base_dir, inventory.sbom) is None:
-            # The SBOM goes into the signed package: never a file from elsewhere on this machine.
-            raise InputError(
-                f"the SBOM path {inventory.sbom!r} leads outside the product's folder {ctx.base_dir}",
-                hint="keep the CycloneDX JSON SBOM in that folder or below it, and give its path "
-                "relative to the product file",
-                location=str(ctx.product_path),
-            )
+        # The SBOM goes into the signed package: never a file from elsewhere on this machine, and
+        # never anything but a regular file.
+        problem = sbom_path_problem(inventory.sbom, ctx.base_dir)
+        if problem is not None:
+            raise InputError(problem[0], hint=problem[1], location=str(ctx.product_path))
         raw, data = read_json(path, "SBOM")
         version = check_cyclonedx(data, str(path))
         source = SourceFile(path.name, "cyclonedx", version, hashlib.sha256(raw).hexdigest())

@@ -57,25 +57,23 @@ class InvalidDocument(InputError):
 
 def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
     """The raw bytes and the parsed JSON object of ``path``; ``what`` names it in messages."""
-    from securable.fileio import note_input
+    from securable.inputfile import MISSING, kind, lone_surrogate, read_regular, shown, utf8_problem
 
-    location = str(path)
-    note_input(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{what} not found", hint="check the path", location=location) from err
-    except IsADirectoryError as err:
-        raise InputError(f"{what} is a folder, not a file", location=location) from err
-    except OSError as err:
-        raise InputError(f"cannot read the {what}: {err.strerror or err}", location=location) from err
+    location = shown(path)
+    if kind(path) == MISSING:
+        raise InputError(f"{what} not found", hint="check the path", location=location)
+    raw = read_regular(path, MAX_BYTES, what)
     if len(raw) > MAX_BYTES:
         raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB", location=location)
+    not_utf8 = utf8_problem(raw)
+    if not_utf8 is not None:  # json.loads would guess UTF-16 or -32 from the first bytes
+        raise InputError(
+            f"{what} is not UTF-8 text ({not_utf8})",
+            hint="CycloneDX, OpenVEX and CSAF JSON are UTF-8; save the file as UTF-8",
+            location=location,
+        )
     try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except UnicodeDecodeError as err:
-        raise InputError(f"{what} is not UTF-8 text", location=location) from err
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
         raise InputError(
             f"{what} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}",
@@ -86,6 +84,13 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
         raise InputError(f"{what} is not usable JSON: {err}", location=location) from err
     if not isinstance(data, dict):
         raise InputError(f"{what} is not a JSON object", location=location)
+    lone = lone_surrogate(raw, data)
+    if lone is not None:
+        raise InputError(
+            f"{what} holds half of a UTF-16 surrogate pair on its own ({lone}), which is no character",
+            hint="fix the tool that wrote it, or remove the escape",
+            location=location,
+        )
     return raw, data
 
 

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 from securable.package.context import Gap, PackageContext, Part
 from securable.product.model import ContactChannel, Product
+from securable.textsafety import field_value
+from securable.uris import contact_problem
 
 PATH = ".well-known/security.txt"
 TOPIC = "security.txt"
@@ -75,13 +77,14 @@ def build_securitytxt(ctx: PackageContext) -> Part:
         )
         return Part(gaps=tuple(gaps))
     lines = [_header(product)]
-    lines += [f"Contact: {uri}" for uri in contacts]
+    # Every value through field_value: a line break in one would start a field of its own.
+    lines += [f"Contact: {field_value(uri)}" for uri in contacts]
     lines.append(f"Expires: {expires.isoformat()}T00:00:00Z")
     policy = _policy(product, gaps)
     if policy:
-        lines.append(f"Policy: {policy}")
+        lines.append(f"Policy: {field_value(policy)}")
     lines.append(f"Preferred-Languages: {', '.join(LANGUAGES)}")
-    lines += [f"Canonical: {uri}" for uri in canonical_uris(ctx.documentation_url)]
+    lines += [f"Canonical: {field_value(uri)}" for uri in canonical_uris(ctx.documentation_url)]
     return Part({PATH: ("\n".join(lines) + "\n").encode("utf-8")}, tuple(gaps))
 
 
@@ -121,7 +124,12 @@ def _add(uris: list[str], gaps: list[Gap], uri: str | None, raw: str, where: tup
 
 
 def _uri(value: str, channel: ContactChannel | None) -> str | None:
-    """``value`` as a Contact URI, or None when it cannot be one."""
+    """``value`` as a Contact URI, or None when it cannot be one (an RFC 3986 URI, as RFC 9116 asks)."""
+    uri = _as_uri(value, channel)
+    return uri if uri is not None and contact_problem(uri) is None else None
+
+
+def _as_uri(value: str, channel: ContactChannel | None) -> str | None:
     text = value.strip()
     lowered = text.lower()
     if (channel is None or channel.kind in ("phone", "other")) and _PHONE.match(text):
@@ -201,4 +209,4 @@ def _header(product: Product) -> str:
     what = " ".join(f"({n})" if i else n for i, n in enumerate(names)) or "this device"
     maker = f" by {info.manufacturer.rstrip('.')}" if info and info.manufacturer else ""
     # One line, no control characters: a comment line must not be able to start a field.
-    return "# " + " ".join(f"Vulnerability reporting for {what}{maker}.".split())
+    return "# " + field_value(f"Vulnerability reporting for {what}{maker}.")

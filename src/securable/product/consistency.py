@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from securable.errors import InputError, SecurableError
-from securable.inputs import read_capped
 from securable.product.introspect import format_loc
 from securable.product.model import CATALOG_REF_PATTERN, TECHNICAL_KINDS, Product
 from securable.product.yamlsource import Loc, SourceDoc
@@ -261,25 +260,44 @@ def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
             return
 
 
+def sbom_path_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
+    """(message, fix) when the SBOM path ``value`` names something other than a regular file (a
+    folder, a named pipe, a link loop, a path too long) or leads outside ``base_dir`` (see
+    :func:`sbom_inside`); None when it names a file inside, or nothing yet (the caller says so)."""
+    from securable.inputfile import FILE, MISSING, kind, problem, shown
+
+    given = shown(value)  # a path of 5000 characters is cut in the middle
+    found = kind(base_dir / value)
+    if found not in (FILE, MISSING):  # a folder, a pipe, a link loop, a path too long: say so
+        what, fix = problem(found, "SBOM file")
+        return f"SBOM path {given!r}: {what}", fix
+    if sbom_inside(base_dir, value) is None:
+        return (
+            f"SBOM path {given!r} leads outside the product's folder {base_dir}",
+            "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
+            "into the signed package",
+        )
+    return None
+
+
 def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str] | None:
     """(message, fix) for what is wrong with the SBOM at ``value``, or None.
 
     The SBOM is read once, and the digest of what was read is kept in ``doc.read_files``.
     """
+    from securable.inputfile import lone_surrogate, read_regular, utf8_problem
+
+    problem = sbom_path_problem(value, base_dir)
+    if problem is not None:
+        return problem
     resolved = sbom_inside(base_dir, value)
-    if resolved is None:
-        return (
-            f"SBOM path {value!r} leads outside the product's folder {base_dir}",
-            "keep the SBOM in that folder or below it and give its path relative to it: it is copied "
-            "into the signed package",
-        )
     path = base_dir / value
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
-    try:  # a regular file only: it may have been swapped for a pipe or a device since the test above
-        raw = read_capped(path, MAX_SBOM_BYTES, regular_only=True)
-    except OSError as err:
-        return f"cannot read SBOM {value!r}: {err.strerror or err}", "fix or regenerate the SBOM"
+    try:
+        raw = read_regular(path, MAX_SBOM_BYTES, "SBOM file")
+    except InputError as err:
+        return f"cannot read SBOM {value!r}: {err.message}", err.hint or "fix or regenerate the SBOM"
     doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
     if len(raw) > MAX_SBOM_BYTES:
         return (
@@ -293,6 +311,9 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
         )
     import json
 
+    not_utf8 = utf8_problem(raw)
+    if not_utf8 is not None:
+        return f"cannot read SBOM {value!r}: not UTF-8 text ({not_utf8})", "save or regenerate it as UTF-8"
     try:
         bom = json.loads(raw)
     except RecursionError:
@@ -306,6 +327,13 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
         return (
             f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
             f"point to a CycloneDX JSON file: {_SBOM_FORMAT}",
+        )
+    lone = lone_surrogate(raw, bom)
+    if lone is not None:
+        return (
+            f"SBOM {value!r} holds half of a UTF-16 surrogate pair on its own ({lone}), which is no "
+            "character",
+            "fix the tool that wrote it, or remove the escape",
         )
     return None
 

@@ -266,6 +266,8 @@ def _explain(kind: str, error: Any, loc: Loc, path: Loc, doc: SourceDoc) -> tupl
         )
     if kind in ("too_short",) and isinstance(value, list):
         return "the list is empty", "add at least one item, or remove the key to leave it open"
+    if kind == "invalid_uri":  # securable.uris said what is wrong and how to fix it
+        return str(ctx["what"]), str(ctx["fix"])
     if kind == "string_pattern_mismatch":
         return _pattern_problem(str(value), node.name if node else str(path[-1] if path else ""))
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -286,13 +288,6 @@ def _pattern_problem(value: str, name: str) -> tuple[str, str]:
         if qualified:
             fix = f"did you mean {qualified[0]!r}? " + fix
         return f"{value!r} is not a qualified catalog reference", fix
-    if name in ("documentation_url", "policy_url", "mud_url"):
-        return f"{value!r} is not a web address", "write a full URL starting with https://"
-    if name == "security_contact":
-        return (
-            f"{value!r} is not an email address or URL",
-            "write e.g. security@example.com or https://example.com/security",
-        )
     return (
         f"{value!r} is not a valid ID",
         "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. uc-home",

@@ -15,25 +15,56 @@ Conventions the rest of Securable relies on:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from securable.uris import (
+    CONTACT_PATTERN,
+    WEB_URL_PATTERN,
+    Problem,
+    address_problem,
+    contact_problem,
+    web_url_problem,
+)
 
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 CATALOG_REF_PATTERN = r"^[a-z0-9][a-z0-9.-]*:[A-Za-z0-9][A-Za-z0-9._()-]*$"
 QUESTION_ID_PATTERN = r"^Q[0-9]+(\.[0-9]+)*-[0-9]+(\.[a-z])?$"
-URL_PATTERN = r"^https?://\S+$"
-CONTACT_PATTERN = r"^((mailto:|https?://|tel:)\S+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 CatalogRef = Annotated[str, StringConstraints(pattern=CATALOG_REF_PATTERN)]
-Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
-Contact = Annotated[str, StringConstraints(pattern=CONTACT_PATTERN)]
+
+
+def _uri_check(check: Callable[[str], Problem | None]) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        problem = check(value)
+        if problem is not None:
+            # "invalid_uri": the loader shows ``what`` at the value's place and ``fix`` as the hint.
+            raise PydanticCustomError("invalid_uri", "{what}", {"what": problem[0], "fix": problem[1]})
+        return value
+
+    return validate
+
+
+# RFC 3986 URIs, checked by securable.uris; the JSON Schema carries the closest pattern it can state.
+Url = Annotated[
+    str,
+    AfterValidator(_uri_check(web_url_problem)),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": WEB_URL_PATTERN}),
+]
+Contact = Annotated[
+    str,
+    AfterValidator(_uri_check(contact_problem)),
+    WithJsonSchema({"type": "string", "pattern": CONTACT_PATTERN}),
+]
+# Free text that may be a URI: when written as one (https://, mailto:, tel:), it must be a valid one.
+Address = Annotated[str, AfterValidator(_uri_check(address_problem))]
 Text = str | None
 TextList = tuple[str, ...] | None
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -176,7 +207,7 @@ class KnownRequirement(_Model):
         | None
     ) = detail("What sort of requirement it is.")
     jurisdiction: Text = detail("Where it applies, e.g. 'EU', 'US-CA'.")
-    reference: Text = detail("Citation or URL of the text.")
+    reference: Address | None = detail("Citation or URL of the text (a URL must be an RFC 3986 URI).")
 
 
 class NeedsResearch(_Model):
@@ -567,7 +598,9 @@ class InfoChannel(_Model):
         ]
         | None
     ) = detail("Kind of place.")
-    location: Text = detail("URL, document name or screen, e.g. 'https://example.com/security'.")
+    location: Address | None = detail(
+        "URL, document name or screen, e.g. 'https://example.com/security' (a URL must be an RFC 3986 URI)."
+    )
 
 
 class ContactChannel(_Model):
@@ -576,7 +609,9 @@ class ContactChannel(_Model):
     kind: Literal["email", "web-form", "phone", "in-app", "postal", "other"] | None = detail(
         "Kind of channel."
     )
-    address: Text = detail("Address, URL or number.")
+    address: Address | None = detail(
+        "Address, URL or number; a URL (https://, mailto:, tel:) must be an RFC 3986 URI."
+    )
     purpose: Text = detail("What it is for, e.g. 'vulnerability reports', 'support'.")
     tested: bool | None = answer(
         "Q4.1-5",

@@ -25,8 +25,9 @@ from securable.errors import InputError, SecurableError
 from securable.inputs import read_capped
 from securable.product.interview import SECTIONS, Step, plan, question_record
 from securable.product.interview_premarket import year_range, years_text
-from securable.product.model import CATALOG_REF_PATTERN, CONTACT_PATTERN, URL_PATTERN
+from securable.product.model import CATALOG_REF_PATTERN
 from securable.product.questions import cite
+from securable.uris import Problem, contact_problem, web_url_problem
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -285,10 +286,11 @@ def _choices(step: Step, text: str, _ask: Ask) -> list[str]:
     return list(dict.fromkeys(_one_choice(step, word) for word in words))
 
 
-def _pattern(pattern: str, what: str) -> Callable[[Step, str, Ask], str]:
+def _uri(check: Callable[[str], Problem | None]) -> Callable[[Step, str, Ask], str]:
     def parse(_step: Step, text: str, _ask: Ask) -> str:
-        if not re.match(pattern, text):
-            raise Retry(f"{text!r} is not {what}")
+        problem = check(text)
+        if problem is not None:
+            raise Retry(f"{problem[0]}; {problem[1]}")
         return text
 
     return parse
@@ -343,11 +345,8 @@ _PARSERS: dict[str, Callable[[Step, str, Ask], Any]] = {
     "years": _years,
     "refs": _choices,
     "catalog": _catalog,
-    "url": _pattern(URL_PATTERN, "a web address; write it in full, starting with https://"),
-    "contact": _pattern(
-        CONTACT_PATTERN,
-        "an email address or address; write e.g. security@example.com or https://example.com/security",
-    ),
+    "url": _uri(web_url_problem),
+    "contact": _uri(contact_problem),
 }
 
 
@@ -448,7 +447,10 @@ def save_state(path: Path, target: Path, answers: Answers) -> None:
 def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> int:
     """Ask (or resume), then write ``target``; returns the exit code (0 also for save-and-stop)."""
     from securable.errors import ExitCode
+    from securable.inputfile import usable
 
+    usable(target, "file to write")
+    usable(state_path(target), "file to write")
     if target.is_dir():
         raise InputError(
             f"{target} is a folder", hint="give the path of the file to write, e.g. securable.yaml"

@@ -6,6 +6,7 @@ from securable.assess.coverage import Coverage, Group, Result, Status
 from securable.assess.findings import Severity
 from securable.assess.report import Assessment, product_label
 from securable.assess.report.text import summary_line
+from securable.textsafety import markdown
 
 _LABEL = {
     Status.MET_BY_DEVICE: "met by the device",
@@ -35,8 +36,7 @@ def render_markdown(assessment: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+_cell = markdown  # the one Markdown sanitiser (securable.textsafety)
 
 
 def _counts(group: Group) -> str:
