@@ -116,10 +116,15 @@ def build_package(
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
     """
+    from dataclasses import replace
+
     from securable.package.keys import load_private_key
+    from securable.package.renderings import Renderings
 
     _check_places(product_path, out_dir, key, vex)
     ctx, date_gaps = make_context(product_path, vex=vex, date=date)
+    previous = out_dir if pdf and out_dir.is_dir() and _is_package(out_dir) else None
+    ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
     info, when = ctx.product.product, ctx.date
     files, part_gaps = run_generators(ctx, default_generators(pdf) if generators is None else generators)
