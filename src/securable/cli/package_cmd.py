@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from securable.cli.render import emit, emit_json
@@ -23,6 +24,8 @@ def package(args: Args) -> int:
         pdf=not args.no_pdf,
         strict=args.strict,
     )
+    for warning in result.warnings:
+        print(f"securable: warning: {warning}", file=sys.stderr)
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
     emit(f"Open {result.index}\n")

@@ -62,6 +62,7 @@ class PackageResult:
     gaps: tuple[Gap, ...]
     date: date
     key_fingerprint: str | None  # None: unsigned
+    warnings: tuple[str, ...] = ()  # for the manufacturer: e.g. VEX statements about other products
 
     @property
     def index(self) -> Path:
@@ -127,7 +128,10 @@ def build_package(
     ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
     info, when = ctx.product.product, ctx.date
-    files, part_gaps = run_generators(ctx, default_generators(pdf) if generators is None else generators)
+    warnings: list[str] = []
+    files, part_gaps = run_generators(
+        ctx, default_generators(pdf) if generators is None else generators, warnings
+    )
     gaps = _unique([*date_gaps, *part_gaps])
     if strict and gaps:
         raise GapsFound(gaps)
@@ -148,7 +152,9 @@ def build_package(
     if signed.signature is not None:
         files[SIGNATURE] = signed.signature
     write_tree(out_dir, files)
-    return PackageResult(out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint)
+    return PackageResult(
+        out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint, tuple(dict.fromkeys(warnings))
+    )
 
 
 def make_context(
@@ -172,9 +178,10 @@ def make_context(
 
 
 def run_generators(
-    ctx: PackageContext, generators: Iterable[Generator]
+    ctx: PackageContext, generators: Iterable[Generator], warnings: list[str] | None = None
 ) -> tuple[dict[str, bytes], list[Gap]]:
-    """Every generator's files, merged, and their gaps in order; a generator bug raises here."""
+    """Every generator's files, merged, and their gaps in order (their warnings are added to
+    ``warnings``); a generator bug raises here."""
     files: dict[str, bytes] = {}
     gaps: list[Gap] = []
     for generate in generators:
@@ -193,6 +200,8 @@ def run_generators(
                 )
             files[path] = data
         gaps.extend(part.gaps)
+        if warnings is not None:
+            warnings.extend(part.warnings)
     return files, gaps
 
 

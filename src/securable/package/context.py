@@ -35,6 +35,7 @@ class Part:
 
     files: dict[str, bytes] = field(default_factory=dict)
     gaps: tuple[Gap, ...] = ()
+    warnings: tuple[str, ...] = ()  # for the manufacturer only, never put into the package
 
 
 @dataclass(frozen=True, slots=True)
