@@ -263,3 +263,13 @@ def test_vex_statements_about_other_products_are_a_warning_not_a_row(
     summary = json.loads((out / "machine" / "sbom-summary.json").read_bytes())
     assert summary["vulnerabilities"] == []
     assert summary["vex"]["file"] == "cisco-sa-20180328-smi2.json"
+
+
+def test_date_option_pins_the_package_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--date", "2027-03-04")
+    assert code == 0
+    assert "dated 2027-03-04" in out
+    assert json.loads((tmp_path / "pkg" / MANIFEST).read_bytes())["date"] == "2027-03-04"
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--date", "03/04/2027")
+    assert code == 2
+    assert "--date '03/04/2027' is not a date" in err

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def package(args: Args) -> int:
+    from securable.dates import run_date
     from securable.package.build import build_package, gap_line
 
     result = build_package(
@@ -23,6 +24,7 @@ def package(args: Args) -> int:
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
         strict=args.strict,
+        date=run_date(args.date) if args.date is not None else None,
     )
     for warning in result.warnings:
         print(f"securable: warning: {warning}", file=sys.stderr)

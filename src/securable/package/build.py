@@ -2,11 +2,12 @@
 
 Three promises, each kept here:
 
-* **Deterministic.** Generators never read the clock; the package date is ``date`` if given, else
-  ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else the product's
-  ``release_date``. Only when none of these exists is today's date used, and that is reported as
-  a gap because the package then changes from day to day. Manifest and Ed25519 signature are
-  deterministic too, so the same input gives byte-identical packages that review well as diffs.
+* **Deterministic.** Generators never read the clock; the package date is ``date`` if given
+  (``--date``), else ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else
+  today in UTC. It is the day the package speaks for, not the release date: a security.txt must not
+  expire before customers read it, and the assessment must judge support periods as of now.
+  Reproducible builds pin it with ``--date`` or ``SOURCE_DATE_EPOCH``. Manifest and Ed25519
+  signature are deterministic too, so the same input and date give byte-identical packages.
 * **Atomic.** Everything is written into a temporary folder beside ``out_dir``, which is then
   swapped in: the old package is renamed away, the new one renamed in, the old one deleted. Any
   failure before the swap removes the temporary folder and leaves the previous package as it was.
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 Generator = Callable[[PackageContext], Part]
 
 ASSESSED_BASELINES = ("nistir-8259a", "nistir-8259b")  # as `securable check` without --baseline
+SECURITY_TXT = ".well-known/security.txt"  # securable.package.securitytxt.PATH
+EXPIRY_WARNING_DAYS = 30
 
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
@@ -133,6 +136,7 @@ def build_package(
         ctx, default_generators(pdf) if generators is None else generators, warnings
     )
     gaps = _unique([*date_gaps, *part_gaps])
+    warnings += expiry_warnings(files.get(SECURITY_TXT), datetime.now(UTC).date())
     if strict and gaps:
         raise GapsFound(gaps)
     signed_fp = None
@@ -157,6 +161,29 @@ def build_package(
     )
 
 
+def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
+    """A warning when the security.txt's ``Expires`` has passed or is under
+    :data:`EXPIRY_WARNING_DAYS` away on ``today`` (the real day: a package dated earlier with
+    ``--date`` or ``SOURCE_DATE_EPOCH`` may be published late)."""
+    from securable.package.securitytxt import expires_of
+
+    expires = expires_of(security_txt) if security_txt is not None else None
+    if expires is None:
+        return []
+    left = (expires - today).days
+    if left < 0:
+        return [
+            f"{SECURITY_TXT} expired on {expires.isoformat()}: RFC 9116 clients ignore it; build "
+            "the package with today's date (no --date or SOURCE_DATE_EPOCH) before publishing"
+        ]
+    if left < EXPIRY_WARNING_DAYS:
+        return [
+            f"{SECURITY_TXT} expires on {expires.isoformat()}, in {left} day{'s' if left != 1 else ''}: "
+            "publish a fresh package before then"
+        ]
+    return []
+
+
 def make_context(
     product_path: Path, *, vex: Path | None = None, date: date | None = None
 ) -> tuple[PackageContext, list[Gap]]:
@@ -164,7 +191,7 @@ def make_context(
     from securable.product import load_document
 
     loaded = load_document(product_path)
-    when, gaps = _package_date(loaded.product, date)
+    when = _package_date(date)
     info = loaded.product.product
     ctx = PackageContext(
         product=loaded.product,
@@ -174,7 +201,7 @@ def make_context(
         vex_path=vex,
         assessment=_assessment(loaded, when),
     )
-    return ctx, gaps
+    return ctx, []
 
 
 def run_generators(
@@ -221,31 +248,19 @@ def _unique(gaps: Iterable[Gap]) -> tuple[Gap, ...]:
     return tuple(out)
 
 
-def _package_date(product: object, given: date | None) -> tuple[date, list[Gap]]:
+def _package_date(given: date | None) -> date:
     if given is not None:
-        return given, []
+        return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None and epoch.strip():
         try:
-            return datetime.fromtimestamp(int(epoch), UTC).date(), []
+            return datetime.fromtimestamp(int(epoch), UTC).date()
         except (ValueError, OverflowError, OSError) as err:
             raise InputError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a time",
                 hint="set it to whole seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)",
             ) from err
-    info = getattr(product, "product", None)
-    released = getattr(info, "release_date", None)
-    if isinstance(released, date):
-        return released, []
-    today = datetime.now(UTC).date()
-    return today, [
-        Gap(
-            "release date",
-            "The release date is not stated, so this package is dated the day it was built "
-            f"({today.isoformat()}).",
-            path=("product", "release_date"),
-        )
-    ]
+    return datetime.now(UTC).date()
 
 
 def _assessment(loaded: LoadedProduct, when: date) -> object:

@@ -85,6 +85,18 @@ def build_securitytxt(ctx: PackageContext) -> Part:
     return Part({PATH: ("\n".join(lines) + "\n").encode("utf-8")}, tuple(gaps))
 
 
+def expires_of(text: bytes) -> date | None:
+    """The day of a security.txt's ``Expires`` field (its first), or None when it has none."""
+    for line in text.decode("utf-8", "replace").splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == "expires":
+            try:
+                return date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                return None
+    return None
+
+
 def contact_uris(product: Product) -> tuple[list[str], list[Gap]]:
     """The Contact URIs in order of preference, and gaps for addresses that cannot be used."""
     uris: list[str] = []
