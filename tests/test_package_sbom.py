@@ -154,8 +154,10 @@ def test_each_version_is_checked_with_its_own_schema(camera: Product, tmp_path: 
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        ({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}, "is not CycloneDX"),
-        ({"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1}, 'specVersion "1.2"'),
+        ({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}, "not valid SPDX"),
+        ({"bomFormat": "CycloneDX", "specVersion": "1.1", "version": 1}, 'specVersion "1.1"'),
+        ({"bomFormat": "SPDX"}, "neither CycloneDX"),
+        ("SBOM: yes\n", "not an SBOM Securable can read"),
         ({"bomFormat": "CycloneDX", "version": 1}, "no specVersion"),
         ([1, 2, 3], "not a JSON object"),
         ("{not json", "not valid JSON"),

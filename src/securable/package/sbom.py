@@ -1,12 +1,14 @@
-"""The software inventory: ``machine/sbom.cdx.json`` (the product's SBOM, unchanged) and
+"""The software inventory: ``machine/sbom.cdx.json`` (the product's SBOM, unchanged; named
+``sbom.cdx.xml``, ``sbom.spdx.json`` or ``sbom.spdx`` for the other formats) and
 ``machine/sbom-summary.json`` (components and known vulnerabilities, in one documented shape).
 
 NISTIR 8259 asks whether customers can learn the device's software, its versions, patch status and
-known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the CycloneDX JSON SBOM the product
-description names (``composition.software_inventory.sbom``, which must lie inside the product file's
-folder: the file is copied into the signed package) and, when one is given, the vulnerability
-status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is validated with its format's
-schema first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
+known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the SBOM the product description names
+(``composition.software_inventory.sbom``, which must lie inside the product file's folder: the file
+is copied into the signed package) with the one reader ``securable check`` uses too
+(:mod:`securable.package.sbom_read`: CycloneDX JSON or XML, SPDX JSON or tag-value) and, when one is
+given, the vulnerability status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is
+validated first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
 :class:`~securable.errors.InputError`, because a package must not hand customers a broken SBOM.
 
 Vulnerabilities come from the SBOM's own list and from the VEX file. Each statement is matched to
@@ -32,25 +34,18 @@ from securable.errors import InputError
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.sbom_formats import check_csaf, check_cyclonedx, check_openvex, detect, read_json
 from securable.package.sbom_match import same_package, status_for
+from securable.package.sbom_read import SbomComponent, read_sbom_file
 from securable.package.sbom_vex import Statement, statements
 from securable.product.consistency import sbom_inside
 
-SBOM_PATH = "machine/sbom.cdx.json"
+__all__ = ["SBOM_PATH", "SUMMARY_PATH", "SbomComponent", "SbomSummary", "build_sbom", "read_sbom"]
+
+SBOM_PATH = "machine/sbom.cdx.json"  # a CycloneDX JSON SBOM's place; other formats: sbom_read.PACKAGE_PATHS
 SUMMARY_PATH = "machine/sbom-summary.json"
 SUMMARY_FORMAT = 1
 TOPIC = "software inventory"
 
 JSON = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class SbomComponent:
-    name: str
-    version: str | None
-    supplier: str | None  # the supplier's name; the manufacturer's for 1.6+ files that give only that
-    purl: str | None
-    type: str  # CycloneDX component type: library, firmware, operating-system, ...
-    bom_ref: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +63,10 @@ class SbomVulnerability:
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     name: str  # file name only: paths on the manufacturer's machine stay out of the package
-    format: str  # cyclonedx, openvex, csaf
-    spec_version: str | None  # CycloneDX specVersion
+    format: str  # cyclonedx, spdx, openvex, csaf
+    spec_version: str | None  # CycloneDX specVersion, SPDX version
     sha256: str
+    package_path: str | None = None  # where an SBOM is copied in the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +98,8 @@ def build_sbom(ctx: PackageContext) -> Part:
             )
         )
     else:
-        files[SBOM_PATH] = raw  # byte for byte, so its hash matches the manufacturer's published copy
+        # Byte for byte, so its hash matches the manufacturer's published copy.
+        files[summary.sbom.package_path if summary.sbom and summary.sbom.package_path else SBOM_PATH] = raw
     if raw is not None or summary.vex is not None:
         text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
         files[SUMMARY_PATH] = text.encode("utf-8")
@@ -127,15 +124,18 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
                 "relative to the product file",
                 location=str(ctx.product_path),
             )
-        raw, data = read_json(path, "SBOM")
-        version = check_cyclonedx(data, str(path))
-        source = SourceFile(path.name, "cyclonedx", version, hashlib.sha256(raw).hexdigest())
-        metadata = data.get("metadata")
-        top = metadata.get("component") if isinstance(metadata, dict) else None
-        subject = _component(top) if isinstance(top, dict) else None
-        components = list(_components(data.get("components")))
-        found = statements(data, "cyclonedx")
-        serial = _serial(data.get("serialNumber"))
+        raw, document = read_sbom_file(path)
+        source = SourceFile(
+            path.name,
+            document.format,
+            document.spec_version,
+            hashlib.sha256(raw).hexdigest(),
+            document.package_path,
+        )
+        subject = document.subject
+        components = list(document.components)
+        found = list(document.statements)
+        serial = document.serial
     known = [*([subject] if subject else []), *components]
     warnings: list[str] = []
     vulnerabilities = _resolve(found, known, serial, own=True, warnings=warnings, source=source)
@@ -151,12 +151,6 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
     )
     summary = SbomSummary(source, subject, tuple(components), tuple(ordered), vex, tuple(warnings))
     return summary, raw
-
-
-def _serial(value: object) -> str | None:
-    """The UUID of a CycloneDX ``serialNumber`` (``urn:uuid:<uuid>``), as BOM-Links give it."""
-    text = _text(value)
-    return text.removeprefix("urn:uuid:").lower() if text and text.startswith("urn:uuid:") else None
 
 
 def _read_vex(path: Path) -> tuple[SourceFile, list[Statement]]:
@@ -177,45 +171,6 @@ def _read_vex(path: Path) -> tuple[SourceFile, list[Statement]]:
             location=location,
         )
     return SourceFile(path.name, kind, version, hashlib.sha256(raw).hexdigest()), statements(data, kind)
-
-
-def _components(items: object) -> list[SbomComponent]:
-    """Every component in document order, nested components (``components`` in a component) included."""
-    found: list[SbomComponent] = []
-    pending = list(reversed(items)) if isinstance(items, list) else []
-    while pending:
-        item = pending.pop()
-        if not isinstance(item, dict):
-            continue
-        component = _component(item)
-        if component is not None:
-            found.append(component)
-        children = item.get("components")
-        pending += list(reversed(children)) if isinstance(children, list) else []
-    return found
-
-
-def _component(item: dict[str, Any]) -> SbomComponent | None:
-    name = _text(item.get("name"))
-    if name is None:
-        return None
-    supplier = _name_of(item.get("supplier")) or _name_of(item.get("manufacturer"))
-    return SbomComponent(
-        name=name,
-        version=_text(item.get("version")),
-        supplier=supplier,
-        purl=_text(item.get("purl")),
-        type=_text(item.get("type")) or "library",
-        bom_ref=_text(item.get("bom-ref")),
-    )
-
-
-def _name_of(entity: object) -> str | None:
-    return _text(entity.get("name")) if isinstance(entity, dict) else None
-
-
-def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _resolve(

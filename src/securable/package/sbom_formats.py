@@ -1,6 +1,6 @@
 """Reading and schema-validating the SBOM and vulnerability files: CycloneDX, OpenVEX and CSAF.
 
-A CycloneDX document is validated with the schema of its own ``specVersion`` (1.3 to 1.7), an
+A CycloneDX document is validated with the schema of its own ``specVersion`` (1.2 to 1.7), an
 OpenVEX document with the OpenVEX 0.2.0 schema and a CSAF document with the CSAF 2.0 schema. The
 schemas ship in ``securable/data/cyclonedx-schemas`` and ``securable/data/vex-schemas``; every
 ``$ref`` between them is resolved from those copies by its URI, and any other reference is refused,
@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # imported lazily: the validator costs start-up time for comm
 DATA = Path(__file__).resolve().parent.parent / "data"
 CYCLONEDX_DIR = DATA / "cyclonedx-schemas"
 VEX_DIR = DATA / "vex-schemas"
-CYCLONEDX_VERSIONS = ("1.3", "1.4", "1.5", "1.6", "1.7")
+CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+# The 1.2 schema is not among the shipped ones: it comes with cyclonedx-python-lib (see _schema_file).
+_LIBRARY_SCHEMAS = ("1.2",)
 MAX_BYTES = 32 * 1024 * 1024  # far above real SBOMs; stops a wrong path to a huge file early
 MAX_SHOWN = 20  # schema problems listed in one error
 
@@ -57,6 +59,12 @@ class InvalidDocument(InputError):
 
 def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
     """The raw bytes and the parsed JSON object of ``path``; ``what`` names it in messages."""
+    raw = read_bytes(path, what)
+    return raw, parse_json(raw, what, str(path))
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of ``path`` (at most :data:`MAX_BYTES`); ``what`` names it in messages."""
     location = str(path)
     try:
         with path.open("rb") as handle:
@@ -69,6 +77,11 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
         raise InputError(f"cannot read the {what}: {err.strerror or err}", location=location) from err
     if len(raw) > MAX_BYTES:
         raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB", location=location)
+    return raw
+
+
+def parse_json(raw: bytes, what: str, location: str) -> JSON:
+    """The JSON object in ``raw``, or InputError saying where it breaks."""
     try:
         data = json.loads(raw, parse_constant=_refuse_constant)
     except UnicodeDecodeError as err:
@@ -79,11 +92,13 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
             hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read",
             location=location,
         ) from err
-    except (ValueError, RecursionError) as err:
+    except RecursionError as err:
+        raise InputError(f"{what} is JSON nested too deeply", location=location) from err
+    except ValueError as err:
         raise InputError(f"{what} is not usable JSON: {err}", location=location) from err
     if not isinstance(data, dict):
         raise InputError(f"{what} is not a JSON object", location=location)
-    return raw, data
+    return data
 
 
 def _refuse_constant(name: str) -> Any:
@@ -178,7 +193,22 @@ def _cyclonedx_registry() -> Any:
     import jsonschema_rs
 
     resources = [(_CYCLONEDX_BASE + p.name, _load(p)) for p in sorted(CYCLONEDX_DIR.glob("*.schema.json"))]
+    # The 1.2 schema from cyclonedx-python-lib names the SPDX licence schema by its own file name.
+    resources.append(
+        (_CYCLONEDX_BASE + "spdx.SNAPSHOT.schema.json", _load(CYCLONEDX_DIR / "spdx.schema.json"))
+    )
     return jsonschema_rs.Registry(resources, retriever=_no_network)
+
+
+def _schema_file(version: str) -> Path:
+    if version in _LIBRARY_SCHEMAS:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.schema._res import BOM_JSON  # the library's own copies of the published schemas
+
+        path = BOM_JSON[SchemaVersion.from_version(version)]
+        assert path is not None, version
+        return Path(path)
+    return CYCLONEDX_DIR / f"bom-{version}.schema.json"
 
 
 @cache
@@ -188,7 +218,7 @@ def _cyclonedx_validator(version: str) -> Validator:
     name = f"bom-{version}.schema.json"
     # base_uri: 1.3 names itself "bom-1.3a", but its relative $refs resolve the same way.
     return jsonschema_rs.Draft7Validator(
-        _load(CYCLONEDX_DIR / name),
+        _load(_schema_file(version)),
         registry=_cyclonedx_registry(),
         retriever=_no_network,
         base_uri=_CYCLONEDX_BASE + name,
