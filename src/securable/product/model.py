@@ -710,7 +710,8 @@ class SoftwareInventory(_Model):
 
     sbom: Text = answer(
         "Q4.2.3-3",
-        description="Path (relative to this file) of a CycloneDX SBOM listing software with versions.",
+        description="Path (relative to this file) of the SBOM listing software with versions: CycloneDX "
+        "JSON or XML (1.2 to 1.7), or SPDX 2.2/2.3 JSON or tag-value.",
     )
     vulnerability_status: Text = answer(
         "Q4.2.3-3",
