@@ -109,3 +109,41 @@ def test_the_report_never_overwrites_the_product(product: Path, capsys: pytest.C
     assert code == 2
     assert "would overwrite the product description" in capsys.readouterr().err
     assert product.read_bytes() == before
+
+
+def test_the_published_security_txt_is_warned_about_near_expiry_cached_or_not(
+    product: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = product.read_text(encoding="utf-8")
+    assert "  vulnerability_reporting:\n" in text
+    product.write_text(
+        text.replace(
+            "  vulnerability_reporting:\n", "  vulnerability_reporting:\n    security_txt: published.txt\n", 1
+        ),
+        encoding="utf-8",
+    )
+    published = product.parent / "published.txt"
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2025-10-20T00:00:00Z\n", encoding="utf-8"
+    )
+
+    def warnings() -> list[str]:
+        main(["check", str(product), "--date", "2025-10-01", "--fail-on", "none"])
+        return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+
+    expected = (
+        "securable: warning: the published security.txt 'published.txt' expires on 2025-10-20, "
+        "in 19 days: publish a fresh one (securable package)"
+    )
+    assert warnings() == [expected]
+    assert warnings() == [expected]  # a cache hit says it again
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2026-10-01T00:00:00Z\n", encoding="utf-8"
+    )
+    assert warnings() == []  # the edit is seen: the file is one of the check's inputs
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2025-09-01T00:00:00Z\n", encoding="utf-8"
+    )
+    assert "expired on 2025-09-01" in warnings()[0]
+    published.unlink()
+    assert "cannot read the published security.txt 'published.txt'" in warnings()[0]

@@ -67,8 +67,9 @@ def request_key(parts: Sequence[str], files: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def lookup(key: str) -> tuple[str, int] | None:
-    """The cached (report, exit code), if present and every file the check read is unchanged."""
+def lookup(key: str) -> tuple[str, int, list[str]] | None:
+    """The cached (report, exit code, warnings), if present and every file the check read is
+    unchanged."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -78,17 +79,23 @@ def lookup(key: str) -> tuple[str, int] | None:
         text, code, deps = entry["text"], entry["code"], entry["deps"]
         if entry["format"] != _FORMAT or any(file_hash(p) != h for p, h in deps):
             return None
-        return str(text), int(code)
+        return str(text), int(code), [str(w) for w in entry.get("warnings", ())]
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
 
-def store(key: str, text: str, code: int, deps: Sequence[str]) -> None:
+def store(key: str, text: str, code: int, deps: Sequence[str], warnings: Sequence[str] = ()) -> None:
     """Remember a result; ``deps`` are the files the check read beyond the request's own files."""
     folder = cache_dir()
     if folder is None:
         return
-    entry = {"format": _FORMAT, "text": text, "code": code, "deps": [(p, file_hash(p)) for p in deps]}
+    entry = {
+        "format": _FORMAT,
+        "text": text,
+        "code": code,
+        "deps": [(p, file_hash(p)) for p in deps],
+        "warnings": list(warnings),
+    }
     try:
         os.makedirs(folder, exist_ok=True)
         tmp = os.path.join(folder, f".{key}.{os.getpid()}.tmp")

@@ -13,6 +13,7 @@ from securable.errors import ExitCode
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from datetime import date
+    from pathlib import Path
 
     from securable.cli.args import Args
 
@@ -44,10 +45,15 @@ def check(args: Args) -> int:
     key = check_cache.request_key(parts, [args.product, *profiles])
     cached = check_cache.lookup(key)
     if cached is not None:
-        text, code = cached
+        text, code, warnings = cached
     else:
-        text, code, deps = _assess(args, today, baselines, profiles)
-        check_cache.store(key, text, code, deps)
+        text, code, deps, warnings = _assess(args, today, baselines, profiles)
+        check_cache.store(key, text, code, deps, warnings)
+    if warnings:
+        import sys
+
+        for warning in warnings:
+            print(f"securable: warning: {warning}", file=sys.stderr)
     if args.output:
         from pathlib import Path
 
@@ -61,8 +67,11 @@ def check(args: Args) -> int:
     return code
 
 
-def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) -> tuple[str, int, list[str]]:
-    """The uncached check: the report, the exit code, and the files it read besides the request's."""
+def _assess(
+    args: Args, today: date, baselines: list[str], profiles: list[str]
+) -> tuple[str, int, list[str], list[str]]:
+    """The uncached check: the report, the exit code, the files it read besides the request's, and
+    warnings for the manufacturer."""
     from pathlib import Path
 
     from securable.assess.profiles import load_profile
@@ -81,7 +90,31 @@ def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) 
     deps = (
         [str((Path(args.product).parent / inventory.sbom).resolve())] if inventory and inventory.sbom else []
     )
-    return text, code, deps
+    support = loaded.product.support
+    reporting = support.vulnerability_reporting if support else None
+    warnings: list[str] = []
+    if reporting is not None and reporting.security_txt:
+        published = Path(args.product).parent / reporting.security_txt
+        deps.append(str(published.resolve()))
+        warnings += _security_txt_warnings(published, reporting.security_txt, today)
+    return text, code, deps, warnings
+
+
+def _security_txt_warnings(path: Path, named: str, today: date) -> list[str]:
+    """The published security.txt the product names: expired, or expiring within 30 days?"""
+    from securable.package.securitytxt import expires_of, expiry_problem
+
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(64 * 1024)  # RFC 9116 files are a few hundred bytes
+    except OSError as err:
+        return [f"cannot read the published security.txt {named!r}: {err.strerror or err}"]
+    if expires_of(text) is None:
+        return [f"the published security.txt {named!r} has no Expires field, which RFC 9116 requires"]
+    problem = expiry_problem(text, today)
+    if problem is None:
+        return []
+    return [f"the published security.txt {named!r} {problem}: publish a fresh one (securable package)"]
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -43,7 +43,6 @@ Generator = Callable[[PackageContext], Part]
 
 ASSESSED_BASELINES = ("nistir-8259a", "nistir-8259b")  # as `securable check` without --baseline
 SECURITY_TXT = ".well-known/security.txt"  # securable.package.securitytxt.PATH
-EXPIRY_WARNING_DAYS = 30
 
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
@@ -162,26 +161,17 @@ def build_package(
 
 
 def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
-    """A warning when the security.txt's ``Expires`` has passed or is under
-    :data:`EXPIRY_WARNING_DAYS` away on ``today`` (the real day: a package dated earlier with
-    ``--date`` or ``SOURCE_DATE_EPOCH`` may be published late)."""
-    from securable.package.securitytxt import expires_of
+    """A warning when the security.txt's ``Expires`` has passed or is near on ``today`` (the real
+    day: a package dated earlier with ``--date`` or ``SOURCE_DATE_EPOCH`` may be published late)."""
+    from securable.package.securitytxt import expiry_problem
 
-    expires = expires_of(security_txt) if security_txt is not None else None
-    if expires is None:
+    problem = expiry_problem(security_txt, today) if security_txt is not None else None
+    if problem is None:
         return []
-    left = (expires - today).days
-    if left < 0:
-        return [
-            f"{SECURITY_TXT} expired on {expires.isoformat()}: RFC 9116 clients ignore it; build "
-            "the package with today's date (no --date or SOURCE_DATE_EPOCH) before publishing"
-        ]
-    if left < EXPIRY_WARNING_DAYS:
-        return [
-            f"{SECURITY_TXT} expires on {expires.isoformat()}, in {left} day{'s' if left != 1 else ''}: "
-            "publish a fresh package before then"
-        ]
-    return []
+    return [
+        f"{SECURITY_TXT} {problem}: RFC 9116 clients ignore an expired file; build the package with a "
+        "later date (no --date or SOURCE_DATE_EPOCH: today) before publishing it"
+    ]
 
 
 def make_context(

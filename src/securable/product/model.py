@@ -658,6 +658,10 @@ class VulnerabilityReporting(_Model):
     accepted_after_end_of_life: bool | None = answer(
         "Q4.2.2-4", description="Whether reports are accepted after end of life."
     )
+    security_txt: Text = detail(
+        "Path (relative to this file) of a copy of the security.txt as published (RFC 9116); "
+        "`securable check` warns when its Expires has passed or is less than 30 days away."
+    )
 
 
 class Support(_Model):
