@@ -12,7 +12,7 @@ import pytest
 
 from hostile import finishes
 from securable.cli import check_cache, main
-from securable.product.consistency import MAX_SBOM_BYTES
+from securable.package.sbom_formats import MAX_BYTES as MAX_SBOM_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "home-camera"
@@ -141,15 +141,15 @@ def entry_content(kind: str) -> bytes:
     if kind == "garbage":
         return b"\x00garbage\xff" * 1000
     if kind == "nested":
-        return b"[" * 1_000_000 + b"securable-check-cache/2\0"
+        return b"[" * 1_000_000 + b"securable-check-cache/3\0"
     if kind == "marshal bomb":  # the former format: a list header claiming two billion items
         return b"[\xff\xff\xff\x7f"
     if kind == "counts out of range":
-        return b"securable-check-cache/2\x000\x00999\x00a\x00b\x00report"
+        return b"securable-check-cache/3\x000\x00999\x000\x00a\x00b\x00report"
     if kind == "too few fields":
-        return b"securable-check-cache/2\x000\x002\x00/dev/zero\x00report"
+        return b"securable-check-cache/3\x000\x002\x000\x00/dev/zero\x00report"
     assert kind == "not UTF-8"
-    return b"securable-check-cache/2\x000\x000\x00\xff\xfe report"
+    return b"securable-check-cache/3\x000\x000\x000\x00\xff\xfe report"
 
 
 @pytest.mark.parametrize(
@@ -187,8 +187,46 @@ def test_a_report_too_big_for_an_entry_is_not_kept(product: Path) -> None:
     check_cache.store("0" * 64, "x" * check_cache.MAX_ENTRY_BYTES, 0, {})
     assert not (product.parents[1] / "cache" / ("0" * 64)).exists()
     check_cache.store("1" * 64, "report", 1, {})
-    assert check_cache.lookup("1" * 64) == ("report", 1)
+    assert check_cache.lookup("1" * 64) == ("report", 1, [])
 
 
 def test_a_dependency_is_compared_within_the_sbom_limit() -> None:
     assert check_cache.MAX_DEP_BYTES >= MAX_SBOM_BYTES  # else a legal SBOM could never be a hit
+
+
+def test_the_published_security_txt_is_warned_about_near_expiry_cached_or_not(
+    product: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = product.read_text(encoding="utf-8")
+    assert "  vulnerability_reporting:\n" in text
+    product.write_text(
+        text.replace(
+            "  vulnerability_reporting:\n", "  vulnerability_reporting:\n    security_txt: published.txt\n", 1
+        ),
+        encoding="utf-8",
+    )
+    published = product.parent / "published.txt"
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2025-10-20T00:00:00Z\n", encoding="utf-8"
+    )
+
+    def warnings() -> list[str]:
+        main(["check", str(product), "--date", "2025-10-01", "--fail-on", "none"])
+        return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+
+    expected = (
+        "securable: warning: the published security.txt 'published.txt' expires on 2025-10-20, "
+        "in 19 days: publish a fresh one (securable package)"
+    )
+    assert warnings() == [expected]
+    assert warnings() == [expected]  # a cache hit says it again
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2026-10-01T00:00:00Z\n", encoding="utf-8"
+    )
+    assert warnings() == []  # the edit is seen: the file is one of the check's inputs
+    published.write_text(
+        "Contact: mailto:security@example.com\nExpires: 2025-09-01T00:00:00Z\n", encoding="utf-8"
+    )
+    assert "expired on 2025-09-01" in warnings()[0]
+    published.unlink()
+    assert "cannot read the published security.txt 'published.txt'" in warnings()[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,7 +76,7 @@ def test_package_holds_every_part_an_index_and_a_signed_manifest(
     }
     assert set(snapshot(out)) == set(result.files)
     assert result.index == out / "index.html"
-    assert result.date == date(2025, 9, 1)  # the example's release date
+    assert result.date == datetime.now(UTC).date()  # not the example's release date (2025-09-01)
     assert result.gaps == (GAP,)  # met twice, told once
     assert verify(out, load_public_key(keys[1])).ok
     index = (out / "index.html").read_text()
@@ -109,12 +109,42 @@ def test_a_bad_source_date_epoch_is_an_input_error(tmp_path: Path, monkeypatch: 
     assert not (tmp_path / "pkg").exists()
 
 
-def test_without_a_release_date_the_build_day_is_used_and_reported(tmp_path: Path) -> None:
+def test_the_package_is_dated_today_whatever_the_release_date(tmp_path: Path) -> None:
+    """A device released in 2025 and packaged today ships a security.txt valid from today."""
+    from securable.package.securitytxt import build_securitytxt, expires_of
+
     product = tmp_path / "securable.yaml"
     product.write_text("securable: 1\nproduct:\n  name: Tiny\n")
     result = build_package(product, tmp_path / "pkg", generators=[no_gaps])
-    assert [g.topic for g in result.gaps] == ["release date"]
-    assert result.date.isoformat() in result.gaps[0].message
+    assert result.gaps == ()  # no release date is no reason to report the date
+    result = build_package(CAMERA, tmp_path / "cam", generators=[build_securitytxt])
+    today = datetime.now(UTC).date()
+    assert result.date == today
+    expires = expires_of((tmp_path / "cam" / ".well-known" / "security.txt").read_bytes())
+    assert expires is not None
+    assert expires > today
+    assert result.warnings == ()
+
+
+def test_a_pinned_date_whose_security_txt_has_expired_is_warned_about(tmp_path: Path) -> None:
+    from securable.package.securitytxt import build_securitytxt
+
+    result = build_package(CAMERA, tmp_path / "pkg", date=date(2025, 9, 1), generators=[build_securitytxt])
+    (warning,) = result.warnings
+    assert warning.startswith(".well-known/security.txt expired on 2026-09-01")
+
+
+def test_expiry_warnings(tmp_path: Path) -> None:
+    from securable.package.build import expiry_warnings
+
+    text = b"Contact: mailto:a@example.com\nExpires: 2026-09-01T00:00:00Z\n"
+    assert expiry_warnings(text, date(2026, 7, 1)) == []
+    (soon,) = expiry_warnings(text, date(2026, 9, 1) - timedelta(days=3))
+    assert "in 3 days" in soon
+    (past,) = expiry_warnings(text, date(2026, 12, 4))
+    assert "expired on 2026-09-01" in past
+    assert expiry_warnings(None, date(2026, 12, 4)) == []
+    assert expiry_warnings(b"Contact: x\n", date(2026, 12, 4)) == []
 
 
 def test_an_explicit_date_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

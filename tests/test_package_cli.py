@@ -16,6 +16,7 @@ from securable.package.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = str(ROOT / "examples" / "home-camera" / "securable.yaml")
+REAL_GENERATORS = build.default_generators
 
 
 def fake(ctx: PackageContext) -> Part:
@@ -244,3 +245,31 @@ def test_verify_a_missing_folder_is_exit_2(
     code, _, err = run(capsys, "verify", str(tmp_path / "nowhere"), "--key", keys[1])
     assert code == 2
     assert "no such folder" in err
+
+
+def test_vex_statements_about_other_products_are_a_warning_not_a_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sources: Path
+) -> None:
+    """Cisco's IOS advisory fed to a camera: 259 "affected" Cisco rows used to reach the documents."""
+    monkeypatch.setattr(build, "default_generators", REAL_GENERATORS)
+    cisco = sources / "formats" / "csaf" / "examples" / "cisco-sa-20180328-smi2.json"
+    out = tmp_path / "pkg"
+    code, stdout, err = run(capsys, "package", CAMERA, "-o", str(out), "--vex", str(cisco), "--no-pdf")
+    assert code == 0
+    assert "securable: warning: cisco-sa-20180328-smi2.json: 259 of 259 vulnerability statements" in err
+    assert "warning" not in stdout
+    for page in out.rglob("*.html"):
+        assert "Cisco IOS" not in page.read_text(encoding="utf-8"), page
+    summary = json.loads((out / "machine" / "sbom-summary.json").read_bytes())
+    assert summary["vulnerabilities"] == []
+    assert summary["vex"]["file"] == "cisco-sa-20180328-smi2.json"
+
+
+def test_date_option_pins_the_package_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--date", "2027-03-04")
+    assert code == 0
+    assert "dated 2027-03-04" in out
+    assert json.loads((tmp_path / "pkg" / MANIFEST).read_bytes())["date"] == "2027-03-04"
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--date", "03/04/2027")
+    assert code == 2
+    assert "--date '03/04/2027' is not a date" in err

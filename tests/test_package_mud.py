@@ -256,4 +256,39 @@ def test_every_example_gives_a_valid_file_or_says_why(model: DataModel, path: Pa
     if PATH in part.files:
         validate(model, json.loads(part.files[PATH]))
     else:
-        assert part.gaps
+        assert part.gaps or part.warnings
+
+
+def test_dhcp_is_ipv4_only_and_dhcpv6_ipv6_only(model: DataModel, camera: Product) -> None:
+    flows: list[dict[str, Any]] = [
+        {"host": "local network", "port": 67, "protocol": "udp", "direction": "both"},
+        {"host": "local network", "port": 547, "protocol": "udp", "direction": "outbound"},
+        {"host": "ntp.example.com", "port": 123, "protocol": "udp", "direction": "outbound"},
+    ]
+    doc = mud_of(with_network(camera, flows))
+    validate(model, doc)
+    v4 = {*aces(doc, "v4fr"), *aces(doc, "v4to")}
+    v6 = {*aces(doc, "v6fr"), *aces(doc, "v6to")}
+    assert {"flow1-out-frdev", "flow1-in-todev"} <= v4
+    assert not any(name.startswith("flow1-") for name in v6)
+    assert any(name.startswith("flow2-") for name in v6)
+    assert not any(name.startswith("flow2-") for name in v4)
+    assert "flow3-out-frdev" in v4  # NTP runs over both
+    assert "flow3-out-frdev" in v6
+
+
+def test_a_device_without_ip_traffic_gets_a_note_for_the_maker_not_a_gap(camera: Product) -> None:
+    flows: list[dict[str, Any]] = [
+        {
+            "host": "the site's gateways",
+            "protocol": "other",
+            "direction": "both",
+            "application": "LoRaWAN 1.1",
+        }
+    ]
+    part = build_mud(context(with_network(camera, flows)))
+    assert part.files == {}
+    assert part.gaps == ()
+    (note,) = part.warnings
+    assert "LoRaWAN 1.1" in note
+    assert "only controls IP traffic" in note

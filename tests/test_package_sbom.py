@@ -154,8 +154,10 @@ def test_each_version_is_checked_with_its_own_schema(camera: Product, tmp_path: 
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        ({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}, "is not CycloneDX"),
-        ({"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1}, 'specVersion "1.2"'),
+        ({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}, "not valid SPDX"),
+        ({"bomFormat": "CycloneDX", "specVersion": "1.1", "version": 1}, 'specVersion "1.1"'),
+        ({"bomFormat": "SPDX"}, "neither CycloneDX"),
+        ("SBOM: yes\n", "not an SBOM Securable can read"),
         ({"bomFormat": "CycloneDX", "version": 1}, "no specVersion"),
         ([1, 2, 3], "not a JSON object"),
         ("{not json", "not valid JSON"),
@@ -235,7 +237,7 @@ def vulnerabilities(camera: Product, vex: Path) -> list[dict[str, Any]]:
     return result
 
 
-def test_cyclonedx_vex_examples(camera: Product, formats: Path) -> None:
+def test_cyclonedx_vex_examples(camera: Product, formats: Path, tmp_path: Path) -> None:
     folder = formats / "cyclonedx" / "examples" / "vex"
     expected = {
         "cisa-case1-vex-affected.json": ("affected", "exploitable"),
@@ -244,36 +246,60 @@ def test_cyclonedx_vex_examples(camera: Product, formats: Path) -> None:
         "cisa-case1-vex-under_investigation.json": ("under_investigation", "in_triage"),
     }
     for name, (status, state) in expected.items():
-        (found,) = vulnerabilities(camera, folder / name)
-        assert found["id"] == "CVE-2021-44228"
-        assert (found["status"], found["state"], found["source_format"]) == (status, state, "cyclonedx")
-    (found,) = vulnerabilities(camera, folder / "vex.json")
-    assert found["justification"] == "code_not_reachable"
-    # A BOM-Link into another BOM: the reference after "#" is what names the component.
-    assert found["component_ref"] == "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"
+        # CISA's case 1 speaks of its own products: about the camera it says nothing, and is left out.
+        assert vulnerabilities(camera, folder / name) == []
+        # Read against an SBOM of that product (the file's own metadata), it applies, in its own words.
+        doc = json.loads((folder / name).read_bytes())
+        doc.pop("vulnerabilities")
+        write_json(tmp_path / "abc.cdx.json", doc)
+        ctx = context(with_sbom(camera, "abc.cdx.json"), tmp_path / "securable.yaml", folder / name)
+        (found,) = read_sbom(ctx).vulnerabilities
+        subject = doc["metadata"]["component"]
+        assert (found.id, found.component) == ("CVE-2021-44228", f"{subject['name']} {subject['version']}")
+        assert (found.status, found.state, found.source_format) == (status, state, "cyclonedx")
+    # vex.json's BOM-Link carries the camera SBOM's serial number, but names no component of it.
+    summary = read_sbom(context(camera, vex=folder / "vex.json"))
+    assert summary.vulnerabilities == ()
+    assert "1 name no component of the SBOM (e.g. pkg:maven/com.fasterxml" in summary.warnings[0]
+    # Beside bom.json, which holds jackson-databind, the serial numbers differ: another BOM's statement.
+    summary = read_sbom(sbom_context(camera, tmp_path, folder / "bom.json", folder / "vex.json"))
+    assert summary.vulnerabilities == ()
+    assert "1 point into another BOM" in summary.warnings[0]
 
 
-def test_openvex_examples(camera: Product, formats: Path) -> None:
-    demo = vulnerabilities(camera, formats / "openvex" / "examples" / "demo.vex.json")
-    assert [(v["id"], v["status"]) for v in demo] == [("CVE-2014-123456", "fixed")] * 2
-    (pending,) = vulnerabilities(camera, formats / "openvex" / "examples" / "document1.vex.json")
-    assert (pending["status"], pending["source_format"]) == ("under_investigation", "openvex")
+def test_openvex_examples_about_other_products_are_left_out(camera: Product, formats: Path) -> None:
+    for name in ("demo.vex.json", "document1.vex.json"):
+        summary = read_sbom(context(camera, vex=formats / "openvex" / "examples" / name))
+        assert summary.vulnerabilities == ()
+        assert "name no component of the SBOM" in summary.warnings[0]
 
 
-def test_csaf_examples(camera: Product, formats: Path) -> None:
+def test_csaf_advisories_about_other_products_are_not_the_devices(camera: Product, formats: Path) -> None:
+    """The Cisco IOS advisory lists 259 affected Cisco products, none of them in the camera."""
     examples = formats / "csaf" / "examples"
-    (vex,) = vulnerabilities(camera, examples / "csaf_vex-2022-evd-uc-01-na-001.json")
+    for name in ("cisco-sa-20180328-smi2.json", "bsi-2022-0001.json", "csaf_vex-2022-evd-uc-01-na-001.json"):
+        part = build_sbom(context(camera, vex=examples / name))
+        assert json.loads(part.files[SUMMARY_PATH])["vulnerabilities"] == []
+        (warning,) = part.warnings
+        assert warning.startswith(f"{name}: ")
+    cisco = build_sbom(context(camera, vex=examples / "cisco-sa-20180328-smi2.json")).warnings[0]
+    assert "259 of 259 vulnerability statements left out" in cisco
+    assert "259 name no component of the SBOM (e.g. Cisco IOS" in cisco
+
+
+def test_csaf_statements_match_by_package_url(camera: Product, formats: Path, tmp_path: Path) -> None:
+    doc = json.loads((formats / "csaf" / "examples" / "csaf_vex-2022-evd-uc-01-na-001.json").read_bytes())
+    product = doc["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]
+    product["product_identification_helper"] = {"purl": "pkg:generic/busybox@1.36.1"}
+    (vex,) = vulnerabilities(camera, write_json(tmp_path / "csaf.json", doc))
     assert (vex["id"], vex["status"], vex["state"]) == (
         "CVE-2021-44228",
         "not_affected",
         "known_not_affected",
     )
-    assert vex["component"] == "Example Company ABC 4.2"  # named from the CSAF product tree
+    assert vex["component"] == "busybox 1.36.1"
+    assert vex["component_ref"] == "CSAFPID-0001"
     assert vex["detail"] == "Class with vulnerable code was removed before shipping."
-    for name in ("bsi-2022-0001.json", "cisco-sa-20180328-smi2.json"):
-        found = vulnerabilities(camera, examples / name)
-        assert found
-        assert {v["source_format"] for v in found} == {"csaf"}
 
 
 def test_csaf_is_checked_against_the_schema_only(camera: Product, formats: Path) -> None:

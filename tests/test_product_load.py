@@ -100,7 +100,7 @@ def test_sbom_path_is_resolved_next_to_the_file(tmp_path: Path) -> None:
     (tmp_path / "bom.json").write_text(json.dumps({"spdxVersion": "SPDX-2.3"}), encoding="utf-8")
     with pytest.raises(ValidationFailed, match="1 problem") as caught:
         load_product(path)
-    assert "is not a CycloneDX SBOM" in caught.value.problems[0]
+    assert "SBOM 'bom.json': not valid SPDX" in caught.value.problems[0]
     (tmp_path / "bom.json").write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}), "utf-8")
     product = load_product(path)
     assert product.composition is not None

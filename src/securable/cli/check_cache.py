@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_MAGIC = b"securable-check-cache/2"
+_MAGIC = b"securable-check-cache/3"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a report is far smaller; a bigger entry is not kept, nor read
-MAX_DEP_BYTES = 16 * 1024 * 1024  # as much as a check reads of a dependency (the SBOM limit)
+MAX_DEP_BYTES = 32 * 1024 * 1024  # as much as a check reads of a dependency (the SBOM limit)
 MAX_DEPS = 16  # a check depends on one SBOM at most; an entry naming more is not ours
+MAX_WARNINGS = 64  # a check warns of a few things (an expiring security.txt); more is not ours
 
 
 def cache_dir() -> str | None:
@@ -78,8 +79,9 @@ def _current_digest(path: str) -> str | None:
     return hashlib.sha256(content).hexdigest() if len(content) <= MAX_DEP_BYTES else None
 
 
-def lookup(key: str) -> tuple[str, int] | None:
-    """The cached (report, exit code), if present and every file the check read is unchanged."""
+def lookup(key: str) -> tuple[str, int, list[str]] | None:
+    """The cached (report, exit code, warnings), if present and every file the check read is
+    unchanged."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -92,45 +94,49 @@ def lookup(key: str) -> tuple[str, int] | None:
     entry = _parse(data)
     if entry is None:
         return None
-    text, code, deps = entry
+    text, code, deps, warnings = entry
     if any(_current_digest(path) != digest for path, digest in deps):
         return None
-    return text, code
+    return text, code, warnings
 
 
-def _parse(data: bytes) -> tuple[str, int, list[tuple[str, str]]] | None:
-    """(report, exit code, [(dependency, digest)]) from an entry, or None if it is not a good one.
+def _parse(data: bytes) -> tuple[str, int, list[tuple[str, str]], list[str]] | None:
+    """(report, exit code, [(dependency, digest)], warnings) from an entry, or None if it is not a
+    good one.
 
-    An entry is ``magic NUL code NUL count NUL (path NUL digest NUL)*count report``: NUL cannot occur
-    in a path, and the report, last, is taken whole.
+    An entry is ``magic NUL code NUL deps NUL warnings NUL (path NUL digest NUL)*deps (warning
+    NUL)*warnings report``: NUL cannot occur in a path and is dropped from warnings; the report,
+    last, is taken whole. Flat, so a damaged or planted entry costs one split, never a deep parse.
     """
-    head = data.split(b"\0", 3)
-    if len(head) != 4 or head[0] != _MAGIC or not head[1].isdigit() or not head[2].isdigit():
+    head = data.split(b"\0", 4)
+    if len(head) != 5 or head[0] != _MAGIC or not all(h.isdigit() and len(h) <= 3 for h in head[1:4]):
         return None
-    if len(head[1]) > 3 or len(head[2]) > 3 or int(head[2]) > MAX_DEPS:
+    count, notes = int(head[2]), int(head[3])
+    if count > MAX_DEPS or notes > MAX_WARNINGS:
         return None
-    count = int(head[2])
-    fields = head[3].split(b"\0", 2 * count)
-    if len(fields) != 2 * count + 1:
+    fields = head[4].split(b"\0", 2 * count + notes)
+    if len(fields) != 2 * count + notes + 1:
         return None
     try:
         text = fields[-1].decode("utf-8", "surrogatepass")
         digests = [fields[i + 1].decode("ascii") for i in range(0, 2 * count, 2)]
+        warnings = [fields[2 * count + i].decode("utf-8", "surrogatepass") for i in range(notes)]
     except UnicodeDecodeError:
         return None
     paths = [os.fsdecode(fields[i]) for i in range(0, 2 * count, 2)]
-    return text, int(head[1]), list(zip(paths, digests, strict=True))
+    return text, int(head[1]), list(zip(paths, digests, strict=True)), warnings
 
 
-def store(key: str, text: str, code: int, deps: Mapping[str, str]) -> None:
+def store(key: str, text: str, code: int, deps: Mapping[str, str], warnings: Sequence[str] = ()) -> None:
     """Remember a result; ``deps`` are the files the check read beyond the request's own files, each
-    with the SHA-256 of the bytes read."""
+    with the SHA-256 of the bytes read; ``warnings`` are repeated on a hit."""
     folder = cache_dir()
-    if folder is None or len(deps) > MAX_DEPS:
+    if folder is None or len(deps) > MAX_DEPS or len(warnings) > MAX_WARNINGS:
         return
-    record = [_MAGIC, str(code).encode(), str(len(deps)).encode()]
+    record = [_MAGIC, str(code).encode(), str(len(deps)).encode(), str(len(warnings)).encode()]
     for path, digest in deps.items():
         record += [os.fsencode(path), digest.encode("ascii")]
+    record += [w.replace("\0", "").encode("utf-8", "surrogatepass") for w in warnings]
     data = b"\0".join([*record, text.encode("utf-8", "surrogatepass")])
     if len(data) > MAX_ENTRY_BYTES:
         return  # it would be refused when read back

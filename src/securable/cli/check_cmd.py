@@ -12,8 +12,8 @@ from securable.errors import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from datetime import date
+    from pathlib import Path
 
     from securable.cli.args import Args
 
@@ -47,10 +47,17 @@ def check(args: Args) -> int:
     key = check_cache.request_key(parts, [(args.product, product_bytes), *profile_bytes.items()])
     cached = check_cache.lookup(key)
     if cached is not None:
-        text, code = cached
+        text, code, warnings = cached
     else:
-        text, code, deps = _assess(args, today, baselines, profile_bytes, product_bytes)
-        check_cache.store(key, text, code, deps)
+        text, code, deps, warnings = _assess(args, today, baselines, profile_bytes, product_bytes)
+        check_cache.store(key, text, code, deps, warnings)
+    if warnings:
+        import sys
+
+        from securable.textsafety import terminal
+
+        for warning in warnings:
+            print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
     if args.output:
         from pathlib import Path
 
@@ -66,9 +73,9 @@ def check(args: Args) -> int:
 
 def _assess(
     args: Args, today: date, baselines: list[str], profiles: dict[str, bytes], product: bytes
-) -> tuple[str, int, Mapping[str, str]]:
-    """The uncached check: the report, the exit code, and the files it read besides the request's
-    (each with the digest of what was read)."""
+) -> tuple[str, int, dict[str, str], list[str]]:
+    """The uncached check: the report, the exit code, the files it read besides the request's (each
+    with the digest of what was read), and warnings for the manufacturer."""
     from pathlib import Path
 
     from securable.assess.profiles import load_profile
@@ -87,4 +94,33 @@ def _assess(
 
         text = terminal(text)
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
-    return text, code, loaded.read_files
+    deps = dict(loaded.read_files)
+    support = loaded.product.support
+    reporting = support.vulnerability_reporting if support else None
+    warnings: list[str] = []
+    if reporting is not None and reporting.security_txt:
+        published = Path(args.product).parent / reporting.security_txt
+        warnings += _security_txt_warnings(published, reporting.security_txt, today, deps)
+    return text, code, deps, warnings
+
+
+def _security_txt_warnings(path: Path, named: str, today: date, deps: dict[str, str]) -> list[str]:
+    """The published security.txt the product names: expired, or expiring within 30 days? What was
+    read is added to ``deps``, so a cached result is dropped when the file changes."""
+    import hashlib
+    import os
+
+    from securable.inputs import read_capped
+    from securable.package.securitytxt import expires_of, expiry_problem
+
+    try:  # RFC 9116 files are a few hundred bytes; a regular file only, never a pipe or device
+        text = read_capped(path, 64 * 1024, regular_only=True)
+    except OSError as err:
+        return [f"cannot read the published security.txt {named!r}: {err.strerror or err}"]
+    deps[os.path.realpath(path)] = hashlib.sha256(text).hexdigest()
+    if expires_of(text) is None:
+        return [f"the published security.txt {named!r} has no Expires field, which RFC 9116 requires"]
+    problem = expiry_problem(text, today)
+    if problem is None:
+        return []
+    return [f"the published security.txt {named!r} {problem}: publish a fresh one (securable package)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from securable.cli.render import emit, emit_json
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def package(args: Args) -> int:
+    from securable.dates import run_date
     from securable.package.build import build_package, gap_line
 
     result = build_package(
@@ -22,7 +24,10 @@ def package(args: Args) -> int:
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
         strict=args.strict,
+        date=run_date(args.date) if args.date is not None else None,
     )
+    for warning in result.warnings:
+        print(f"securable: warning: {warning}", file=sys.stderr)
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
     emit(f"Open {result.index}\n")

@@ -66,6 +66,11 @@ COMMANDS = (
             Opt("--key", metavar="PRIVATE", help="sign the manifest with this Ed25519 private key (PEM)"),
             Opt("--vex", metavar="FILE", help="vulnerability status: CycloneDX VEX, OpenVEX or CSAF"),
             Opt(
+                "--date",
+                metavar="YYYY-MM-DD",
+                help="date the package (default: today in UTC, or SOURCE_DATE_EPOCH)",
+            ),
+            Opt(
                 "--no-pdf",
                 flag=True,
                 help="skip PDF and PNG renderings (HTML and machine-readable files only)",

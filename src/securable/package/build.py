@@ -2,11 +2,12 @@
 
 Three promises, each kept here:
 
-* **Deterministic.** Generators never read the clock; the package date is ``date`` if given, else
-  ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else the product's
-  ``release_date``. Only when none of these exists is today's date used, and that is reported as
-  a gap because the package then changes from day to day. Manifest and Ed25519 signature are
-  deterministic too, so the same input gives byte-identical packages that review well as diffs.
+* **Deterministic.** Generators never read the clock; the package date is ``date`` if given
+  (``--date``), else ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else
+  today in UTC. It is the day the package speaks for, not the release date: a security.txt must not
+  expire before customers read it, and the assessment must judge support periods as of now.
+  Reproducible builds pin it with ``--date`` or ``SOURCE_DATE_EPOCH``. Manifest and Ed25519
+  signature are deterministic too, so the same input and date give byte-identical packages.
 * **Atomic, and nothing else lost.** Everything is written into a temporary folder beside
   ``out_dir`` and swapped in, under a lock; an existing folder is replaced only if it is empty or
   holds an old package and nothing the old manifest does not list. No input of the build (product
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 Generator = Callable[[PackageContext], Part]
 
 ASSESSED_BASELINES = ("nistir-8259a", "nistir-8259b")  # as `securable check` without --baseline
+SECURITY_TXT = ".well-known/security.txt"  # securable.package.securitytxt.PATH
 
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
@@ -58,6 +60,7 @@ class PackageResult:
     gaps: tuple[Gap, ...]
     date: date
     key_fingerprint: str | None  # None: unsigned
+    warnings: tuple[str, ...] = ()  # for the manufacturer: e.g. VEX statements about other products
 
     @property
     def index(self) -> Path:
@@ -112,6 +115,7 @@ def build_package(
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
     """
+
     from securable.fileio import CommandInputs
     from securable.package import folder
 
@@ -134,11 +138,16 @@ def _build(
     date: date | None,
     generators: Iterable[Generator] | None,
 ) -> PackageResult:
+    from dataclasses import replace
+
     from securable.fileio import inputs_inside
-    from securable.package.folder import check_replaceable, write_tree
+    from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
+    from securable.package.renderings import Renderings
 
     ctx, date_gaps = make_context(product_path, vex=vex, date=date)
+    previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
+    ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
     inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
     if inside:
@@ -148,8 +157,12 @@ def _build(
         )
     check_replaceable(out_dir)
     info, when = ctx.product.product, ctx.date
-    files, part_gaps = run_generators(ctx, default_generators(pdf) if generators is None else generators)
+    warnings: list[str] = []
+    files, part_gaps = run_generators(
+        ctx, default_generators(pdf) if generators is None else generators, warnings
+    )
     gaps = _unique([*date_gaps, *part_gaps])
+    warnings += expiry_warnings(files.get(SECURITY_TXT), datetime.now(UTC).date())
     if strict and gaps:
         raise GapsFound(gaps)
     signed_fp = None
@@ -169,7 +182,23 @@ def _build(
     if signed.signature is not None:
         files[SIGNATURE] = signed.signature
     write_tree(out_dir, files)
-    return PackageResult(out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint)
+    return PackageResult(
+        out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint, tuple(dict.fromkeys(warnings))
+    )
+
+
+def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
+    """A warning when the security.txt's ``Expires`` has passed or is near on ``today`` (the real
+    day: a package dated earlier with ``--date`` or ``SOURCE_DATE_EPOCH`` may be published late)."""
+    from securable.package.securitytxt import expiry_problem
+
+    problem = expiry_problem(security_txt, today) if security_txt is not None else None
+    if problem is None:
+        return []
+    return [
+        f"{SECURITY_TXT} {problem}: RFC 9116 clients ignore an expired file; build the package with a "
+        "later date (no --date or SOURCE_DATE_EPOCH: today) before publishing it"
+    ]
 
 
 def make_context(
@@ -179,7 +208,7 @@ def make_context(
     from securable.product import load_document
 
     loaded = load_document(product_path)
-    when, gaps = _package_date(loaded.product, date)
+    when = _package_date(date)
     info = loaded.product.product
     ctx = PackageContext(
         product=loaded.product,
@@ -189,13 +218,14 @@ def make_context(
         vex_path=vex,
         assessment=_assessment(loaded, when),
     )
-    return ctx, gaps
+    return ctx, []
 
 
 def run_generators(
-    ctx: PackageContext, generators: Iterable[Generator]
+    ctx: PackageContext, generators: Iterable[Generator], warnings: list[str] | None = None
 ) -> tuple[dict[str, bytes], list[Gap]]:
-    """Every generator's files, merged, and their gaps in order; a generator bug raises here."""
+    """Every generator's files, merged, and their gaps in order (their warnings are added to
+    ``warnings``); a generator bug raises here."""
     files: dict[str, bytes] = {}
     gaps: list[Gap] = []
     for generate in generators:
@@ -214,6 +244,8 @@ def run_generators(
                 )
             files[path] = data
         gaps.extend(part.gaps)
+        if warnings is not None:
+            warnings.extend(part.warnings)
     return files, gaps
 
 
@@ -233,31 +265,19 @@ def _unique(gaps: Iterable[Gap]) -> tuple[Gap, ...]:
     return tuple(out)
 
 
-def _package_date(product: object, given: date | None) -> tuple[date, list[Gap]]:
+def _package_date(given: date | None) -> date:
     if given is not None:
-        return given, []
+        return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None and epoch.strip():
         try:
-            return datetime.fromtimestamp(int(epoch), UTC).date(), []
+            return datetime.fromtimestamp(int(epoch), UTC).date()
         except (ValueError, OverflowError, OSError) as err:
             raise InputError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a time",
                 hint="set it to whole seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)",
             ) from err
-    info = getattr(product, "product", None)
-    released = getattr(info, "release_date", None)
-    if isinstance(released, date):
-        return released, []
-    today = datetime.now(UTC).date()
-    return today, [
-        Gap(
-            "release date",
-            "The release date is not stated, so this package is dated the day it was built "
-            f"({today.isoformat()}).",
-            path=("product", "release_date"),
-        )
-    ]
+    return datetime.now(UTC).date()
 
 
 def _assessment(loaded: LoadedProduct, when: date) -> object:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from securable.package.renderings import Renderings
     from securable.product.model import Product
 
 
@@ -34,6 +35,7 @@ class Part:
 
     files: dict[str, bytes] = field(default_factory=dict)
     gaps: tuple[Gap, ...] = ()
+    warnings: tuple[str, ...] = ()  # for the manufacturer only, never put into the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class PackageContext:
     documentation_url: str  # where the full documentation will be published (QR code, security.txt)
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
     assessment: object | None = None  # securable.assess.report.Assessment when available
+    renderings: Renderings | None = None  # PDFs shared within the build and kept from the last one
 
     @property
     def base_dir(self) -> Path:

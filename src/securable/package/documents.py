@@ -123,9 +123,16 @@ def build_documents(ctx: PackageContext, *, pdf: bool = True) -> Part:
         stem = f"docs/{audience.id if audience else DEFAULT_AUDIENCE_ID}"
         files[stem + ".html"] = html.encode("utf-8")
         if pdf:
-            from securable.package.pdfrender import html_to_pdf  # WeasyPrint only when PDFs are wanted
-
-            files[stem + ".pdf"] = html_to_pdf(html, ctx.date)
+            files[stem + ".pdf"] = _pdf(ctx, stem + ".pdf", html)
         for gap in reader.gaps:
             gaps.setdefault((gap.message, gap.path), gap)
     return Part(files=files, gaps=tuple(gaps.values()))
+
+
+def _pdf(ctx: PackageContext, path: str, html: str) -> bytes:
+    from securable.package import pdfrender  # WeasyPrint only when PDFs are wanted
+
+    def make() -> bytes:
+        return pdfrender.html_to_pdf(html, ctx.date)
+
+    return ctx.renderings.pdf(path, html, make) if ctx.renderings is not None else make()

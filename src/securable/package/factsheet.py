@@ -174,13 +174,19 @@ def build_factsheet(ctx: PackageContext, *, pdf: bool = True) -> Part:
     html = _html(ctx, reader, LAYOUTS[0])
     files = {HTML_NAME: html.encode("utf-8")}
     if pdf:
-        from securable.package.pdfrender import html_to_pdf, page_count, pdf_page_to_png
+        from securable.package import pdfrender
 
-        for limits in LAYOUTS:
-            page_html = html if limits == LAYOUTS[0] else _html(ctx, Reader(ctx.product), limits)
-            document = html_to_pdf(page_html, ctx.date)
-            if page_count(document) == 1:
-                break
+        def fitted() -> bytes:
+            for limits in LAYOUTS:
+                page_html = html if limits == LAYOUTS[0] else _html(ctx, Reader(ctx.product), limits)
+                document = pdfrender.html_to_pdf(page_html, ctx.date)
+                if pdfrender.page_count(document) == 1:
+                    break
+            return document
+
+        # The fitting is decided by the first layout's HTML, which is factsheet.html: the PDF it
+        # led to last time stands as long as that file is unchanged.
+        document = ctx.renderings.pdf(PDF_NAME, html, fitted) if ctx.renderings is not None else fitted()
         files[PDF_NAME] = document
-        files[PNG_NAME] = pdf_page_to_png(document, dpi=PNG_DPI)
+        files[PNG_NAME] = pdfrender.pdf_page_to_png(document, dpi=PNG_DPI)
     return Part(files=files, gaps=reader.gaps)

@@ -91,7 +91,7 @@ def recover(out: Path) -> None:
     leftovers = _leftovers(out)
     if not os.path.lexists(out):
         # Killed between the two renames: the newest complete old package goes back in place.
-        olds = [p for p in leftovers if p.name.startswith(f".{out.name}.old-") and _is_package(p)]
+        olds = [p for p in leftovers if p.name.startswith(f".{out.name}.old-") and is_package(p)]
         if olds:
             previous = max(olds, key=lambda p: p.stat().st_mtime_ns)
             os.rename(previous, out)
@@ -106,7 +106,7 @@ def check_replaceable(out_dir: Path) -> None:
     out = out_dir.absolute()
     if not out.is_dir() or not any(out.iterdir()):
         return
-    if not _is_package(out):
+    if not is_package(out):
         raise InputError(
             f"{out_dir} is not empty and holds no Securable package; refusing to replace it",
             hint="choose a new or empty folder for the package",
@@ -146,7 +146,7 @@ def _unlisted(out: Path, listed: set[str]) -> list[str]:
     return sorted(found)
 
 
-def _is_package(folder: Path) -> bool:
+def is_package(folder: Path) -> bool:
     try:
         with (folder / MANIFEST).open("rb") as handle:
             head = handle.read(200)

@@ -12,8 +12,13 @@ A host described in words ("the hospital's gateway", "hospital NTP servers") is 
 manufacturer cannot name because the customer's network provides it: MUD expresses that as a
 controller the local administrator designates, the well-known NTP or DNS controller class
 (``urn:ietf:params:mud:ntp``/``dns``, RFC 8520 section 8) for port 123 or 53, ``my-controller``
-otherwise. Every entry is written for IPv4 and IPv6, except for literal addresses of one family.
-SCTP is matched on the protocol number only: the ACL model has no SCTP ports.
+otherwise. Every entry is written for IPv4 and IPv6, except for literal addresses of one family
+and for protocols of one family: DHCP (UDP 67 and 68) exists only in IPv4, DHCPv6 (UDP 546 and
+547) only in IPv6. SCTP is matched on the protocol number only: the ACL model has no SCTP ports.
+
+A device whose every flow is ``other`` (LoRaWAN, Zigbee, a serial bus) sends no IP traffic for a
+MUD manager to control: it gets no file, and the manufacturer a note saying why (a warning, not a
+gap: customers have nothing to ask about).
 
 The file is all or nothing: a MUD manager blocks whatever the file does not allow, so a file missing
 one flow would cut the device off. A flow that cannot be expressed (no host, no direction, an
@@ -47,6 +52,8 @@ _LOCAL = frozenset({"local network", "local networks", "local", "lan"})
 _ANY = frozenset({"any", "internet", "*"})
 # Controller classes RFC 8520 registers, by the port of the service they stand for.
 _CONTROLLERS = {123: "urn:ietf:params:mud:ntp", 53: "urn:ietf:params:mud:dns"}
+# Ports whose protocol exists in one IP family only: DHCP is IPv4's, DHCPv6 is IPv6's (RFC 8415).
+_ONE_FAMILY = {("udp", 67): "v4", ("udp", 68): "v4", ("udp", 546): "v6", ("udp", 547): "v6"}
 _DNS_NAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$")
 
 
@@ -75,6 +82,14 @@ def build_mud(ctx: PackageContext) -> Part:
             TOPIC, "No MUD file: the expected network behaviour is not described.", ("Q4.2.3-5",), _FLOWS
         )
         return Part(gaps=(gap,))
+    if op.network and all(flow.protocol == "other" for flow in op.network):
+        return Part(
+            warnings=(
+                "No MUD file: every declared network flow uses protocol 'other' (not IP, e.g. "
+                f"{_first_application(op.network)}); a MUD file (RFC 8520) only controls IP traffic, so "
+                "the device needs none. Customers are not told anything is missing.",
+            )
+        )
     url = op.mud_url or (f"{ctx.documentation_url.rstrip('/')}/{PATH}" if ctx.documentation_url else "")
     if not url.lower().startswith("https://"):
         gap = Gap(
@@ -195,9 +210,18 @@ def _host(text: str, port: int | None) -> _Host | None:
     return None
 
 
+def _first_application(flows: tuple[NetworkFlow, ...]) -> str:
+    return next((f.application for f in flows if f.application), None) or "a radio or bus protocol"
+
+
 def _aces(flow: _Flow) -> list[tuple[str, str, JSON]]:
     """(family, policy direction, entry) for every entry the flow needs."""
-    families = [f for f in ("v4", "v6") if not flow.host.kind.startswith("ipv") or flow.host.kind == f"ip{f}"]
+    only = _ONE_FAMILY.get((flow.protocol, flow.port or 0))
+    families = [
+        f
+        for f in ("v4", "v6")
+        if (not flow.host.kind.startswith("ipv") or flow.host.kind == f"ip{f}") and only in (None, f)
+    ]
     out = []
     for initiated in flow.initiators:
         opened_by_device = initiated == "from-device"

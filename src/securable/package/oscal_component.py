@@ -301,6 +301,9 @@ def _component_json(key: str, component: _Component, parties: dict[str, JSON], c
 def _requirements(means: list[Means]) -> dict[str, dict[str, _Requirement]]:
     """Source catalog ID -> control id -> requirement, in the order the means cite them."""
     found: dict[str, dict[str, _Requirement]] = {}
+    # One means reaches a control by several citations; comparing whole models against every listing
+    # was quadratic, so each listing is remembered by the identity of its means and how it got there.
+    listed: set[tuple[str, str, int, str | None, str | None, bool]] = set()
     for m in means:
         for ref in m.catalog or ():
             limit = lockout_limit(m, ref)
@@ -308,10 +311,12 @@ def _requirements(means: list[Means]) -> dict[str, dict[str, _Requirement]]:
                 continue
             catalog_id, _, record_id = ref.partition(":")
             for source, control, realizes, scope in _controls(catalog_id, record_id):
+                key = (source, control, id(m), realizes, scope, limit < FULL)
+                if key in listed:
+                    continue
+                listed.add(key)
                 requirement = found.setdefault(source, {}).setdefault(control, _Requirement(control))
-                listing = _Listing(m, realizes, scope, limited=limit < FULL)
-                if listing not in requirement.means:
-                    requirement.means.append(listing)
+                requirement.means.append(_Listing(m, realizes, scope, limited=limit < FULL))
     return found
 
 

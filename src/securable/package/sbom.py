@@ -1,16 +1,23 @@
-"""The software inventory: ``machine/sbom.cdx.json`` (the product's SBOM, unchanged) and
+"""The software inventory: ``machine/sbom.cdx.json`` (the product's SBOM, unchanged; named
+``sbom.cdx.xml``, ``sbom.spdx.json`` or ``sbom.spdx`` for the other formats) and
 ``machine/sbom-summary.json`` (components and known vulnerabilities, in one documented shape).
 
 NISTIR 8259 asks whether customers can learn the device's software, its versions, patch status and
-known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the CycloneDX JSON SBOM the product
-description names (``composition.software_inventory.sbom``, which must lie inside the product file's
-folder: the file is copied into the signed package) and, when one is given, the vulnerability
-status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is validated with its format's
-schema first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
+known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the SBOM the product description names
+(``composition.software_inventory.sbom``, which must lie inside the product file's folder: the file
+is copied into the signed package) with the one reader ``securable check`` uses too
+(:mod:`securable.package.sbom_read`: CycloneDX JSON or XML, SPDX JSON or tag-value) and, when one is
+given, the vulnerability status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is
+validated first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
 :class:`~securable.errors.InputError`, because a package must not hand customers a broken SBOM.
 
-Vulnerabilities come from the SBOM's own list and from the VEX file. The VEX file is the later,
-deliberate statement: where both speak of the same vulnerability and component, the VEX wins.
+Vulnerabilities come from the SBOM's own list and from the VEX file. Each statement is matched to
+the SBOM's components by vulnerability, component (bom-ref or package URL; a BOM-Link only into this
+SBOM, by its serial number) and version (:mod:`securable.package.sbom_match`), and every statement
+that applies is kept, one row per component it applies to. The VEX file is the later, deliberate
+statement: where both speak of the same vulnerability and component, the VEX wins. Statements that
+apply to nothing in the SBOM (another product, another BOM, other versions) are left out of the
+package and counted in :attr:`SbomSummary.warnings`, which are for the manufacturer only.
 
 The summary's shape is ``securable/data/schemas/sbom-summary.schema.json``.
 """
@@ -26,25 +33,19 @@ from typing import Any
 from securable.errors import InputError
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.sbom_formats import check_csaf, check_cyclonedx, check_openvex, detect, read_json
+from securable.package.sbom_match import same_package, status_for
+from securable.package.sbom_read import SbomComponent, read_sbom_file
 from securable.package.sbom_vex import Statement, statements
 from securable.product.consistency import sbom_path_problem
 
-SBOM_PATH = "machine/sbom.cdx.json"
+__all__ = ["SBOM_PATH", "SUMMARY_PATH", "SbomComponent", "SbomSummary", "build_sbom", "read_sbom"]
+
+SBOM_PATH = "machine/sbom.cdx.json"  # a CycloneDX JSON SBOM's place; other formats: sbom_read.PACKAGE_PATHS
 SUMMARY_PATH = "machine/sbom-summary.json"
 SUMMARY_FORMAT = 1
 TOPIC = "software inventory"
 
 JSON = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class SbomComponent:
-    name: str
-    version: str | None
-    supplier: str | None  # the supplier's name; the manufacturer's for 1.6+ files that give only that
-    purl: str | None
-    type: str  # CycloneDX component type: library, firmware, operating-system, ...
-    bom_ref: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,10 @@ class SbomVulnerability:
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     name: str  # file name only: paths on the manufacturer's machine stay out of the package
-    format: str  # cyclonedx, openvex, csaf
-    spec_version: str | None  # CycloneDX specVersion
+    format: str  # cyclonedx, spdx, openvex, csaf
+    spec_version: str | None  # CycloneDX specVersion, SPDX version
     sha256: str
+    package_path: str | None = None  # where an SBOM is copied in the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ class SbomSummary:
     components: tuple[SbomComponent, ...]  # every component, nested ones included, in file order
     vulnerabilities: tuple[SbomVulnerability, ...]  # sorted by ID, then component
     vex: SourceFile | None
+    warnings: tuple[str, ...] = ()  # for the manufacturer: statements left out, and why
 
 
 def read_sbom(ctx: PackageContext) -> SbomSummary:
@@ -95,11 +98,12 @@ def build_sbom(ctx: PackageContext) -> Part:
             )
         )
     else:
-        files[SBOM_PATH] = raw  # byte for byte, so its hash matches the manufacturer's published copy
+        # Byte for byte, so its hash matches the manufacturer's published copy.
+        files[summary.sbom.package_path if summary.sbom and summary.sbom.package_path else SBOM_PATH] = raw
     if raw is not None or summary.vex is not None:
         text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
         files[SUMMARY_PATH] = text.encode("utf-8")
-    return Part(files, tuple(gaps))
+    return Part(files, tuple(gaps), summary.warnings)
 
 
 def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
@@ -109,6 +113,7 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
     subject: SbomComponent | None = None
     components: list[SbomComponent] = []
     found: list[Statement] = []
+    serial: str | None = None
     if inventory is not None and inventory.sbom:
         path = ctx.base_dir / inventory.sbom
         # The SBOM goes into the signed package: never a file from elsewhere on this machine, and
@@ -116,25 +121,33 @@ def _read(ctx: PackageContext) -> tuple[SbomSummary, bytes | None]:
         problem = sbom_path_problem(inventory.sbom, ctx.base_dir)
         if problem is not None:
             raise InputError(problem[0], hint=problem[1], location=str(ctx.product_path))
-        raw, data = read_json(path, "SBOM")
-        version = check_cyclonedx(data, str(path))
-        source = SourceFile(path.name, "cyclonedx", version, hashlib.sha256(raw).hexdigest())
-        metadata = data.get("metadata")
-        top = metadata.get("component") if isinstance(metadata, dict) else None
-        subject = _component(top) if isinstance(top, dict) else None
-        components = list(_components(data.get("components")))
-        found = statements(data, "cyclonedx")
+        raw, document = read_sbom_file(path)
+        source = SourceFile(
+            path.name,
+            document.format,
+            document.spec_version,
+            hashlib.sha256(raw).hexdigest(),
+            document.package_path,
+        )
+        subject = document.subject
+        components = list(document.components)
+        found = list(document.statements)
+        serial = document.serial
     known = [*([subject] if subject else []), *components]
-    vulnerabilities = _resolve(found, known)
+    warnings: list[str] = []
+    vulnerabilities = _resolve(found, known, serial, own=True, warnings=warnings, source=source)
     vex = None
     if ctx.vex_path is not None:
         vex, vex_found = _read_vex(ctx.vex_path)
-        stated = _resolve(vex_found, known)
+        stated = _resolve(vex_found, known, serial, own=False, warnings=warnings, source=vex)
         # Compared once both name the component the same way: one may use a bom-ref, the other a purl.
         replaced = {(v.id, v.component) for v in stated}
         vulnerabilities = [v for v in vulnerabilities if (v.id, v.component) not in replaced] + stated
-    ordered = sorted(vulnerabilities, key=lambda v: (v.id, v.component or "", v.component_ref or ""))
-    return SbomSummary(source, subject, tuple(components), tuple(ordered), vex), raw
+    ordered = sorted(
+        vulnerabilities, key=lambda v: (v.id, v.component or "", v.component_ref or "", v.status)
+    )
+    summary = SbomSummary(source, subject, tuple(components), tuple(ordered), vex, tuple(warnings))
+    return summary, raw
 
 
 def _read_vex(path: Path) -> tuple[SourceFile, list[Statement]]:
@@ -157,74 +170,72 @@ def _read_vex(path: Path) -> tuple[SourceFile, list[Statement]]:
     return SourceFile(path.name, kind, version, hashlib.sha256(raw).hexdigest()), statements(data, kind)
 
 
-def _components(items: object) -> list[SbomComponent]:
-    """Every component in document order, nested components (``components`` in a component) included."""
-    found: list[SbomComponent] = []
-    pending = list(reversed(items)) if isinstance(items, list) else []
-    while pending:
-        item = pending.pop()
-        if not isinstance(item, dict):
-            continue
-        component = _component(item)
-        if component is not None:
-            found.append(component)
-        children = item.get("components")
-        pending += list(reversed(children)) if isinstance(children, list) else []
-    return found
-
-
-def _component(item: dict[str, Any]) -> SbomComponent | None:
-    name = _text(item.get("name"))
-    if name is None:
-        return None
-    supplier = _name_of(item.get("supplier")) or _name_of(item.get("manufacturer"))
-    return SbomComponent(
-        name=name,
-        version=_text(item.get("version")),
-        supplier=supplier,
-        purl=_text(item.get("purl")),
-        type=_text(item.get("type")) or "library",
-        bom_ref=_text(item.get("bom-ref")),
-    )
-
-
-def _name_of(entity: object) -> str | None:
-    return _text(entity.get("name")) if isinstance(entity, dict) else None
-
-
-def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _resolve(found: list[Statement], components: list[SbomComponent]) -> list[SbomVulnerability]:
-    """Name each statement's component after the SBOM component it refers to, when there is one."""
-    by_ref: dict[str, SbomComponent] = {}
-    for c in components:
-        for key in (c.bom_ref, c.purl, _bare_purl(c.purl)):
-            if key:
-                by_ref.setdefault(key, c)
-    out: dict[tuple[str, str | None], SbomVulnerability] = {}
+def _resolve(
+    found: list[Statement],
+    components: list[SbomComponent],
+    serial: str | None,
+    *,
+    own: bool,
+    warnings: list[str],
+    source: SourceFile | None,
+) -> list[SbomVulnerability]:
+    """Every statement that applies to an SBOM component, once per component it applies to
+    (:mod:`securable.package.sbom_match`); ``own``: the SBOM's own list, whose vulnerabilities that
+    name no component are about the SBOM itself. The rest is counted in ``warnings``."""
+    out: dict[SbomVulnerability, None] = {}
+    other_bom, other_product, other_version = 0, 0, 0
+    names: dict[str, None] = {}
     for s in found:
-        match = next(
-            (by_ref[k] for k in (s.ref, s.purl, _bare_purl(s.purl), _bare_purl(s.ref)) if k and k in by_ref),
-            None,
+        if s.ref is None and own:
+            out[_row(s, None, s.status)] = None
+            continue
+        if s.serial is not None and s.serial != serial:
+            other_bom += 1
+            continue
+        matches = [c for c in components if _refers(s, c)]
+        hits = [(c, status) for c in matches if (status := status_for(s, c.version)) is not None]
+        if not matches:
+            other_product += 1
+            names[s.name or s.ref or s.id] = None
+        elif not hits:
+            other_version += 1
+        for component, status in hits:
+            out[_row(s, component, status)] = None
+    left_out = other_bom + other_product + other_version
+    if left_out:
+        shown = list(names)[:3]
+        example = f" (e.g. {', '.join(shown)}{', ...' if len(names) > 3 else ''})" if shown else ""
+        reasons = [
+            f"{n} {label}"
+            for n, label in (
+                (other_product, f"name no component of the SBOM{example}"),
+                (other_bom, "point into another BOM (BOM-Link to another serial number)"),
+                (other_version, "cover other versions than the SBOM's"),
+            )
+            if n
+        ]
+        what = source.name if source is not None else "the SBOM"
+        warnings.append(
+            f"{what}: {left_out} of {len(found)} vulnerability statement{'s' if len(found) != 1 else ''} "
+            f"left out of the package: {'; '.join(reasons)}"
         )
-        component: str | None
-        if match is not None:
-            component = f"{match.name} {match.version}" if match.version else match.name
-        else:
-            component = s.name or s.ref
-        out[s.id, s.ref] = SbomVulnerability(
-            s.id, component, s.ref, s.status, s.state, s.justification, s.detail, s.source_format
-        )
-    return list(out.values())
+    return list(out)
 
 
-def _bare_purl(purl: str | None) -> str | None:
-    """A package URL without qualifiers and subpath: VEX files often add ``?arch=...`` to the SBOM's."""
-    if not purl or not purl.startswith("pkg:"):
-        return None
-    return purl.split("#", 1)[0].split("?", 1)[0]
+def _refers(s: Statement, c: SbomComponent) -> bool:
+    # CSAF product IDs are the advisory's own names, not bom-refs: only its package URLs identify.
+    if s.source_format != "csaf" and s.ref is not None and s.ref == c.bom_ref:
+        return True
+    return same_package(s.purl or s.ref, c.purl)
+
+
+def _row(s: Statement, match: SbomComponent | None, status: str) -> SbomVulnerability:
+    component = None
+    if match is not None:
+        component = f"{match.name} {match.version}" if match.version else match.name
+    return SbomVulnerability(
+        s.id, component, s.ref, status, s.state, s.justification, s.detail, s.source_format
+    )
 
 
 # ---- the summary file -------------------------------------------------------------------------------

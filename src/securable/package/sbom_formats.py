@@ -1,6 +1,6 @@
 """Reading and schema-validating the SBOM and vulnerability files: CycloneDX, OpenVEX and CSAF.
 
-A CycloneDX document is validated with the schema of its own ``specVersion`` (1.3 to 1.7), an
+A CycloneDX document is validated with the schema of its own ``specVersion`` (1.2 to 1.7), an
 OpenVEX document with the OpenVEX 0.2.0 schema and a CSAF document with the CSAF 2.0 schema. The
 schemas ship in ``securable/data/cyclonedx-schemas`` and ``securable/data/vex-schemas``; every
 ``$ref`` between them is resolved from those copies by its URI, and any other reference is refused,
@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # imported lazily: the validator costs start-up time for comm
 DATA = Path(__file__).resolve().parent.parent / "data"
 CYCLONEDX_DIR = DATA / "cyclonedx-schemas"
 VEX_DIR = DATA / "vex-schemas"
-CYCLONEDX_VERSIONS = ("1.3", "1.4", "1.5", "1.6", "1.7")
+CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+# The 1.2 schema is not among the shipped ones: it comes with cyclonedx-python-lib (see _schema_file).
+_LIBRARY_SCHEMAS = ("1.2",)
 MAX_BYTES = 32 * 1024 * 1024  # far above real SBOMs; stops a wrong path to a huge file early
 MAX_SHOWN = 20  # schema problems listed in one error
 
@@ -57,7 +59,13 @@ class InvalidDocument(InputError):
 
 def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
     """The raw bytes and the parsed JSON object of ``path``; ``what`` names it in messages."""
-    from securable.inputfile import MISSING, kind, lone_surrogate, read_regular, shown, utf8_problem
+    raw = read_bytes(path, what)
+    return raw, parse_json(raw, what, str(path))
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of ``path`` (at most :data:`MAX_BYTES`, UTF-8); ``what`` names it in messages."""
+    from securable.inputfile import MISSING, kind, read_regular, shown, utf8_problem
 
     location = shown(path)
     if kind(path) == MISSING:
@@ -72,6 +80,13 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
             hint="CycloneDX, OpenVEX and CSAF JSON are UTF-8; save the file as UTF-8",
             location=location,
         )
+    return raw
+
+
+def parse_json(raw: bytes, what: str, location: str) -> JSON:
+    """The JSON object in ``raw``, or InputError saying where it breaks."""
+    from securable.inputfile import lone_surrogate
+
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
@@ -80,7 +95,9 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
             hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read",
             location=location,
         ) from err
-    except (ValueError, RecursionError) as err:
+    except RecursionError as err:
+        raise InputError(f"{what} is JSON nested too deeply", location=location) from err
+    except ValueError as err:
         raise InputError(f"{what} is not usable JSON: {err}", location=location) from err
     if not isinstance(data, dict):
         raise InputError(f"{what} is not a JSON object", location=location)
@@ -91,7 +108,7 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
             hint="fix the tool that wrote it, or remove the escape",
             location=location,
         )
-    return raw, data
+    return data
 
 
 def _refuse_constant(name: str) -> Any:
@@ -132,11 +149,13 @@ def check_cyclonedx(data: JSON, location: str) -> str:
 
 
 def check_openvex(data: JSON, location: str) -> None:
-    _check(_vex_validator("openvex_json_schema.json"), data, "OpenVEX 0.2.0", location)
+    # The OpenVEX schema is JSON Schema 2020-12, where "format" is an annotation, not a check, and
+    # the reference tool relies on that: `vexctl merge` writes "@id": "merged-vex-<hash>", no IRI.
+    _check(_vex_validator("openvex_json_schema.json", formats=False), data, "OpenVEX 0.2.0", location)
 
 
 def check_csaf(data: JSON, location: str) -> None:
-    _check(_vex_validator("csaf_json_schema.json"), data, "CSAF 2.0", location)
+    _check(_vex_validator("csaf_json_schema.json", formats=True), data, "CSAF 2.0", location)
 
 
 def _check(validator: Validator, data: JSON, what: str, location: str) -> None:
@@ -184,7 +203,22 @@ def _cyclonedx_registry() -> Any:
     import jsonschema_rs
 
     resources = [(_CYCLONEDX_BASE + p.name, _load(p)) for p in sorted(CYCLONEDX_DIR.glob("*.schema.json"))]
+    # The 1.2 schema from cyclonedx-python-lib names the SPDX licence schema by its own file name.
+    resources.append(
+        (_CYCLONEDX_BASE + "spdx.SNAPSHOT.schema.json", _load(CYCLONEDX_DIR / "spdx.schema.json"))
+    )
     return jsonschema_rs.Registry(resources, retriever=_no_network)
+
+
+def _schema_file(version: str) -> Path:
+    if version in _LIBRARY_SCHEMAS:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.schema._res import BOM_JSON  # the library's own copies of the published schemas
+
+        path = BOM_JSON[SchemaVersion.from_version(version)]
+        assert path is not None, version
+        return Path(path)
+    return CYCLONEDX_DIR / f"bom-{version}.schema.json"
 
 
 @cache
@@ -194,7 +228,7 @@ def _cyclonedx_validator(version: str) -> Validator:
     name = f"bom-{version}.schema.json"
     # base_uri: 1.3 names itself "bom-1.3a", but its relative $refs resolve the same way.
     return jsonschema_rs.Draft7Validator(
-        _load(CYCLONEDX_DIR / name),
+        _load(_schema_file(version)),
         registry=_cyclonedx_registry(),
         retriever=_no_network,
         base_uri=_CYCLONEDX_BASE + name,
@@ -203,7 +237,7 @@ def _cyclonedx_validator(version: str) -> Validator:
 
 
 @cache
-def _vex_validator(name: str) -> Validator:
+def _vex_validator(name: str, *, formats: bool) -> Validator:
     import jsonschema_rs
 
     resources = [(_FIRST_BASE + cvss, _load(VEX_DIR / cvss)) for cvss in _CVSS]
@@ -211,6 +245,6 @@ def _vex_validator(name: str) -> Validator:
         _load(VEX_DIR / name),
         registry=jsonschema_rs.Registry(resources, retriever=_no_network),
         retriever=_no_network,
-        validate_formats=True,
+        validate_formats=formats,
         pattern_options=jsonschema_rs.RegexOptions(),
     )

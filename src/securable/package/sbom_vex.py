@@ -59,6 +59,17 @@ class Statement:
     justification: str | None
     detail: str | None
     source_format: str  # cyclonedx, openvex, csaf
+    serial: str | None = None  # the BOM a CycloneDX BOM-Link points into (its serial number's UUID)
+    versions: tuple[VersionScope, ...] = ()  # CycloneDX affects[].versions; () = every version
+
+
+@dataclass(frozen=True, slots=True)
+class VersionScope:
+    """One entry of CycloneDX ``affects[].versions``: a single version or a ``vers:`` range."""
+
+    version: str | None
+    range: str | None
+    status: str | None  # affected, unaffected or unknown; CycloneDX's default is affected
 
 
 def statements(data: JSON, source_format: str) -> list[Statement]:
@@ -85,29 +96,59 @@ def _cyclonedx(data: JSON) -> Iterator[Statement]:
         analysis = vulnerability.get("analysis")
         analysis = analysis if isinstance(analysis, dict) else {}
         state = _text(analysis.get("state"))
-        refs: list[str | None] = [
-            r for a in _objects(vulnerability.get("affects")) if (r := _bom_ref(a.get("ref")))
+        affects: list[tuple[str | None, str | None, tuple[VersionScope, ...]]] = [
+            (ref, serial, _versions(a.get("versions")))
+            for a in _objects(vulnerability.get("affects"))
+            for ref, serial in [_bom_ref(a.get("ref"))]
+            if ref
         ]
-        for ref in refs or [None]:  # a vulnerability that names no component is still listed
+        # A vulnerability that names no component is still listed (in an SBOM: about the SBOM itself).
+        for ref, serial, versions in affects or [(None, None, ())]:
             yield Statement(
                 id=vid,
                 ref=ref,
                 purl=ref if ref and ref.startswith("pkg:") else None,
                 name=None,
-                status=_CYCLONEDX_STATUS.get(state or "", "under_investigation"),
+                status=_cyclonedx_status(state, versions),
                 state=state,
                 justification=_text(analysis.get("justification")),
                 detail=_text(analysis.get("detail")),
                 source_format="cyclonedx",
+                serial=serial,
+                versions=versions,
             )
 
 
-def _bom_ref(value: object) -> str | None:
-    """A bom-ref, also from a BOM-Link (``urn:cdx:<serial>/<version>#<bom-ref>``) into another BOM."""
+def _cyclonedx_status(state: str | None, versions: tuple[VersionScope, ...]) -> str:
+    """The analysis state decides; without one, versions that all say the same thing decide."""
+    if state in _CYCLONEDX_STATUS:
+        return _CYCLONEDX_STATUS[state]
+    said = {v.status or "affected" for v in versions}
+    if said == {"affected"}:
+        return "affected"
+    if said == {"unaffected"}:
+        return "not_affected"
+    return "under_investigation"
+
+
+def _versions(value: object) -> tuple[VersionScope, ...]:
+    found = []
+    for item in _objects(value):
+        version, range_ = _text(item.get("version")), _text(item.get("range"))
+        if version or range_:
+            found.append(VersionScope(version, range_, _text(item.get("status"))))
+    return tuple(found)
+
+
+def _bom_ref(value: object) -> tuple[str | None, str | None]:
+    """(bom-ref, serial UUID): a BOM-Link (``urn:cdx:<serial>/<version>#<bom-ref>``) names the BOM
+    it points into; a plain reference names none, so it means the BOM being read."""
     text = _text(value)
     if text and text.startswith("urn:cdx:") and "#" in text:
-        return unquote(text.partition("#")[2]) or None
-    return text
+        head, _, ref = text.partition("#")
+        serial = head.removeprefix("urn:cdx:").partition("/")[0].lower()
+        return unquote(ref) or None, serial or None
+    return text, None
 
 
 # ---- OpenVEX --------------------------------------------------------------------------------------

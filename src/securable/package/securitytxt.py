@@ -88,6 +88,35 @@ def build_securitytxt(ctx: PackageContext) -> Part:
     return Part({PATH: ("\n".join(lines) + "\n").encode("utf-8")}, tuple(gaps))
 
 
+EXPIRY_WARNING_DAYS = 30  # RFC 9116 clients ignore an expired file: warn while there is time to act
+
+
+def expiry_problem(text: bytes, today: date) -> str | None:
+    """``expired on …`` or ``expires on …, in N days`` when ``Expires`` has passed or is under
+    :data:`EXPIRY_WARNING_DAYS` away on ``today``; None otherwise (or without an Expires field)."""
+    expires = expires_of(text)
+    if expires is None:
+        return None
+    left = (expires - today).days
+    if left < 0:
+        return f"expired on {expires.isoformat()}"
+    if left < EXPIRY_WARNING_DAYS:
+        return f"expires on {expires.isoformat()}, in {left} day{'s' if left != 1 else ''}"
+    return None
+
+
+def expires_of(text: bytes) -> date | None:
+    """The day of a security.txt's ``Expires`` field (its first), or None when it has none."""
+    for line in text.decode("utf-8", "replace").splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == "expires":
+            try:
+                return date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                return None
+    return None
+
+
 def contact_uris(product: Product) -> tuple[list[str], list[Gap]]:
     """The Contact URIs in order of preference, and gaps for addresses that cannot be used."""
     uris: list[str] = []

@@ -4,7 +4,7 @@ The checks run on plain values rather than on the model so that they report even
 of the file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
 and parties resolve, catalog references name records of the shipped catalogs, dates come in a
 possible order (so do the ends of a period of use), non-technical means carry no robustness, the
-SBOM file exists inside the product's folder and is CycloneDX JSON, and questions marked not
+SBOM file exists inside the product's folder and is one `securable package` reads, and questions marked not
 applicable are not answered anyway.
 """
 
@@ -22,7 +22,6 @@ from securable.product.model import CATALOG_REF_PATTERN, TECHNICAL_KINDS, Produc
 from securable.product.yamlsource import Loc, SourceDoc
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_SBOM_BYTES = 16 * 1024 * 1024  # far above real SBOMs; a wrong path to a huge file is not read whole
 
 _COLLECTIONS: dict[str, Loc] = {
     "use case": ("use_cases",),
@@ -244,12 +243,9 @@ def sbom_inside(base_dir: Path, value: str) -> Path | None:
     return path if path != base and path.is_relative_to(base) else None
 
 
-_SBOM_FORMAT = "only CycloneDX JSON SBOMs are supported"
-
-
 def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
-    """The SBOM lies inside the product's folder and is a CycloneDX JSON document, the one format
-    ``securable package`` reads."""
+    """The SBOM lies inside the product's folder and is in a format ``securable package`` reads
+    (:mod:`securable.package.sbom_read`)."""
     loc: Loc = ("composition", "software_inventory", "sbom")
     for _, value in _glob(data, loc):
         if not isinstance(value, str) or not value.strip():
@@ -285,7 +281,6 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
 
     The SBOM is read once, and the digest of what was read is kept in ``doc.read_files``.
     """
-    from securable.inputfile import lone_surrogate, read_regular, utf8_problem
 
     problem = sbom_path_problem(value, base_dir)
     if problem is not None:
@@ -294,47 +289,16 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
     path = base_dir / value
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
-    try:
-        raw = read_regular(path, MAX_SBOM_BYTES, "SBOM file")
-    except InputError as err:
-        return f"cannot read SBOM {value!r}: {err.message}", err.hint or "fix or regenerate the SBOM"
-    doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
-    if len(raw) > MAX_SBOM_BYTES:
-        return (
-            f"SBOM {value!r} is larger than {MAX_SBOM_BYTES // 2**20} MiB",
-            "check that it is the right file",
-        )
-    if path.suffix.lower() == ".xml" or raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return (
-            f"SBOM {value!r} is XML: {_SBOM_FORMAT}",
-            "export the SBOM as CycloneDX JSON (e.g. sbom.cdx.json) and point to that",
-        )
-    import json
+    # The one reader `securable package` uses: check passes exactly the SBOMs a package can ship.
+    from securable.package.sbom_read import read_sbom_file
 
-    not_utf8 = utf8_problem(raw)
-    if not_utf8 is not None:
-        return f"cannot read SBOM {value!r}: not UTF-8 text ({not_utf8})", "save or regenerate it as UTF-8"
     try:
-        bom = json.loads(raw)
-    except RecursionError:
-        return f"cannot read SBOM {value!r}: JSON nested too deeply", "fix or regenerate the SBOM"
-    except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        return (
-            f"cannot read SBOM {value!r}: {err}",
-            f"fix or regenerate the SBOM ({_SBOM_FORMAT})",
-        )
-    if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":
-        return (
-            f"{value!r} is not a CycloneDX SBOM (no bomFormat: CycloneDX)",
-            f"point to a CycloneDX JSON file: {_SBOM_FORMAT}",
-        )
-    lone = lone_surrogate(raw, bom)
-    if lone is not None:
-        return (
-            f"SBOM {value!r} holds half of a UTF-16 surrogate pair on its own ({lone}), which is no "
-            "character",
-            "fix the tool that wrote it, or remove the escape",
-        )
+        raw, _ = read_sbom_file(path)
+    except SecurableError as err:
+        problems = [str(p) for p in getattr(err, "problems", ())][:3]
+        message = f"SBOM {value!r}: {err.message.removeprefix('SBOM ')}" + "".join(f"; {p}" for p in problems)
+        return message, err.hint or "fix or regenerate the SBOM"
+    doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
     return None
 
 

@@ -693,6 +693,10 @@ class VulnerabilityReporting(_Model):
     accepted_after_end_of_life: bool | None = answer(
         "Q4.2.2-4", description="Whether reports are accepted after end of life."
     )
+    security_txt: Text = detail(
+        "Path (relative to this file) of a copy of the security.txt as published (RFC 9116); "
+        "`securable check` warns when its Expires has passed or is less than 30 days away."
+    )
 
 
 class Support(_Model):
@@ -745,7 +749,8 @@ class SoftwareInventory(_Model):
 
     sbom: Text = answer(
         "Q4.2.3-3",
-        description="Path (relative to this file) of a CycloneDX SBOM listing software with versions.",
+        description="Path (relative to this file) of the SBOM listing software with versions: CycloneDX "
+        "JSON or XML (1.2 to 1.7), or SPDX 2.2/2.3 JSON or tag-value.",
     )
     vulnerability_status: Text = answer(
         "Q4.2.3-3",
