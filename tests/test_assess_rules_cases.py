@@ -888,6 +888,7 @@ CASES: tuple[Case, ...] = (
         {REMOVED: ["device", "related-device"]},
         path=("composition", "data_types", 0, "removed_from"),
     ),
+    quiet("RET-003", "phone-copy-stays-with-the-owner", {REMOVED: ["device", "manufacturer-cloud"]}),
     fire(
         "RET-003",
         "places-beat-text-naming-the-cloud",

@@ -855,7 +855,8 @@ class DataType(_Model):
     places: tuple[DataPlace, ...] | None = detail(
         "Where it is kept, as the assessment reads it: device, related-device (hub, gateway, the "
         "customer's phone app), manufacturer-cloud, third-party (a service or party other than the "
-        "manufacturer); [] when it is never kept. stored keeps the words customers read."
+        "manufacturer); [] when it is never kept. The customer's own records (an EHR, a SIEM) it is "
+        "sent to are not places of the device. stored keeps the words customers read."
     )
     removed_from: tuple[DataPlace, ...] | None = detail(
         "Which of its places the customer's data removal (reset, ownership transfer, retirement) erases "

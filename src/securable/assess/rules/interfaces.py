@@ -44,7 +44,7 @@ def _open_for_maintenance(capability: UnneededCapability) -> str:
     if capability.maintenance_only is not True:
         return ""
     return ", kept for maintenance" + (
-        " but usable without authentication" if capability.authenticated is False else ""
+        " but usable without authentication," if capability.authenticated is False else ","
     )
 
 

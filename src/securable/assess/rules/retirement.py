@@ -34,11 +34,17 @@ def _transfer(product: Product) -> OwnershipTransfer | None:
     return product.retirement.ownership_transfer if product.retirement else None
 
 
+# A related device (the customer's hub, gateway or phone app) stays with the customer when the device
+# is passed on or retired, so a copy there reaches nobody new; the other places do.
+_LEAVES_WITH = ("device", "manufacturer-cloud", "third-party")
+
+
 def _missed(data: DataType) -> tuple[str, ...]:
-    """The places of ``data`` its removal does not reach, when both are given."""
+    """The places of ``data`` that its removal does not reach and that others may get at after the
+    device is passed on or retired, when both fields are given."""
     if data.places is None or data.removed_from is None:
         return ()
-    return tuple(place for place in data.places if place not in data.removed_from)
+    return tuple(p for p in data.places if p in _LEAVES_WITH and p not in data.removed_from)
 
 
 @rule(
@@ -135,14 +141,16 @@ def no_data_erasure(product: Product, ctx: Context) -> Iterator[Hit]:
 )
 def removal_misses_services(product: Product, ctx: Context) -> Iterator[Hit]:
     """A data type's `places` names a place its `removed_from` leaves out (the manufacturer's cloud,
-    a related device, a third party, the device itself); or, for data types without those fields,
+    a third party, the device itself); or, for data types without those fields,
     some data is kept off the device (its `stored` names a cloud, app, phone or server) and
     `ownership_transfer.data_removal` describes a removal that never says it reaches a cloud,
     account, app, service or other associated system.
 
     NISTIR 8259 4.2.5 Q1 asks about data "on the device and associated systems (e.g., cloud-based
     services used by the device)"; a factory reset alone leaves the cloud copy to the next owner.
-    The fields decide for their data types. The text fallback reads whole clauses: "recordings
+    The fields decide for their data types. A copy on a related device (the customer's hub, gateway
+    or phone app) is not reported: it stays with the customer when the device is passed on. The
+    text fallback reads whole clauses: "recordings
     already in the cloud are not deleted by the reset" names the cloud but does not reach it, and
     the finding says it was read from the text. A data type whose `removed_from` is [] while every
     other one's is too is RET-002's. Silence does not fire (RET-001 and QST-001 cover an empty
