@@ -172,6 +172,12 @@ class Threat(_Model):
 class KnownRequirement(_Model):
     """A law, regulation, contract, sector guidance or convention the device must meet."""
 
+    def words(self) -> str:
+        """How reports name it: ``EU Cyber Resilience Act (law, EU)``."""
+        extra = ", ".join(x.strip() for x in (self.kind, self.jurisdiction) if x and x.strip())
+        name = " ".join((self.name or "").split())
+        return f"{name} ({extra})" if extra else name
+
     name: Text = detail("Name of the requirement, e.g. 'EU Cyber Resilience Act', 'ETSI EN 303 645'.")
     kind: (
         Literal[
@@ -1079,6 +1085,17 @@ class Product(_Model):
         or the customer; means without a kind are left out."""
         kinds: tuple[MeansKind, ...] = ("device", "related-device", "service", "non-technical", "customer")
         return {kind: self.means_of_kind(kind) for kind in kinds}
+
+    def known_requirements(self) -> tuple[KnownRequirement, ...]:
+        """The known requirements of every use case (``research.known_requirements``), in file
+        order, each named once (the first entry with a name wins)."""
+        found: dict[str, KnownRequirement] = {}
+        for case in self.use_cases or ():
+            for requirement in (case.research.known_requirements if case.research else None) or ():
+                name = " ".join((requirement.name or "").split())
+                if name and name.casefold() not in found:
+                    found[name.casefold()] = requirement
+        return tuple(found.values())
 
     def means_for(self, need_id: str) -> tuple[Means, ...]:
         """The means that address one need or goal."""
