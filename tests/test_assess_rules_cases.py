@@ -1085,6 +1085,24 @@ CASES: tuple[Case, ...] = (
         path=("not_applicable", "Q4.2.4-1"),
     ),
     quiet("QST-002", "hub-question-not-applicable", {"not_applicable": {"Q4.2.6-1.b": "no hub is involved"}}),
+    fire("QST-003", "blank-file", product=lambda: Product.model_validate({"securable": 1})),
+    fire(
+        "QST-003",
+        "only-the-header",
+        product=lambda: Product.model_validate({"securable": 1, "product": camera().model_dump()["product"]}),
+    ),
+    quiet("QST-003", "written"),
+    quiet("QST-003", "some-sections-open", {"audiences": None, "support_planning": None, "updates": None}),
+    fire("QST-004", "no-name", {"product.name": " "}, path=("product", "name")),
+    fire("QST-004", "no-support-end", {"support.support_end": None}, path=("support",)),
+    fire(
+        "QST-004",
+        "no-contact-anywhere",
+        {"product.security_contact": None, "support.vulnerability_reporting.channels": []},
+    ),
+    quiet("QST-004", "reporting-channel-is-a-contact", {"product.security_contact": None}),
+    quiet("QST-004", "complete"),
+    fire("QST-004", "blank-file", product=lambda: Product.model_validate({"securable": 1}), path=()),
 )
 
 
