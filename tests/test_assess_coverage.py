@@ -350,3 +350,41 @@ def test_a_lock_out_answer_limits_what_its_lock_out_citations_meet() -> None:
     text = f"  - id: m\n    kind: device\n    catalog: [{configurable}]\n" + auth.format("fixed")
     notes = [note for use in result(coverage(product(text)), configurable).means for note in use.notes]
     assert any("lock-out is fixed" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("reversion", "expected"),
+    [(None, Status.PARTIAL), ("both", Status.PARTIAL), ("none", Status.GAP), ("anti-rollback", Status.GAP)],
+)
+def test_a_means_that_cannot_revert_updates_does_not_count_for_roll_back(
+    reversion: str | None, expected: Status
+) -> None:
+    # 8259A-SU.3 is realized by the whole SU capability, so any SU citation counts partly for it,
+    # unless the citing means says it does not roll updates back
+    robustness = f"    robustness:\n      update_reversion: {reversion}\n" if reversion else ""
+    means = "  - id: m-upd\n    kind: device\n    catalog: [sp800-213a:SU-2.1]\n"
+    cov = coverage(product(means + robustness))
+    found = result(cov, "nistir-8259a:8259A-SU.3")
+    assert found.status is expected
+    assert result(cov, "nistir-8259a:8259A-SU.1").status is not Status.GAP  # other elements unaffected
+
+
+@pytest.mark.parametrize(
+    ("credentials", "expected"),
+    [
+        ("unique", Status.MET_BY_DEVICE),
+        ("shared-must-change", Status.MET_BY_DEVICE),
+        ("shared", Status.PARTIAL),
+    ],
+)
+def test_a_shared_default_password_does_not_meet_restricted_interface_access(
+    credentials: str, expected: Status
+) -> None:
+    means = (
+        "  - id: m-auth\n    kind: device\n    catalog: [nistir-8259a:8259A-LAI.2]\n"
+        f"    robustness:\n      authentication:\n        shipped_credentials: {credentials}\n"
+    )
+    found = result(coverage(product(means)), "nistir-8259a:8259A-LAI.2")
+    assert found.status is expected
+    if expected is Status.PARTIAL:
+        assert any("shared default password" in note for use in found.means for note in use.notes)

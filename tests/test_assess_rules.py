@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "home-camera" / "securable.yaml"
 DOCS = ROOT / "docs" / "rules.md"
 TODAY = date(2025, 9, 1)
-PREFIXES = {"SUP", "UPD", "DAT", "IFC", "DIS", "COM", "VUL", "RET", "SAF", "QST", "MNS"}
+PREFIXES = {"SUP", "UPD", "DAT", "IFC", "DIS", "COM", "VUL", "RET", "SAF", "QST", "MNS", "MNT", "LOG"}
 
 
 @pytest.fixture(scope="module")

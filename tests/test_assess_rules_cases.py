@@ -115,7 +115,22 @@ NO_REPORTING = {
     "product.security_contact": None,
     "audiences": [{"id": "aud-home", "name": "Home users"}],
 }
+DATA_IDS = ("data-video", "data-audio", "data-account", "data-credentials", "data-telemetry")
+# The camera says where each data type lives and what its removal reaches; cases about reading the
+# retirement text clear both, as in a file written before the fields existed.
+TEXT_PLACES = {f"composition.data_types.{d}.{f}": None for d in DATA_IDS for f in ("places", "removed_from")}
+PLACES = "composition.data_types.data-video.places"
+REMOVED = "composition.data_types.data-video.removed_from"
+CRED = "means.m-unique-credentials.robustness.authentication.shipped_credentials"
+CRED_TEXT = "means.m-unique-credentials.robustness.authentication.humans"
+UNAUTHENTICATED = "means.m-unique-credentials.robustness.authentication.unauthenticated_use"
+UART = "support_planning.unneeded_capabilities.0"
+MAINTENANCE = "support.maintenance"
+REMOTE = "support.maintenance.activities.0"
+GUIDANCE_MAINTENANCE = "composition.guidance.maintenance"
+LOGGING = "composition.logging"
 ON_DEVICE_ONLY = {
+    **TEXT_PLACES,
     "retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it.",
     **{f"composition.data_types.data-{d}.stored": ["SD card"] for d in ("video", "audio", "telemetry")},
     "composition.data_types.data-account.stored": ["device flash"],
@@ -283,8 +298,48 @@ CASES: tuple[Case, ...] = (
         "updates-not-said",
         {"updates.available": None, "updates.recovery": None, "means.m-secure-update.robustness": None},
     ),
-    fire("UPD-005", "ota-not-said", {"updates.low_bandwidth": None}, path=("updates", "delivery")),
-    fire("UPD-005", "ota-not-considered", {"updates.low_bandwidth": "not considered"}),
+    fire(
+        "UPD-005",
+        "ota-not-said",
+        {"updates.low_bandwidth": None, "updates.poor_network_alternative": None},
+        path=("updates", "delivery"),
+    ),
+    fire(
+        "UPD-005",
+        "ota-not-considered",
+        {"updates.low_bandwidth": "not considered", "updates.poor_network_alternative": None},
+    ),
+    fire(
+        "UPD-005",
+        "text-describes-the-problem",
+        {
+            "updates.low_bandwidth": (
+                "The 400 MB image is pushed over the hospital network, which is often congested."
+            ),
+            "updates.poor_network_alternative": None,
+            "updates.image_size_mb": 400,
+        },
+        path=("updates", "low_bandwidth"),
+    ),
+    fire(
+        "UPD-005",
+        "no-alternative-beats-text",
+        {"updates.poor_network_alternative": False},
+        path=("updates", "poor_network_alternative"),
+    ),
+    quiet(
+        "UPD-005",
+        "alternative-beats-text",
+        {"updates.low_bandwidth": "Shop networks are congested.", "updates.poor_network_alternative": True},
+    ),
+    quiet(
+        "UPD-005",
+        "text-names-a-remedy",
+        {
+            "updates.low_bandwidth": "Downloads resume after drop-outs.",
+            "updates.poor_network_alternative": None,
+        },
+    ),
     quiet("UPD-005", "technician-only", {"updates.low_bandwidth": None, "updates.delivery": ["technician"]}),
     quiet("UPD-005", "described"),
     fire("UPD-006", "customer-unnotified", {"updates.responsible": "customer", "updates.notification": None}),
@@ -321,6 +376,7 @@ CASES: tuple[Case, ...] = (
         {
             "composition.data_types.data-credentials.protected_in_transit": False,
             "composition.data_types.data-credentials.stored": None,
+            "composition.data_types.data-credentials.places": None,
         },
     ),
     quiet(
@@ -334,6 +390,7 @@ CASES: tuple[Case, ...] = (
         {
             "composition.data_types.data-credentials.protected_in_transit": False,
             "composition.data_types.data-credentials.stored": ["Acme Cloud (device history)"],
+            "composition.data_types.data-credentials.places": None,
         },
     ),
     fire(
@@ -342,6 +399,7 @@ CASES: tuple[Case, ...] = (
         {
             "composition.data_types.data-credentials.protected_in_transit": False,
             "composition.data_types.data-credentials.stored": ["hospital server on the local network"],
+            "composition.data_types.data-credentials.places": None,
         },
     ),
     fire(
@@ -402,10 +460,90 @@ CASES: tuple[Case, ...] = (
         {"support_planning.unneeded_capabilities.1.how_disabled": "Cannot be disabled."},
     ),
     quiet("IFC-002", "all-removed"),
+    fire(
+        "IFC-002",
+        "maintenance-port-without-authentication",
+        {f"{UART}.how_disabled": "cannot be disabled", f"{UART}.maintenance_only": True},
+    ),
+    quiet(
+        "IFC-002",
+        "authenticated-maintenance-port",
+        {
+            f"{UART}.how_disabled": "cannot be disabled",
+            f"{UART}.maintenance_only": True,
+            f"{UART}.authenticated": True,
+        },
+    ),
+    fire(
+        "IFC-001",
+        "open-service-port-in-shop",
+        {
+            f"{UART}.enabled_by_default": True,
+            f"{UART}.maintenance_only": True,
+            f"{UART}.authenticated": False,
+        },
+    ),
+    quiet(
+        "IFC-001",
+        "authenticated-service-port-in-shop",
+        {f"{UART}.enabled_by_default": True, f"{UART}.maintenance_only": True, f"{UART}.authenticated": True},
+    ),
+    fire(
+        "IFC-004",
+        "shared-default",
+        {CRED: "shared"},
+        path=("means", 0, "robustness", "authentication", "shipped_credentials"),
+    ),
+    fire(
+        "IFC-004",
+        "shared-beats-text-saying-unique",
+        {CRED: "shared", CRED_TEXT: "a unique password per device"},
+    ),
+    fire(
+        "IFC-004",
+        "text-default-password",
+        {CRED: None, CRED_TEXT: "default password admin, printed in the manual"},
+        path=("means", 0, "robustness", "authentication"),
+    ),
+    quiet("IFC-004", "unique"),
+    quiet(
+        "IFC-004",
+        "text-default-must-change",
+        {CRED: None, CRED_TEXT: "a default password that must be changed at first sign-in"},
+    ),
+    quiet(
+        "IFC-004",
+        "text-no-default-password",
+        {CRED: None, CRED_TEXT: "no default password; each owner sets one"},
+    ),
+    quiet(
+        "IFC-004", "must-change-beats-text", {CRED: "shared-must-change", CRED_TEXT: "default password admin"}
+    ),
+    fire("IFC-005", "no-credentials-no-reason", {CRED: "none"}),
+    quiet("IFC-005", "open-use-by-design", {CRED: "none", UNAUTHENTICATED: "passers-by read the display"}),
+    quiet("IFC-005", "credentials-not-said", {CRED: None}),
     fire("IFC-003", "telnet-on", {"support_planning.unneeded_capabilities.2.enabled_by_default": True}),
     quiet("IFC-003", "uart-is-local", {"support_planning.unneeded_capabilities.0.enabled_by_default": True}),
     # --- safety --------------------------------------------------------------------------------------
     fire("SAF-001", "door-lock-with-fixed-lockout", SAFETY_USE, path=("means", 1)),
+    fire(
+        "SAF-001",
+        "locks-after-failed-attempts",
+        {
+            **SAFETY_USE,
+            "means.m-account-security.robustness.input_validation": "locks after 5 failed attempts",
+            "means.m-account-security.risk_effect": None,
+        },
+    ),
+    quiet(
+        "SAF-001",
+        "locks-the-door-after-minutes",
+        {
+            **SAFETY_USE,
+            "means.m-account-security.robustness.input_validation": "locks the door after 5 minutes",
+            "means.m-account-security.risk_effect": None,
+        },
+    ),
     quiet(
         "SAF-001",
         "lockout-configurable",
@@ -704,7 +842,22 @@ CASES: tuple[Case, ...] = (
             "retirement.ownership_transfer.data_removal": None,
         },
     ),
-    fire("RET-002", "no-erasure-anywhere", {"retirement": None, "means.m-factory-reset.catalog": None}),
+    fire(
+        "RET-002",
+        "no-erasure-anywhere",
+        {**TEXT_PLACES, "retirement": None, "means.m-factory-reset.catalog": None},
+    ),
+    fire(
+        "RET-002",
+        "removed-from-nowhere-beats-text",
+        {f"composition.data_types.{d}.removed_from": [] for d in DATA_IDS},
+        path=("composition", "data_types"),
+    ),
+    quiet(
+        "RET-002",
+        "removed-from-beats-silent-text",
+        {"retirement": None, "means.m-factory-reset.catalog": None},
+    ),
     quiet("RET-002", "reset-means-realizes-DP.2", {"retirement": None}),
     quiet(
         "RET-002",
@@ -714,7 +867,43 @@ CASES: tuple[Case, ...] = (
     fire(
         "RET-003",
         "reset-forgets-cloud",
+        {
+            **TEXT_PLACES,
+            "retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it.",
+        },
+    ),
+    fire(
+        "RET-003",
+        "text-says-cloud-is-not-deleted",
+        {
+            **TEXT_PLACES,
+            "retirement.ownership_transfer.data_removal": (
+                "The reset erases the SD card. Recordings already in the cloud are not deleted by the reset."
+            ),
+        },
+    ),
+    fire(
+        "RET-003",
+        "cloud-not-reached",
+        {REMOVED: ["device", "related-device"]},
+        path=("composition", "data_types", 0, "removed_from"),
+    ),
+    quiet("RET-003", "phone-copy-stays-with-the-owner", {REMOVED: ["device", "manufacturer-cloud"]}),
+    fire(
+        "RET-003",
+        "places-beat-text-naming-the-cloud",
+        {REMOVED: ["device"], "composition.data_types.data-audio.removed_from": ["device"]},
+        n=2,
+    ),
+    quiet(
+        "RET-003",
+        "places-beat-text-forgetting-the-cloud",
         {"retirement.ownership_transfer.data_removal": "Hold the reset button for 10 seconds to erase it."},
+    ),
+    quiet(
+        "RET-003",
+        "nothing-removed-anywhere-is-RET-002s",
+        {f"composition.data_types.{d}.removed_from": [] for d in DATA_IDS},
     ),
     fire(
         "RET-003",
@@ -723,11 +912,99 @@ CASES: tuple[Case, ...] = (
             **ON_DEVICE_ONLY,
             "composition.data_types.data-account.stored": ["owner phone, stored locally in the app"],
         },
+    ),
+    fire(
+        "RET-001",
+        "there-is-no-way",
+        {"retirement.ownership_transfer.data_removal": "There is no way to remove data from the camera."},
         path=("retirement", "ownership_transfer", "data_removal"),
     ),
     quiet("RET-003", "all-data-on-the-device", ON_DEVICE_ONLY),
     quiet("RET-003", "removes-from-app-and-cloud"),
     quiet("RET-003", "empty-is-RET-001s", {"retirement.ownership_transfer.data_removal": "none"}),
+    # --- maintenance and logging ---------------------------------------------------------------------
+    fire("MNT-001", "offsite-without-removal", {f"{MAINTENANCE}.data_removal_before_repair": None}),
+    fire("MNT-001", "offsite-removal-none", {f"{MAINTENANCE}.data_removal_before_repair": "none"}),
+    quiet("MNT-001", "offsite-with-removal"),
+    quiet(
+        "MNT-001",
+        "no-offsite-repair",
+        {f"{MAINTENANCE}.offsite_repair": False, f"{MAINTENANCE}.data_removal_before_repair": None},
+    ),
+    fire(
+        "MNT-001",
+        "text-returned-to-manufacturer",
+        {
+            MAINTENANCE: None,
+            GUIDANCE_MAINTENANCE: "Faulty cameras are returned to the manufacturer for repair.",
+        },
+        path=("composition", "guidance", "maintenance"),
+    ),
+    quiet(
+        "MNT-001",
+        "text-returned-after-reset",
+        {
+            MAINTENANCE: None,
+            GUIDANCE_MAINTENANCE: "Reset the camera to erase it before it is returned to the manufacturer.",
+        },
+    ),
+    quiet(
+        "MNT-001",
+        "no-offsite-beats-text",
+        {
+            f"{MAINTENANCE}.offsite_repair": False,
+            GUIDANCE_MAINTENANCE: "Faulty cameras are returned to the manufacturer.",
+        },
+    ),
+    quiet(
+        "MNT-001",
+        "collects-no-data",
+        {f"{MAINTENANCE}.data_removal_before_repair": None, "composition.data_types": []},
+    ),
+    fire(
+        "MNT-002",
+        "remote-without-records",
+        {f"{REMOTE}.records": None},
+        path=("support", "maintenance", "activities", 0),
+    ),
+    fire("MNT-002", "remote-records-none", {f"{REMOTE}.records": "none"}),
+    quiet("MNT-002", "remote-with-records"),
+    quiet("MNT-002", "local-without-records", {f"{REMOTE}.records": None, f"{REMOTE}.kind": "local"}),
+    fire(
+        "MNT-002",
+        "text-monthly-remote-diagnostics",
+        {MAINTENANCE: None, GUIDANCE_MAINTENANCE: "Monthly remote diagnostics by Acme support."},
+    ),
+    quiet(
+        "MNT-002",
+        "text-remote-with-log",
+        {
+            MAINTENANCE: None,
+            GUIDANCE_MAINTENANCE: "Remote diagnostics by Acme support appear in the app's log.",
+        },
+    ),
+    quiet(
+        "MNT-002",
+        "records-beat-text",
+        {GUIDANCE_MAINTENANCE: "Monthly remote diagnostics by Acme support."},
+    ),
+    fire("LOG-001", "logs-nothing", {f"{LOGGING}.events": []}, path=("composition", "logging", "events")),
+    quiet("LOG-001", "logs-sign-ins"),
+    quiet("LOG-001", "logging-not-said", {LOGGING: None}),
+    fire("LOG-002", "manufacturer-only", {f"{LOGGING}.destinations": ["manufacturer"]}),
+    quiet("LOG-002", "app-shows-them"),
+    quiet(
+        "LOG-002",
+        "logs-nothing-is-LOG-001s",
+        {f"{LOGGING}.events": [], f"{LOGGING}.destinations": ["manufacturer"]},
+    ),
+    fire(
+        "LOG-003",
+        "siem-format-not-said",
+        {f"{LOGGING}.destinations": ["customer-log-server"], f"{LOGGING}.format": None},
+    ),
+    quiet("LOG-003", "siem-format-said", {f"{LOGGING}.destinations": ["customer-log-server"]}),
+    quiet("LOG-003", "no-log-server", {f"{LOGGING}.format": None}),
     # --- means ---------------------------------------------------------------------------------------
     fire("MNS-001", "offline-only-partly", {"means.m-local-recording.status": "partial"}, path=("needs", 4)),
     quiet("MNS-001", "status-not-said", {"means.m-local-recording.status": None}),
@@ -808,6 +1085,24 @@ CASES: tuple[Case, ...] = (
         path=("not_applicable", "Q4.2.4-1"),
     ),
     quiet("QST-002", "hub-question-not-applicable", {"not_applicable": {"Q4.2.6-1.b": "no hub is involved"}}),
+    fire("QST-003", "blank-file", product=lambda: Product.model_validate({"securable": 1})),
+    fire(
+        "QST-003",
+        "only-the-header",
+        product=lambda: Product.model_validate({"securable": 1, "product": camera().model_dump()["product"]}),
+    ),
+    quiet("QST-003", "written"),
+    quiet("QST-003", "some-sections-open", {"audiences": None, "support_planning": None, "updates": None}),
+    fire("QST-004", "no-name", {"product.name": " "}, path=("product", "name")),
+    fire("QST-004", "no-support-end", {"support.support_end": None}, path=("support",)),
+    fire(
+        "QST-004",
+        "no-contact-anywhere",
+        {"product.security_contact": None, "support.vulnerability_reporting.channels": []},
+    ),
+    quiet("QST-004", "reporting-channel-is-a-contact", {"product.security_contact": None}),
+    quiet("QST-004", "complete"),
+    fire("QST-004", "blank-file", product=lambda: Product.model_validate({"securable": 1}), path=()),
 )
 
 
@@ -889,6 +1184,19 @@ OVERRIDES: tuple[tuple[str, str, Mapping[str, Any]], ...] = (
     ("SAF-002", "actuates-beats-text-saying-no-actuation", TEXT_SAFETY),
     ("SAF-002", "degraded-behaviour-given-beside-silent-text", TEXT_SAFETY),
     ("SAF-002", "not-actuating-beats-text", TEXT_SAFETY),
+    ("UPD-005", "no-alternative-beats-text", {"updates.poor_network_alternative": None}),
+    (
+        "UPD-005",
+        "alternative-beats-text",
+        {"updates.poor_network_alternative": None},
+    ),
+    ("RET-002", "removed-from-nowhere-beats-text", TEXT_PLACES),
+    ("RET-002", "removed-from-beats-silent-text", TEXT_PLACES),
+    ("RET-003", "places-beat-text-forgetting-the-cloud", TEXT_PLACES),
+    ("IFC-004", "shared-beats-text-saying-unique", {CRED: None}),
+    ("IFC-004", "must-change-beats-text", {CRED: None}),
+    ("MNT-001", "no-offsite-beats-text", {MAINTENANCE: None}),
+    ("MNT-002", "records-beat-text", {MAINTENANCE: None}),
 )
 
 

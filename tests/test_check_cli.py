@@ -115,3 +115,16 @@ def test_check_stays_out_of_cli_start_up() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_blank_template_fails_with_high_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from securable.product.template import template_yaml
+
+    blank = tmp_path / "securable.yaml"
+    blank.write_text(template_yaml(), "utf-8")
+    code, out, _ = run(capsys, str(blank), "--format", "json", "--date", "2025-10-01")
+    assert code == 1  # --fail-on high, the default
+    high = {f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "high"}
+    assert high == {"QST-003", "QST-004"}

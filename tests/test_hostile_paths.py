@@ -134,10 +134,10 @@ def test_a_long_path_is_shown_cut_in_the_middle(capsys: pytest.CaptureFixture[st
             ["package", "securable.yaml", "-o", "out", "--no-pdf", "--vex", "pipe"],
             "is a named pipe, not a VEX",
         ),
-        # A product may come from a pipe (`check <(cat securable.yaml)`): one nobody writes to is
-        # refused at once as empty.
+        # A product may come from a pipe (`check <(cat securable.yaml)`, `package` too): one that
+        # nobody writes to is refused at once as empty.
         (["check", "pipe"], "pipe: nothing was written to this pipe"),
-        (["package", "pipe", "-o", "out", "--no-pdf"], "pipe: is a named pipe"),
+        (["package", "pipe", "-o", "out", "--no-pdf"], "pipe: nothing was written to this pipe"),
         (
             ["package", "securable.yaml", "-o", "out", "--no-pdf", "--key", "pipe"],
             "is a named pipe, not a key",

@@ -273,3 +273,37 @@ def test_date_option_pins_the_package_date(tmp_path: Path, capsys: pytest.Captur
     code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--date", "03/04/2027")
     assert code == 2
     assert "--date '03/04/2027' is not a date" in err
+
+
+def test_package_refuses_a_template_only_description_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from securable.product.template import template_yaml
+
+    blank = tmp_path / "securable.yaml"
+    blank.write_text(template_yaml(), "utf-8")
+    code, _, err = run(capsys, "package", str(blank), "-o", str(tmp_path / "pkg"))
+    assert code == 2
+    for missing in ("product.name", "support.support_end", "security contact", "66 of the 66"):
+        assert missing in err, missing
+    assert "--allow-incomplete" in err
+    assert not (tmp_path / "pkg").exists()
+    code, _, _ = run(capsys, "package", str(blank), "-o", str(tmp_path / "pkg"), "--allow-incomplete")
+    assert code == 0
+    assert (tmp_path / "pkg").is_dir()
+
+
+def test_package_refuses_a_named_description_without_a_contact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = Path(CAMERA).read_text("utf-8").replace("  security_contact: security@acme-home.example.com\n", "")
+    lines = text.splitlines(keepends=True)
+    start = lines.index("  vulnerability_reporting:\n")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    product = tmp_path / "securable.yaml"
+    product.write_text("".join(lines[:start] + lines[end:]), "utf-8")
+    (tmp_path / "sbom.cdx.json").write_bytes((Path(CAMERA).parent / "sbom.cdx.json").read_bytes())
+    code, _, err = run(capsys, "package", str(product), "-o", str(tmp_path / "pkg"))
+    assert code == 2
+    assert "security contact" in err
+    assert "product.name" not in err

@@ -591,3 +591,21 @@ def test_a_json_sbom_without_a_json_suffix_is_still_checked(tmp_path: Path) -> N
     assert "SBOM 'sbom.cdx': not valid SPDX" in problem
     assert "CreationInfo does not exist" in problem
     assert "XML" not in problem
+
+
+def test_data_removal_reaches_only_places_the_data_is_kept() -> None:
+    text = """securable: 1
+composition:
+  data_types:
+    - id: data-1
+      places: [device]
+      removed_from: [device, manufacturer-cloud]
+    - id: data-2
+      places: [device, third-party]
+      removed_from: [third-party]
+"""
+    assert problems(text) == [
+        f"{FILE}:6:30: composition.data_types[0].removed_from[1]: data removal reaches "
+        "'manufacturer-cloud', which is not among the data type's places; add 'manufacturer-cloud' to "
+        "places, or remove it from removed_from"
+    ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hostile import finishes
+from securable.assess.rules import run_rules
 from securable.cli import main
 from securable.errors import ExitCode, InputError
 from securable.product import Status, load_product, parse_product, question_status
@@ -81,6 +83,7 @@ ACTIVITY_3 = [
     "both",
     "signed images, anti-rollback counter in the secure element",
     "none",  # lock-out: asked because the thermostat acts on the physical world
+    "unique",  # credentials as shipped
     "Stops malicious firmware and downgrades.",
     "Vulnerability disclosure program",  # means 2: non-technical, so no robustness
     "non-technical",
@@ -99,6 +102,8 @@ ACTIVITY_4 = [
     "UART header",
     "local-interface",
     "no",
+    "yes",  # kept for maintenance
+    "no",  # ... and usable without authentication
     "pads not populated in production",
     "",
 ]
@@ -121,6 +126,14 @@ ACTIVITY_6 = [
     "yes",
     "no",
     "https://acme.example.com/security/policy",
+    "remote diagnostics",  # maintenance activity 1
+    "nonlocal",
+    "on request",
+    "manufacturer",
+    "none",  # no records for the customer
+    "",
+    "yes",  # offsite repair
+    "",  # data removal before repair left open
     "Block internet access at the router.",
     "none",
     "heating control",  # function 1
@@ -138,9 +151,14 @@ ACTIVITY_6 = [
     "software updates",
     "yes",
     "",
+    "sign-ins, setting changes",  # events logged
+    "device, manufacturer",
+    "",  # format left open
     "heating schedules",  # data type 1
     "personal",
     "device, Acme Cloud",
+    "device, manufacturer-cloud",  # places
+    "device",  # removal reaches only the device
     "yes",
     "yes",
     "1,2",
@@ -156,6 +174,8 @@ ACTIVITY_6 = [
     "A/B partitions",
     "fixes with CVE IDs",
     "small images, resumable downloads",
+    "yes",  # poor-network alternative
+    "9",  # image size in MB
     "yes",  # ownership transfer
     "Remove the device in the app, then factory reset.",
     "yes",
@@ -228,6 +248,25 @@ def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
         product.support.vulnerability_reporting and product.support.vulnerability_reporting.channels
     ) or ()
     assert [c.kind for c in channels] == ["email", "web-form"]
+    # the structured answers the rules read instead of guessing from the text
+    assert means[0].shipped_credentials == "unique"
+    unneeded = (product.support_planning and product.support_planning.unneeded_capabilities) or ()
+    assert (unneeded[0].maintenance_only, unneeded[0].authenticated) == (True, False)
+    maintenance = product.support.maintenance
+    assert maintenance is not None
+    assert maintenance.offsite_repair is True
+    assert [(a.kind, a.performed_by, a.records) for a in maintenance.activities or ()] == [
+        ("nonlocal", "manufacturer", "none")
+    ]
+    data = (product.composition.data_types or ())[0]
+    assert (data.places, data.removed_from) == (("device", "manufacturer-cloud"), ("device",))
+    assert product.composition.logging is not None
+    assert product.composition.logging.destinations == ("device", "manufacturer")
+    assert product.updates is not None
+    assert (product.updates.poor_network_alternative, product.updates.image_size_mb) == (True, 9)
+    fired = {f.rule for f in run_rules(product, today=date(2026, 3, 1))}
+    # remote diagnostics without records, repair without data removal, a cloud copy no reset reaches
+    assert {"MNT-001", "MNT-002", "RET-003"} <= fired
     states = {s.question: s.status for s in question_status(product)}
     for answered in ("Q3.1-4", "Q3.2-3", "Q3.3-1", "Q3.4-4", "Q4.2.2-4", "Q4.2.3-7", "Q4.2.5-2"):
         assert states[answered] is Status.ANSWERED, answered

@@ -229,6 +229,31 @@ def lockout_limit(means: Means, ref: str) -> int:
     return FULL if means.lockout is None else _lockout_cap(means.lockout, ref, FULL)
 
 
+# Records a means' own answers rule out, however its citations reach them: a means that cannot
+# revert updates does not roll them back (8259A-SU.3 is realized by the whole SU capability, so any SU
+# citation counted partly for it), and one whose credentials ship as a default every device shares
+# and customers need not change does not restrict interface access to authorized entities (8259A-LAI.2).
+ROLLBACK = "nistir-8259a:8259A-SU.3"
+AUTHORIZED_ACCESS = "nistir-8259a:8259A-LAI.2"
+
+
+def answer_limits(means: Means) -> dict[str, tuple[int, str]]:
+    """Record -> how far this means can count for it (NONE or PARTIAL) and why, from its answers."""
+    limits: dict[str, tuple[int, str]] = {}
+    reversion = means.update_reversion
+    if reversion in ("none", "anti-rollback"):
+        limits[ROLLBACK] = (
+            NONE,
+            f"the means' update_reversion is {reversion}: it does not roll updates back",
+        )
+    if means.shipped_credentials == "shared":
+        limits[AUTHORIZED_ACCESS] = (
+            PARTIAL,
+            "the means ships a shared default password customers need not change",
+        )
+    return limits
+
+
 class _Evidence:
     """The citations of one product, and the coverage of any record under a filter of means."""
 
@@ -271,6 +296,12 @@ class _Evidence:
                 for same in _declared_with(qid, federal):
                     self.declared.setdefault(same, reason)
         self.device = frozenset(i for i, m in enumerate(self.means) if m.kind == "device")
+        # record -> means index -> (cap, note): what the means' own answers deny (see answer_limits)
+        self.limits: dict[str, dict[int, tuple[int, str]]] = {}
+        for index, means in enumerate(self.means):
+            for qid, limit in answer_limits(means).items():
+                for same in (qid, *_equivalents_cached(qid, federal)):
+                    self.limits.setdefault(same, {})[index] = limit
         self._passes: dict[frozenset[int] | None, _Pass] = {}  # shared by all requirements
 
     def _pass(self, allowed: frozenset[int] | None) -> _Pass:
@@ -431,6 +462,10 @@ class _Pass:
                     _Hit(hit.index, PARTIAL, hit.ref, f"cites {hit.ref}, which contains it", ancestor)
                 )
                 level = max(level, PARTIAL)
+        limits = self.evidence.limits.get(qid)
+        if limits and hits:
+            hits = [_limited(h, limits.get(h.index)) for h in hits]
+            level = max((h.level for h in hits), default=NONE)
         return level, hits
 
     def _realizer(self, qid: str, listed: tuple[str, ...]) -> tuple[int, list[_Hit]]:
@@ -466,6 +501,12 @@ class _Pass:
 
 
 _WHOLE_CAPABILITY = "cites {}, a whole capability: cite the elements that realize it"
+
+
+def _limited(hit: _Hit, limit: tuple[int, str] | None) -> _Hit:
+    if limit is None or hit.level <= limit[0]:
+        return hit
+    return _Hit(hit.index, limit[0], hit.ref, limit[1], hit.container)
 
 
 def _capped(hit: _Hit, level: int) -> _Hit:

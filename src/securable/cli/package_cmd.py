@@ -17,6 +17,8 @@ def package(args: Args) -> int:
     from securable.dates import run_date
     from securable.package.build import build_package, gap_line
 
+    if not args.allow_incomplete:
+        _refuse_unwritten(Path(args.product))
     result = build_package(
         Path(args.product),
         Path(args.output),
@@ -39,6 +41,27 @@ def package(args: Args) -> int:
         )
         emit("".join(f"  - {gap_line(g)}\n" for g in result.gaps))
     return ExitCode.OK
+
+
+def _refuse_unwritten(product: Path) -> None:
+    """A blank or template-only description would give customers a package about "the device",
+    supported until nobody knows when: the same reasons that make `check` report QST-003 and QST-004
+    as high findings stop the build here."""
+    from securable.assess.rules.questions import missing_essentials, mostly_open
+    from securable.errors import InputError
+    from securable.product import load_product, question_status
+
+    loaded = load_product(product)
+    problems = [f"it leaves out {what}" for what, _ in missing_essentials(loaded)]
+    found = mostly_open(question_status(loaded))
+    if found is not None:
+        problems.append(f"{found[0]} of the {found[1]} NISTIR 8259 questions that apply are open")
+    if problems:
+        raise InputError(
+            f"{product}: the description is not ready for customers: " + "; ".join(problems),
+            hint="finish it (`securable check` lists what is missing), or pass --allow-incomplete to "
+            "build a package anyway",
+        )
 
 
 def keygen(args: Args) -> int:

@@ -80,6 +80,12 @@ COMMANDS = (
                 flag=True,
                 help="refuse to build when the description leaves customer topics unstated",
             ),
+            Opt(
+                "--allow-incomplete",
+                flag=True,
+                help="build even when the name, support period or security contact is missing or most "
+                "questions are open",
+            ),
         ),
         "securable.cli.package_cmd:package",
     ),

@@ -58,7 +58,25 @@ def assumptions(r: Reader) -> Section:
         _table_or_gap(r, a + "shared_responsibilities", listing),
     )
     cases = _use_cases(r)
-    return Section("assumptions", _TITLE["assumptions"], (facts,), (child, *cases))
+    return Section("assumptions", _TITLE["assumptions"], (facts,), (child, *_known(r), *cases))
+
+
+def _known(r: Reader) -> tuple[Section, ...]:
+    """The laws, regulations, standards and contracts the device was designed to meet: what a
+    customer checks first, and what the design assumed."""
+    rows = tuple(
+        (show(k.name or ""), show(k.kind or ""), show(k.jurisdiction or ""), show(k.reference or ""))
+        for k in r.product.known_requirements()
+    )
+    if not rows:
+        return ()
+    listing = table(
+        "Known requirements the device was designed to meet",
+        ("Requirement", "Kind", "Where it applies", "Reference"),
+        rows,
+        caption_visible=False,
+    )
+    return (Section("known-requirements", "Known requirements", (listing,)),)
 
 
 def _use_cases(r: Reader) -> tuple[Section, ...]:

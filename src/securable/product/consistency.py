@@ -3,8 +3,9 @@
 The checks run on plain values rather than on the model so that they report even when other parts
 of the file do not validate: IDs are unique, references to use cases, needs, means, audiences, data types
 and parties resolve, catalog references name records of the shipped catalogs, dates come in a
-possible order (so do the ends of a period of use), non-technical means carry no robustness, the
-SBOM file exists inside the product's folder and is one `securable package` reads, and questions marked not
+possible order (so do the ends of a period of use), a data type's removal reaches only places it
+is kept in, non-technical means carry no robustness, the SBOM file exists inside the product's
+folder and is one `securable package` reads, and questions marked not
 applicable are not answered anyway.
 """
 
@@ -77,6 +78,7 @@ def check_consistency(doc: SourceDoc, data: dict[str, Any], base_dir: Path | Non
                 )
     _check_dates(doc, data)
     _check_year_ranges(doc, data)
+    _check_removal_places(doc, data)
     for loc, means in _glob(data, ("means", "*")):
         if (
             isinstance(means, dict)
@@ -187,6 +189,25 @@ def _check_year_ranges(doc: SourceDoc, data: dict[str, Any]) -> None:
                 f"the period of use runs from {low} to {high} years: min is more than max",
                 "swap min and max",
             )
+
+
+def _check_removal_places(doc: SourceDoc, data: dict[str, Any]) -> None:
+    """A data type's removal can only reach places it is kept in: the rules compare the two lists."""
+    for loc, item in _glob(data, ("composition", "data_types", "*")):
+        if not isinstance(item, dict):
+            continue
+        places, removed = item.get("places"), item.get("removed_from")
+        if not isinstance(places, list) or not isinstance(removed, list):
+            continue
+        for index, place in enumerate(removed):
+            if isinstance(place, str) and place not in places:
+                where = (*loc, "removed_from", index)
+                doc.add(
+                    doc.at(where),
+                    format_loc(where),
+                    f"data removal reaches {place!r}, which is not among the data type's places",
+                    f"add {place!r} to places, or remove it from removed_from",
+                )
 
 
 def _check_catalog_refs(doc: SourceDoc, refs: list[tuple[Loc, str]]) -> None:

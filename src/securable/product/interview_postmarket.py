@@ -106,6 +106,7 @@ def support(p: Plan) -> None:
         "Q4.2.2-4",
     )
     p.add((*reporting, "policy_url"), "url", "Web address of the vulnerability disclosure policy")
+    _maintenance(p, (*base, "maintenance"))
     p.add(
         (*base, "securable_after_support"),
         "text",
@@ -120,6 +121,55 @@ def support(p: Plan) -> None:
         "Q4.2.2-5",
         hint="e.g. open-sourcing the code base; 'none' if nothing will be released",
     )
+
+
+def _maintenance(p: Plan, base: Loc) -> None:
+    """Maintenance and repair: what the assessment needs to find remote maintenance without records
+    and units that leave for repair with the customer's data on them."""
+
+    def activity(loc: Loc, _index: int) -> None:
+        p.add(
+            (*loc, "kind"),
+            "choice",
+            "Local (at the device) or nonlocal (remote, over a network)?",
+            choices=("local", "nonlocal"),
+        )
+        p.add((*loc, "frequency"), "text", "How often?", hint="e.g. monthly, yearly, on request")
+        p.add(
+            (*loc, "performed_by"),
+            "choice",
+            "Who does it?",
+            choices=("manufacturer", "third-party", "customer"),
+        )
+        p.add(
+            (*loc, "records"),
+            "text",
+            "What records of it does the customer get?",
+            hint="e.g. a session log with who, when and what changed, in the console; 'none' if none",
+        )
+
+    p.items(
+        (*base, "activities"),
+        ("what", "text", "Maintenance or diagnostics done after installation: activity {n}"),
+        (),
+        activity,
+        noun="maintenance activities",
+        none_ok=True,
+        hint="e.g. remote diagnostics, on-site calibration, preventive maintenance",
+    )
+    p.add(
+        (*base, "offsite_repair"),
+        "yesno",
+        "Do units leave the customer's premises for repair?",
+        hint="returned to you or a repair shop",
+    )
+    if p.get((*base, "offsite_repair")) is True:
+        p.add(
+            (*base, "data_removal_before_repair"),
+            "text",
+            "How is the customer's data removed before a unit leaves for repair?",
+            hint="e.g. the service menu erases data and keys; 'none' if it is not",
+        )
 
 
 def _channel(address: Any) -> dict[str, Any]:
@@ -218,6 +268,26 @@ def composition(p: Plan) -> None:
             choices=("personal", "health", "audio", "video", "location", "telemetry", "credentials", "other"),
         )
         p.add((*loc, "stored"), "list", "Where is it stored?", hint="e.g. device, cloud, mobile app")
+        p.add(
+            (*loc, "places"),
+            "choices",
+            "Which of these places keep it?",
+            "Q4.2.3-7",
+            hint="related-device: a hub, gateway or the customer's phone app; third-party: a service "
+            "other than yours",
+            choices=_PLACES,
+            none_ok=True,
+        )
+        places = p.get((*loc, "places"))
+        if isinstance(places, list) and places:
+            p.add(
+                (*loc, "removed_from"),
+                "choices",
+                "From which of them does the customer's data removal (reset, retirement) erase it?",
+                "Q4.2.5-1",
+                choices=tuple(places),
+                none_ok=True,
+            )
         p.add((*loc, "protected_at_rest"), "yesno", "Is it protected where it is stored?")
         p.add((*loc, "protected_in_transit"), "yesno", "Is it protected in transit?")
         if party_ids:
@@ -231,6 +301,7 @@ def composition(p: Plan) -> None:
                 none_ok=True,
             )
 
+    _logging(p, (*base, "logging"))
     p.items(
         (*base, "data_types"),
         ("name", "text", "What data types can the device collect? Data type {n}"),
@@ -241,6 +312,29 @@ def composition(p: Plan) -> None:
         none_ok=True,
         hint="e.g. video clips, account details, device telemetry",
     )
+
+
+_PLACES = ("device", "related-device", "manufacturer-cloud", "third-party")
+
+
+def _logging(p: Plan, base: Loc) -> None:
+    p.add(
+        (*base, "events"),
+        "list",
+        "Which events does the device log?",
+        hint="e.g. sign-ins and failures, configuration changes, updates, tamper alerts",
+        none_ok=True,
+    )
+    if p.get((*base, "events")) in ([], None):
+        return
+    p.add(
+        (*base, "destinations"),
+        "choices",
+        "Where do the logs go?",
+        hint="customer-log-server: the customer's syslog server or SIEM",
+        choices=("device", "related-device", "customer-log-server", "manufacturer"),
+    )
+    p.add((*base, "format"), "text", "In which format?", hint="e.g. syslog (RFC 5424) over TLS, CEF, JSON")
 
 
 _DELIVERY = (
@@ -303,6 +397,18 @@ def updates(p: Plan) -> None:
         "text",
         "How do updates work on low-bandwidth or unreliable networks?",
         hint="e.g. small or delta images, resumable downloads, local transfer",
+    )
+    p.add(
+        (*base, "poor_network_alternative"),
+        "yesno",
+        "Do updates still reach devices on slow, metered or congested networks?",
+        hint="yes with delta or resumable downloads, scheduling, or another delivery path",
+    )
+    p.add(
+        (*base, "image_size_mb"),
+        "int",
+        "How large is a full update image, in megabytes (rounded up)?",
+        hint="e.g. 8",
     )
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, get_args
 
-from securable.product.model import MeansKind, NeedTopic
+from securable.product.model import Credentials, MeansKind, NeedTopic
 
 if TYPE_CHECKING:  # interview imports this module; the plan is only passed in
     from securable.product.interview import Kind, Loc, Plan
@@ -301,6 +301,25 @@ def activity3(p: Plan, needs: list[tuple[str, str]], *, safety: bool = False) ->
                     "configurable: customers set the threshold and duration or turn it off",
                     choices=("none", "fixed", "configurable"),
                 )
+            credentials = (*robustness, "authentication", "shipped_credentials")
+            p.add(
+                credentials,
+                "choice",
+                "What credentials does it rely on as the device ships?",
+                "Q3.3-2",
+                hint="unique: a different password, key or certificate per device; shared-must-change: one "
+                "default that must be changed before first use; shared: one default customers need not "
+                "change; none: no credentials",
+                choices=get_args(Credentials),
+            )
+            if p.get(credentials) == "none":
+                p.add(
+                    (*robustness, "authentication", "unauthenticated_use"),
+                    "text",
+                    "Who uses the device without authenticating, by design, and for what?",
+                    "Q3.3-2",
+                    hint="e.g. buyers choose and pay at the vending machine's keypad; empty if nobody should",
+                )
         p.ask(
             (*loc, "risk_effect"),
             "text",
@@ -353,6 +372,14 @@ def activity4(p: Plan) -> None:
             choices=("local-interface", "network-interface", "service", "other"),
         )
         p.add((*loc, "enabled_by_default"), "yesno", "Is it enabled as shipped?")
+        p.add(
+            (*loc, "maintenance_only"),
+            "yesno",
+            "Is it kept for maintenance or repair only?",
+            hint="yes for a USB service port or debug UART technicians use; no if nobody needs it",
+        )
+        if p.get((*loc, "maintenance_only")) is True:
+            p.add((*loc, "authenticated"), "yesno", "Does using it require authentication?")
         p.add(
             (*loc, "how_disabled"),
             "text",

@@ -70,6 +70,10 @@ TextList = tuple[str, ...] | None
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 Lockout = Literal["none", "fixed", "configurable"]
+Credentials = Literal["unique", "shared-must-change", "shared", "none"]
+# Where data lives, as the retirement and data rules read it; ``stored`` keeps the words customers read.
+DataPlace = Literal["device", "related-device", "manufacturer-cloud", "third-party"]
+LogPlace = Literal["device", "related-device", "customer-log-server", "manufacturer"]
 MeansKind = Literal["device", "related-device", "service", "non-technical", "customer"]
 TECHNICAL_KINDS: tuple[MeansKind, ...] = ("device", "related-device", "service")
 NeedTopic = Literal[
@@ -198,6 +202,12 @@ class Threat(_Model):
 
 class KnownRequirement(_Model):
     """A law, regulation, contract, sector guidance or convention the device must meet."""
+
+    def words(self) -> str:
+        """How reports name it: ``EU Cyber Resilience Act (law, EU)``."""
+        extra = ", ".join(x.strip() for x in (self.kind, self.jurisdiction) if x and x.strip())
+        name = " ".join((self.name or "").split())
+        return f"{name} ({extra})" if extra else name
 
     name: Text = detail("Name of the requirement, e.g. 'EU Cyber Resilience Act', 'ETSI EN 303 645'.")
     kind: (
@@ -405,6 +415,16 @@ class Authentication(_Model):
         "threshold and duration customers cannot change or turn off), configurable (customers can set "
         "them or turn the lock-out off)."
     )
+    shipped_credentials: Credentials | None = detail(
+        "The credentials this means relies on as the device ships: unique (a different password, key "
+        "or certificate per device), shared-must-change (one default for every device that must be "
+        "changed before first use), shared (one default that customers need not change), none (no "
+        "credentials; unauthenticated_use says who uses it without them by design)."
+    )
+    unauthenticated_use: Text = detail(
+        "Who uses the device without authenticating, by design, and for what, e.g. 'buyers choose and "
+        "pay at the vending machine's keypad'; empty when every use needs authentication."
+    )
 
 
 class Robustness(_Model):
@@ -473,6 +493,17 @@ class Means(_Model):
         auth = self.robustness.authentication if self.robustness is not None else None
         return auth.lockout if auth is not None else None
 
+    @property
+    def shipped_credentials(self) -> Credentials | None:
+        """``robustness.authentication.shipped_credentials``; None where any level of it is left open."""
+        auth = self.robustness.authentication if self.robustness is not None else None
+        return auth.shipped_credentials if auth is not None else None
+
+    @property
+    def update_reversion(self) -> str | None:
+        """``robustness.update_reversion``; None when robustness is left open."""
+        return self.robustness.update_reversion if self.robustness is not None else None
+
 
 # --- Activity 4: adequate support (section 3.4) -------------------------------------------------
 
@@ -518,6 +549,13 @@ class UnneededCapability(_Model):
         "Local interface, network interface, service, or other."
     )
     enabled_by_default: bool | None = detail("Whether it is enabled as shipped.")
+    maintenance_only: bool | None = detail(
+        "Whether it is kept for maintenance or repair only (a USB service port, a debug UART technicians "
+        "use) rather than being of no use at all once the device is installed."
+    )
+    authenticated: bool | None = detail(
+        "Whether using it requires authentication, e.g. a technician credential or a signed service token."
+    )
     how_disabled: Text = answer(
         "Q3.4-4",
         description="How it is disabled or protected, e.g. removed in production firmware, "
@@ -699,6 +737,40 @@ class VulnerabilityReporting(_Model):
     )
 
 
+class MaintenanceActivity(_Model):
+    """One kind of maintenance or diagnostics done on the device after it is installed."""
+
+    kind: Literal["local", "nonlocal"] | None = detail(
+        "local (at the device, e.g. through a service port) or nonlocal (remote, over a network)."
+    )
+    what: Text = detail("What is done, e.g. 'diagnostics and log collection', 'calibration'.")
+    frequency: Text = detail("How often, e.g. 'monthly', 'yearly', 'on request'.")
+    performed_by: Literal["manufacturer", "third-party", "customer"] | None = detail(
+        "Who does it: the manufacturer, a third party (a service contractor), or the customer's staff."
+    )
+    records: Text = detail(
+        "What records of it the customer gets, e.g. 'session log with who, when and what changed, in "
+        "the console'; 'none' when there are none."
+    )
+
+
+class Maintenance(_Model):
+    """Maintenance and repair after installation (SP 800-213A DOC-4; the Federal Profile's maintenance
+    actions)."""
+
+    activities: tuple[MaintenanceActivity, ...] | None = detail(
+        "Local and nonlocal maintenance and diagnostics; [] when there are none."
+    )
+    offsite_repair: bool | None = detail(
+        "Whether units leave the customer's premises for repair (returned to the manufacturer or a "
+        "repair shop)."
+    )
+    data_removal_before_repair: Text = detail(
+        "How the customer's data is removed before a unit leaves for repair, e.g. 'the service menu "
+        "erases patient data and keys; the repair ticket records it'; 'none' when it is not."
+    )
+
+
 class Support(_Model):
     """Support and lifespan expectations (4.2.2)."""
 
@@ -719,6 +791,9 @@ class Support(_Model):
         description="What functionality remains at end of life, e.g. local use without cloud services.",
     )
     vulnerability_reporting: VulnerabilityReporting | None = detail("Reporting suspected problems.")
+    maintenance: Maintenance | None = detail(
+        "Maintenance and repair: local and remote maintenance, offsite repair and data removal first."
+    )
     securable_after_support: Text = answer(
         "Q4.2.2-5",
         description="How customers can keep the device securable after support ends, including if the "
@@ -823,6 +898,16 @@ class DataType(_Model):
         | None
     ) = detail("Category of data.")
     stored: TextList = detail("Where it is stored, e.g. device, cloud, mobile app.")
+    places: tuple[DataPlace, ...] | None = detail(
+        "Where it is kept, as the assessment reads it: device, related-device (hub, gateway, the "
+        "customer's phone app), manufacturer-cloud, third-party (a service or party other than the "
+        "manufacturer); [] when it is never kept. The customer's own records (an EHR, a SIEM) it is "
+        "sent to are not places of the device. stored keeps the words customers read."
+    )
+    removed_from: tuple[DataPlace, ...] | None = detail(
+        "Which of its places the customer's data removal (reset, ownership transfer, retirement) erases "
+        "it from; [] when nothing removes it."
+    )
     protected_at_rest: bool | None = detail("Whether it is protected where stored.")
     protected_in_transit: bool | None = detail("Whether it is protected in transit.")
     accessible_by: tuple[Id, ...] | None = answer(
@@ -830,6 +915,20 @@ class DataType(_Model):
     )
     purpose: Text = detail("Why it is collected, and any use for other purposes (aggregation, analytics).")
     retention: Text = detail("How long it is kept.")
+
+
+class EventLogging(_Model):
+    """What the device logs, where the logs go, and in which format."""
+
+    events: TextList = detail(
+        "Events the device logs, e.g. sign-ins and failures, configuration changes, updates, tamper "
+        "alerts; [] when it logs nothing."
+    )
+    destinations: tuple[LogPlace, ...] | None = detail(
+        "Where the logs go: device (kept on it), related-device (hub, gateway), customer-log-server "
+        "(the customer's syslog server or SIEM), manufacturer (its cloud or support)."
+    )
+    format: Text = detail("The format of the logs, e.g. 'syslog (RFC 5424) over TLS', 'CEF', 'JSON lines'.")
 
 
 class Party(_Model):
@@ -878,6 +977,7 @@ class Composition(_Model):
         "Q4.2.3-8",
         description="All parties, the manufacturer included, with access to or any control over the device.",
     )
+    logging: EventLogging | None = detail("Event logging: what the device logs, where, in which format.")
 
 
 UpdateDelivery = Literal[
@@ -926,6 +1026,17 @@ class Updates(_Model):
         "existing configuration settings.",
     )
     low_bandwidth: Text = detail("How updates work on low-bandwidth or unreliable networks.")
+    image_size_mb: float | None = detail(
+        "Size of a full update image in megabytes, e.g. 8, or 0.35 for 350 KB.",
+        ge=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+    )
+    poor_network_alternative: bool | None = detail(
+        "Whether updates still reach devices on slow, metered or congested networks: smaller (delta) or "
+        "resumable downloads, scheduling outside busy hours, or another delivery path; low_bandwidth "
+        "says how."
+    )
 
 
 class OwnershipTransfer(_Model):
@@ -1014,6 +1125,17 @@ class Product(_Model):
         or the customer; means without a kind are left out."""
         kinds: tuple[MeansKind, ...] = ("device", "related-device", "service", "non-technical", "customer")
         return {kind: self.means_of_kind(kind) for kind in kinds}
+
+    def known_requirements(self) -> tuple[KnownRequirement, ...]:
+        """The known requirements of every use case (``research.known_requirements``), in file
+        order, each named once (the first entry with a name wins)."""
+        found: dict[str, KnownRequirement] = {}
+        for case in self.use_cases or ():
+            for requirement in (case.research.known_requirements if case.research else None) or ():
+                name = " ".join((requirement.name or "").split())
+                if name and name.casefold() not in found:
+                    found[name.casefold()] = requirement
+        return tuple(found.values())
 
     def means_for(self, need_id: str) -> tuple[Means, ...]:
         """The means that address one need or goal."""

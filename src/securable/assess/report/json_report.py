@@ -28,6 +28,10 @@ def assessment_to_json(assessment: Assessment) -> dict[str, Any]:
             "manufacturer": info.manufacturer if info else None,
             "model": info.model if info else None,
             "version": info.version if info else None,
+            "known_requirements": [
+                {"name": k.name, "kind": k.kind, "jurisdiction": k.jurisdiction, "reference": k.reference}
+                for k in assessment.product.known_requirements()
+            ],
         },
         "questions": dict(assessment.questions),
         "coverage": [_coverage(c) for c in assessment.coverage],

@@ -30,6 +30,10 @@ def render_markdown(assessment: Assessment) -> str:
         f"{q['not-applicable']} not applicable (of {q['total']})",
         "- findings: " + ", ".join(f"{assessment.count(s)} {s.value}" for s in Severity),
     ]
+    known = assessment.product.known_requirements()
+    if known:
+        lines.append("- known requirements:")
+        lines += [f"  - {_cell(k.words())}" for k in known]
     for coverage in assessment.coverage:
         lines += _target(coverage)
     lines += _findings(assessment)

@@ -35,18 +35,29 @@ def render_text(assessment: Assessment) -> str:
 def _header(assessment: Assessment) -> str:
     q = assessment.questions
     findings = ", ".join(f"{assessment.count(s)} {s.value}" for s in Severity)
-    return f"Securable check: {product_label(assessment.product)}\n" + block(
-        [
-            ("file", assessment.file),
-            ("as of", assessment.date.isoformat()),
-            (
-                "questions",
-                f"{q['answered']} answered, {q['open']} open, {q['not-applicable']} not applicable "
-                f"(of {q['total']} NISTIR 8259 questions)",
-            ),
-            ("findings", findings),
-        ]
+    return (
+        f"Securable check: {product_label(assessment.product)}\n"
+        + block(
+            [
+                ("file", assessment.file),
+                ("as of", assessment.date.isoformat()),
+                (
+                    "questions",
+                    f"{q['answered']} answered, {q['open']} open, {q['not-applicable']} not applicable "
+                    f"(of {q['total']} NISTIR 8259 questions)",
+                ),
+                ("findings", findings),
+            ]
+        )
+        + _known_requirements(assessment)
     )
+
+
+def _known_requirements(assessment: Assessment) -> str:
+    """The laws, regulations and standards the file names, when it names any: they decide which
+    findings matter to whom."""
+    known = [k.words() for k in assessment.product.known_requirements()]
+    return block([("known requirements", known)]) if known else ""
 
 
 def summary_line(coverage: Coverage) -> str:

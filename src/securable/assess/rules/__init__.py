@@ -5,8 +5,9 @@
 
 Each rule is a :class:`Rule` with an ID (the prefix names the topic: SUP support, UPD updates, DAT
 data, IFC interfaces, SAF safety, DIS disclosure, COM communication, VUL vulnerability reporting,
-RET retirement, MNS means, QST questions), a title, a severity, a citation (NISTIR 8259 section,
-question IDs, catalog elements) and a check function whose docstring says what fires it and why.
+RET retirement, MNT maintenance, LOG event logging, MNS means, QST questions), a title, a
+severity, a citation (NISTIR 8259 section, question IDs, catalog elements) and a check function
+whose docstring says what fires it and why.
 ``docs/rules.md`` is generated from them by :func:`rules_markdown` (``python -m
 securable.assess.rules > docs/rules.md``); a test keeps it current.
 """
@@ -21,7 +22,9 @@ from securable.assess.rules import (
     communication,
     data,
     disclosure,
+    eventlog,
     interfaces,
+    maintenance,
     means,
     questions,
     retirement,
@@ -48,6 +51,8 @@ RULES: tuple[Rule, ...] = tuple(
             *communication.RULES,
             *vulnerability.RULES,
             *retirement.RULES,
+            *maintenance.RULES,
+            *eventlog.RULES,
             *means.RULES,
             *questions.RULES,
         ),

@@ -65,8 +65,9 @@ def unprotected_at_rest(product: Product, ctx: Context) -> Iterator[Hit]:
     elements=("nistir-8259a:8259A-DP.1", "sp800-213a:DP-4.2", "sp800-213a:DP-4.3"),
 )
 def unprotected_in_transit(product: Product, ctx: Context) -> Iterator[Hit]:
-    """A sensitive data type has `protected_in_transit: false` and leaves the device (`stored` names
-    a place off the device, or is not given).
+    """A sensitive data type has `protected_in_transit: false` and leaves the device (`places` names
+    a place other than the device; when `places` is not given, `stored` names a place off the device
+    or is not given either).
 
     Anyone on the path can read or change it (8259A-DP.1, SP 800-213A DP-4). Data kept only on the
     device never travels, so `false` is harmless there. A place that names another system (cloud,

@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from securable.assess.findings import Citation, Severity
 from securable.assess.rules.base import Context, Hit, Rule, rule
-from securable.assess.rules.reading import Path
+from securable.assess.rules.reading import Path, at, blank
 from securable.product.model import Product
+from securable.product.questions import QuestionState
 
 # Section titles of the ``nistir-8259-questions`` catalog (a test keeps them equal), kept here so the
 # rule does not load a catalog on every run.
@@ -132,4 +133,94 @@ def wrongly_not_applicable(product: Product, ctx: Context) -> Iterator[Hit]:
             )
 
 
-RULES: tuple[Rule, ...] = (open_questions, wrongly_not_applicable)
+# Share of the questions that apply above which a description is not yet written: a blank template
+# leaves all open, a short but real description (the agency example's second vendor) about 60%.
+OPEN_LIMIT = 2 / 3
+
+
+def mostly_open(states: tuple[QuestionState, ...] | list[QuestionState]) -> tuple[int, int] | None:
+    """(open, applicable) when more than :data:`OPEN_LIMIT` of the questions that apply are open;
+    None otherwise."""
+    applicable = [s for s in states if s.status != "not-applicable"]
+    still = sum(1 for s in applicable if s.status == "open")
+    return (still, len(applicable)) if applicable and still > OPEN_LIMIT * len(applicable) else None
+
+
+def missing_essentials(product: Product) -> list[tuple[str, Path]]:
+    """What no description may leave out, each with the place it goes: the device's name, how long
+    it is supported, and where to report security problems."""
+    missing: list[tuple[str, Path]] = []
+    info = product.product
+    if info is None or blank(info.name):
+        missing.append(("the device's name (product.name)", ("product", "name")))
+    if product.support is None or product.support.support_end is None:
+        missing.append(("the support period (support.support_end)", ("support", "support_end")))
+    reporting = product.support.vulnerability_reporting if product.support is not None else None
+    channels = [
+        c for c in (reporting.channels if reporting is not None else None) or () if not blank(c.address)
+    ]
+    if (info is None or info.security_contact is None) and not channels:
+        missing.append(
+            (
+                "a security contact (product.security_contact or support.vulnerability_reporting.channels)",
+                ("product", "security_contact"),
+            )
+        )
+    return missing
+
+
+@rule(
+    "QST-003",
+    "Most questions are open: the description is not written yet",
+    Severity.HIGH,
+    section="3.1-4.2.6",
+    elements=("nistir-8259b:8259B-DOC", "sp800-213a:DOC-1"),
+)
+def not_written(product: Product, ctx: Context) -> Iterator[Hit]:
+    """More than two thirds of the NISTIR 8259 questions that apply are open.
+
+    A blank or template-only description must not pass CI as if it had been assessed: with nothing
+    answered, no other rule has anything to fire on, and coverage is all gaps. Silence fires: this
+    is the one rule about the amount of silence. A short but real description stays below the
+    limit; QST-001 lists the open questions per section either way.
+    """
+    found = mostly_open(list(ctx.question_states))
+    if found is not None:
+        still, applicable = found
+        yield Hit(
+            f"{still} of the {applicable} NISTIR 8259 questions that apply are open; the description "
+            "is not written yet, so this assessment says little about the device",
+            "answer the questions (`securable init` asks them, `securable questions` lists them), or "
+            "list those that do not apply under not_applicable with a reason",
+            (),
+        )
+
+
+@rule(
+    "QST-004",
+    "Essentials missing: name, support period or security contact",
+    Severity.HIGH,
+    section="4.2.2",
+    questions=("Q4.2.2-1", "Q4.2.2-4"),
+    elements=("nistir-8259b:8259B-DOC", "nistir-8259b:8259B-IQR", "sp800-213a:DOC-1"),
+)
+def essentials_missing(product: Product, ctx: Context) -> Iterator[Hit]:
+    """The description does not name the device (`product.name`), does not say when support ends
+    (`support.support_end`), or gives no security contact (`product.security_contact` nor a
+    vulnerability reporting channel with an address).
+
+    Every document made from the description starts with these: which device, supported until when,
+    and where to report a problem (NISTIR 8259 4.2.2 Q1 and Q4). Without them a package would speak
+    about "the device", promise nothing and give nobody to call. Silence fires.
+    """
+    missing = missing_essentials(product)
+    if missing:
+        yield Hit(
+            "the description leaves out " + "; ".join(what for what, _ in missing),
+            "fill them in; customer documents, the fact sheet and security.txt all start from them",
+            at(product, missing[0][1]),
+            tuple(at(product, path) for _, path in missing[1:]),
+        )
+
+
+RULES: tuple[Rule, ...] = (open_questions, wrongly_not_applicable, not_written, essentials_missing)

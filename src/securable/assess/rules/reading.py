@@ -46,7 +46,8 @@ _NEGATION_REACH = 40  # characters before a match searched for its negation
 
 # An answer that says there is nothing: "none", "no", "n/a", "cannot be disabled", "no rollback".
 _NONE = re.compile(
-    r"^\W*(?:none\b|nothing\b|never\b|unsupported\b|n/?a\b|no\b(?!\s+\w)|cannot\b|can ?not\b|can't\b"
+    r"^\W*(?:there\s+(?:is|are)\s+|there's\s+)?"
+    r"(?:none\b|nothing\b|never\b|unsupported\b|n/?a\b|no\b(?!\s+\w)|cannot\b|can ?not\b|can't\b"
     r"|not\s+(?:supported|possible|available|provided|planned|verifiable|considered)\b"
     r"|no\s+(?:way|method|means|option|mechanism|support|process|recovery|rollback|removal|"
     r"verification|plan)\b)"
@@ -90,6 +91,29 @@ def mentions(text: str | None, pattern: re.Pattern[str], hints: tuple[str, ...] 
     return False
 
 
+# Where a clause ends, for reading a negation that follows what it negates ("recordings in the cloud
+# are not deleted by the reset"): punctuation or a conjunction that starts another statement.
+_CLAUSE_END = re.compile(r"[,.;:!?]|\b(?:but|and|yet|while|whereas|although|though|except)\b")
+_NEGATION = re.compile(r"\b(?:no|not|non|never|without|nor|cannot|none)\b|n't\b|\bremains?\b|\bstays?\b")
+
+
+def affirms(text: str | None, pattern: re.Pattern[str]) -> bool:
+    """Whether ``text`` mentions ``pattern`` (lower case) in a clause that negates nothing, before or
+    after the match: "the reset also deletes cloud recordings" affirms the cloud, "recordings already
+    in the cloud are not deleted by the reset" and "cloud copies stay" do not. Stricter than
+    :func:`mentions`, for texts that say what an action reaches."""
+    if not text:
+        return False
+    text = text.lower()
+    for match in pattern.finditer(text):
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0)
+        after = _CLAUSE_END.search(text, match.end())
+        end = after.start() if after else len(text)
+        if not _NEGATION.search(text, start, end):
+            return True
+    return False
+
+
 def _use_case_texts(case: UseCase) -> list[str | None]:
     texts = [case.how_used, case.other_aspects]
     if case.research is not None:
@@ -116,7 +140,10 @@ def safety_critical(case: UseCase) -> bool:
 
 
 def off_device(data: DataType) -> bool | None:
-    """Whether the data is kept somewhere other than the device (so it travels); ``None``: not said."""
+    """Whether the data is kept somewhere other than the device (so it travels); ``None``: not said.
+    ``places`` when given, else read from ``stored``."""
+    if data.places is not None:
+        return any(place != "device" for place in data.places)
     if data.stored is None:
         return None
     return any(off_device_place(place) for place in data.stored)

@@ -22,7 +22,13 @@ _CARRIES_ON = re.compile(
     r"^\W*nothing\s+(?:changes|is affected|stops)\b|\bcontinu\w*|\bkeeps?\b|\bcarr(?:y|ies) on\b"
     r"|\bunaffected\b|\bas (?:usual|normal)\b"
 )
-LOCKOUT = re.compile(r"\block[- ]?outs?\b|\blocked out\b|\blocks? (?:\w+ )?out\b")
+# "locks out", "lock-out", and a lock that follows failed attempts: "locks after 5 failed attempts",
+# "is locked for 15 minutes after three wrong PINs" ("locks the door after 5 minutes" is not one).
+LOCKOUT = re.compile(
+    r"\block[- ]?outs?\b|\blocked out\b|\blocks? (?:\w+ )?out\b"
+    r"|\b(?:locks?|locked|locking)\b(?: [\w-]+){0,4}? after (?:\w+ ){0,2}"
+    r"(?:failed|wrong|incorrect|invalid|unsuccessful|bad)\b"
+)
 CONFIGURABLE = re.compile(
     r"\bconfigurable\b|\badjustable\b|\bcan be (?:configured|adjusted|changed|disabled|turned off)\b|"
     r"\b(?:customers?|owners?|administrators?|admins?|operators?) (?:can|may) (?:set|change|adjust|"

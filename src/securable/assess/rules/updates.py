@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from securable.assess.findings import Severity
 from securable.assess.rules.base import Context, Hit, Rule, rule
-from securable.assess.rules.reading import at, blank, says_none
+from securable.assess.rules.reading import at, blank, mentions, says_none
 from securable.product.model import Product, Updates
 
 # Deliveries that pull the image over a network the device or the customer's phone sits on.
 NETWORK_DELIVERY = frozenset({"over-the-air", "mobile-app", "web-portal", "related-device"})
+# What gets an update through a poor network, read from `low_bandwidth` only when
+# `poor_network_alternative` is not given: a text that only describes the network ("the 400 MB image
+# is pushed over the congested hospital network") names none of these.
+REMEDY = re.compile(
+    r"\bdelta|\bdiff(?:erential)?\b|\bresum|\bschedul|\boff[- ]?peak|\bovernight|\bat night|"
+    r"\bcompress|\bsmall(?:er)?\b|\bchunk|\bfragment|\bthrottl|\bbackground|\bmulticast|\bpeer|"
+    r"\bcach(?:e|ed|ing)\b|\busb\b|\bremovable|\bsd[- ]?card|\btechnician|\bdock|\bunder \d|"
+    r"\bfast\b|\bhigh[- ]bandwidth|\bwired\b|\bethernet\b|\bbandwidth (?:cap|limit)"
+)
 
 
 def _offered(product: Product) -> Updates | None:
@@ -148,25 +158,50 @@ def no_recovery(product: Product, ctx: Context) -> Iterator[Hit]:
 )
 def ignores_bandwidth(product: Product, ctx: Context) -> Iterator[Hit]:
     """Updates are delivered over a network (over-the-air, mobile app, web portal, related device)
-    and `updates.low_bandwidth` is empty or says nothing is done.
+    and `updates.poor_network_alternative` is false; or, when that is not given, `updates.low_bandwidth`
+    is empty, says nothing is done, or names no remedy (delta or resumable downloads, scheduling,
+    another delivery path, ...).
 
     NISTIR 8259 3.2 Q4: on low-bandwidth or unreliable networks large updates "might saturate the
     network connection ... and take too long to get updates to the device"; smaller or resumable
-    updates, or another delivery path, are needed. Silence fires: `low_bandwidth` is a detail no
-    question tracks. A device on fast wired networks says so in the field.
+    updates, or another delivery path, are needed. `poor_network_alternative` decides over the text:
+    true keeps the rule quiet, false makes it fire however the text reads. A text that only
+    describes the problem ("a 400 MB image pushed over the congested hospital network") names no
+    remedy, and the finding says it was read from the text. Silence fires: `low_bandwidth` is a
+    detail no question tracks. A device on fast wired networks says so in the field.
     """
     updates = _offered(product)
     if updates is None or NETWORK_DELIVERY.isdisjoint(updates.delivery or ()):
         return
-    if blank(updates.low_bandwidth) or says_none(updates.low_bandwidth):
-        ways = ", ".join(d for d in updates.delivery or () if d in NETWORK_DELIVERY)
-        yield Hit(
-            f"updates are delivered over the network ({ways}), but nothing says how they reach devices "
-            "on slow, metered or unreliable connections",
-            "describe in updates.low_bandwidth how updates cope (small or delta images, resumable "
-            "downloads, scheduling, another delivery path), or why the networks are never slow",
-            ("updates", "low_bandwidth") if updates.low_bandwidth is not None else ("updates", "delivery"),
+    stated = updates.poor_network_alternative
+    if stated is True:
+        return
+    text = updates.low_bandwidth
+    read = ""
+    if stated is None and not (blank(text) or says_none(text)):
+        if mentions(text, REMEDY):
+            return
+        read = (
+            " (read from the text, which names no remedy: say it in "
+            "updates.poor_network_alternative to be sure)"
         )
+    ways = ", ".join(d for d in updates.delivery or () if d in NETWORK_DELIVERY)
+    size = f"{updates.image_size_mb:g} MB " if updates.image_size_mb is not None else ""
+    only = " only" if set(updates.delivery or ()) <= NETWORK_DELIVERY else ""
+    if stated is False:
+        path: tuple[str, ...] = ("updates", "poor_network_alternative")
+    elif text is not None:
+        path = ("updates", "low_bandwidth")
+    else:
+        path = ("updates", "delivery")
+    yield Hit(
+        f"{size}update images are delivered{only} over the network ({ways}), but nothing gets them to "
+        f"devices on slow, metered or congested connections{read}",
+        "offer a way around poor networks (small or delta images, resumable downloads, scheduling, "
+        "another delivery path such as local media), describe it in updates.low_bandwidth and set "
+        "updates.poor_network_alternative to true, or say why the networks are never slow",
+        path,
+    )
 
 
 @rule(
