@@ -57,37 +57,13 @@ class InvalidDocument(InputError):
 
 def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
     """The raw bytes and the parsed JSON object of ``path``; ``what`` names it in messages."""
-    location = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as err:
-        raise InputError(f"{what} not found", hint="check the path", location=location) from err
-    except IsADirectoryError as err:
-        raise InputError(f"{what} is a folder, not a file", location=location) from err
-    except OSError as err:
-        raise InputError(f"cannot read the {what}: {err.strerror or err}", location=location) from err
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB", location=location)
-    try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except UnicodeDecodeError as err:
-        raise InputError(f"{what} is not UTF-8 text", location=location) from err
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"{what} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}",
-            hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read",
-            location=location,
-        ) from err
-    except (ValueError, RecursionError) as err:
-        raise InputError(f"{what} is not usable JSON: {err}", location=location) from err
+    from securable.jsonread import parse, read
+
+    raw = read(path, MAX_BYTES, what=what)
+    data = parse(raw, str(path), hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read")
     if not isinstance(data, dict):
-        raise InputError(f"{what} is not a JSON object", location=location)
+        raise InputError(f"{what} is not a JSON object", location=str(path))
     return raw, data
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
 
 
 def detect(data: JSON) -> str | None:

@@ -285,15 +285,14 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
             f"SBOM {value!r} is XML: {_SBOM_FORMAT}",
             "export the SBOM as CycloneDX JSON (e.g. sbom.cdx.json) and point to that",
         )
-    import json
+    from securable.jsonread import JSONProblem, parse
 
     try:
-        bom = json.loads(raw)
-    except RecursionError:
-        return f"cannot read SBOM {value!r}: JSON nested too deeply", "fix or regenerate the SBOM"
-    except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        bom = parse(raw, str(path))
+    except JSONProblem as err:
+        where = f" ({err.at()})" if err.line is not None else ""
         return (
-            f"cannot read SBOM {value!r}: {err}",
+            f"cannot read SBOM {value!r}: {err.message}{where}",
             f"fix or regenerate the SBOM ({_SBOM_FORMAT})",
         )
     if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":

@@ -366,14 +366,18 @@ def load_state(path: Path) -> Answers:
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
+        from securable.inputpath import refusal
+
+        raise (refusal(err, path) or InputError(f"cannot read {path}: {err.strerror}")) from err
     fix = f"delete {path} to start over"
     if len(raw) > MAX_STATE_BYTES:
         raise InputError(f"{path} is larger than 1 MiB; it is not a Securable state file", hint=fix)
+    from securable.jsonread import JSONProblem, parse
+
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as err:
-        raise InputError(f"{path} is damaged: {err}", hint=fix) from err
+        data = parse(raw, str(path))
+    except JSONProblem as err:
+        raise InputError(f"state file is damaged: {err.message}", hint=fix, location=err.location) from err
     answers = data.get("answers") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
