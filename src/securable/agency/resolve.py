@@ -236,7 +236,11 @@ class _Resolver:
                 tried.append(f"{candidate} (not fetched: Securable reads local files only)")
                 continue
             for variant in _variants(path):
-                if is_file(variant):
+                try:
+                    found = is_file(variant)
+                except InputError as err:  # a link loop or an over-long name: say which import
+                    raise InputError(f"{err.message}: {err.location}", hint=err.hint, location=where) from err
+                if found:
                     return self.load(variant, where)
                 tried.append(str(variant))
         if self.fallback is not None:
