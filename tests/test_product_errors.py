@@ -511,7 +511,7 @@ def test_deeply_nested_sbom_is_a_positioned_problem_not_a_crash(tmp_path: Path) 
     found = _sbom_problems(tmp_path, b"[" * 100_000 + b"]" * 100_000)
     assert found == [
         f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
-        "cannot read SBOM 'bom.json': nested more than 200 levels deep (line 1, column 201); "
+        "cannot read SBOM 'bom.json': line 1, column 201: nested more than 200 levels deep; "
         "fix or regenerate the SBOM (only CycloneDX JSON SBOMs are supported)"
     ]
 

@@ -55,8 +55,12 @@ class JSONProblem(InputError):
         self.column = column
 
     def at(self) -> str:
-        """``line 3, column 5``, or "" when the place is not known."""
-        return f"line {self.line}, column {self.column}" if self.line is not None else ""
+        """``line 3, column 5: <message>``, or the message alone when the place is not known."""
+        return (
+            f"line {self.line}, column {self.column}: {self.message}"
+            if self.line is not None
+            else self.message
+        )
 
 
 def read(path: Path, max_bytes: int, *, what: str = "file") -> bytes:

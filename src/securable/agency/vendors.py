@@ -214,8 +214,7 @@ def _load(path: Path, kind: str) -> JSON:
         doc = parse_json(data, str(path))
         report = validate_document(doc, name=str(path), model="component-definition")
     except JSONProblem as err:  # not JSON, or JSON we refuse (a duplicate key, NaN, ...)
-        where = f" ({err.at()})" if err.line is not None else ""
-        raise _Failed(VendorError("not-oscal", f"{err.message}{where}")) from err
+        raise _Failed(VendorError("not-oscal", err.at())) from err
     except InputError as err:  # JSON but not an OSCAL component definition
         raise _Failed(VendorError("not-oscal", err.message)) from err
     if not report.ok:

@@ -290,9 +290,8 @@ def _sbom_problem(value: str, base_dir: Path) -> tuple[str, str] | None:
     try:
         bom = parse(raw, str(path))
     except JSONProblem as err:
-        where = f" ({err.at()})" if err.line is not None else ""
         return (
-            f"cannot read SBOM {value!r}: {err.message}{where}",
+            f"cannot read SBOM {value!r}: {err.at()}",
             f"fix or regenerate the SBOM ({_SBOM_FORMAT})",
         )
     if not isinstance(bom, dict) or bom.get("bomFormat") != "CycloneDX":
