@@ -123,7 +123,7 @@ def test_unusable_paths_are_exit_2_and_say_what_they_are(
 
 def test_a_long_path_is_shown_cut_in_the_middle(capsys: pytest.CaptureFixture[str], camera: Path) -> None:
     _, _, err = run(capsys, "package", "securable.yaml", "-o", "out", "--no-pdf", "--vex", LONG)
-    assert f"({len(LONG)} characters)" in err
+    assert f"({len(LONG):,} characters)" in err
     assert len(err) < 1000
 
 

@@ -511,7 +511,7 @@ def test_deeply_nested_sbom_is_a_positioned_problem_not_a_crash(tmp_path: Path) 
     found = _sbom_problems(tmp_path, b"[" * 100_000 + b"]" * 100_000)
     assert found == [
         f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
-        "SBOM 'bom.json': is JSON nested too deeply; fix or regenerate the SBOM"
+        "SBOM 'bom.json': line 1, column 201: nested more than 200 levels deep; fix or regenerate the SBOM"
     ]
 
 
@@ -519,7 +519,8 @@ def test_sbom_that_is_not_json_is_a_positioned_problem(tmp_path: Path) -> None:
     for content in (b"{not json", b'{"bomFormat": "Cyclone\xff"}'):
         [problem] = _sbom_problems(tmp_path, content)
         assert problem.startswith(f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: ")
-        assert "SBOM 'bom.json': is not " in problem
+        assert "SBOM 'bom.json': " in problem
+        assert "line 1, column " in problem
 
 
 def test_oversize_sbom_is_refused(tmp_path: Path) -> None:
@@ -530,7 +531,8 @@ def test_oversize_sbom_is_refused(tmp_path: Path) -> None:
     [problem] = _sbom_problems(tmp_path, big)
     assert problem == (
         f"{tmp_path / FILE}:4:11: composition.software_inventory.sbom: "
-        f"SBOM 'bom.json': is larger than {MAX_BYTES // 2**20} MiB; fix or regenerate the SBOM"
+        f"SBOM 'bom.json': is larger than the {MAX_BYTES // 2**20} MiB limit; far larger than any real "
+        "one; check that it is the right file"
     )
 
 

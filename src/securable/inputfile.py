@@ -42,7 +42,7 @@ def shown(path: str | os.PathLike[str]) -> str:
     if len(text) <= _SHOWN:
         return text
     half = _SHOWN // 2
-    return f"{text[:half]}…{text[-half:]} ({len(text)} characters)"
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
 
 
 def kind(path: str | os.PathLike[str]) -> str:
@@ -199,3 +199,36 @@ def _has_surrogate(data: object) -> bool:
         elif isinstance(item, list):
             pending += item
     return False
+
+
+def refusal(err: OSError, path: str | os.PathLike[str]) -> InputError | None:
+    """The InputError for an OSError about the path itself (a link loop, a name too long), else None."""
+    found = {errno.ELOOP: LOOP, errno.ENAMETOOLONG: TOO_LONG}.get(err.errno or 0)
+    if found is None:
+        return None
+    message, hint = problem(found, "file")
+    return InputError(message, hint=hint, location=shown(path))
+
+
+def real(path: Path) -> Path:
+    """``path`` with links and ``..`` resolved; a link loop or over-long name is an InputError.
+
+    ``Path.resolve()`` raises RuntimeError for a link loop on Python 3.11, OSError for the rest."""
+    try:
+        return path.resolve()
+    except RuntimeError as err:
+        message, hint = problem(LOOP, "file")
+        raise InputError(message, hint=hint, location=shown(path)) from err
+    except OSError as err:
+        refused = refusal(err, path)
+        raise (refused or InputError(f"cannot use the path: {err.strerror}", location=shown(path))) from err
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (links followed); a link loop or over-long name is an
+    InputError, where ``Path.is_file()`` would answer False ("not found") or raise."""
+    found = kind(path)
+    if found in (LOOP, TOO_LONG):
+        message, hint = problem(found, "file")
+        raise InputError(message, hint=hint, location=shown(path))
+    return found == FILE

@@ -42,6 +42,8 @@ _UUID_REF = re.compile(r"#([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa
 _PARAM_REF = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
 _COMBINE = ("use-first", "merge", "keep")
 _MAX_SHOWN = 10  # unknown IDs listed in one message
+MAX_IMPORT_DEPTH = 1000  # profiles importing profiles; real baselines nest two or three deep
+MAX_CONTROLS = 100_000  # in one resolved catalog; SP 800-53 Rev. 5 has about 1,200
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +96,41 @@ def iter_controls(node: JSON) -> Iterator[JSON]:
 # ---- reading documents ---------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Open:
+    """A profile being resolved: its imports are taken one by one, a profile import first resolved."""
+
+    profile: JSON
+    name: str
+    base: Path
+    path: Path | None  # None for a document given in memory
+    selections: list[Selection]
+
+
 class _Resolver:
-    """One resolution run: the documents read so far, the fallback catalog and the warnings."""
+    """One resolution run: the documents read so far, the fallback catalog and the warnings.
+
+    Import graphs come from the input, so nothing here recurses on them: the open profiles sit on an
+    explicit stack (a chain of 10,000 imports costs memory, not Python's stack, and is refused past
+    MAX_IMPORT_DEPTH), and each profile is resolved once per run, however often it is imported (a
+    diamond of imports would otherwise take time exponential in its depth).
+    """
 
     def __init__(self, fallback: Path | None) -> None:
         self.fallback = fallback
         self.cache: dict[Path, JSON] = {}
+        self.resolved: dict[Path, _Result] = {}
         self.warnings: list[str] = []
         self.sources: list[str] = []
 
     def load(self, path: Path, where: str) -> tuple[JSON, Path]:
         """A parsed and schema-checked OSCAL catalog or profile, read once per run."""
-        from securable.inputfile import usable
-        from securable.oscal.validate import parse_json, read_bytes
+        from securable.inputfile import real as real_path
+        from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes
 
-        usable(path, "OSCAL JSON file")  # resolve() below fails on a link loop
-        real = path.resolve()
+        real = real_path(path)
         if real not in self.cache:
-            self.cache[real] = _checked(parse_json(read_bytes(path, 64 * 2**20), str(path)), str(path), where)
+            self.cache[real] = _checked(parse_json(read_bytes(path, MAX_BYTES), str(path)), str(path), where)
             self.sources.append(str(path))
         return self.cache[real], real
 
@@ -123,31 +142,72 @@ class _Resolver:
                 hint="give a profile; a catalog goes to --catalog",
                 location=name,
             )
-        stack = (origin,) if origin else ()
-        result = self.profile(doc["profile"], name, base, stack)
+        result = self.run(self.open(doc["profile"], name, base, origin))
         return Resolved(
             document={"catalog": result.body},
             selected=result.selected,
             implicit=result.implicit,
-            warnings=tuple(self.warnings),
+            warnings=tuple(dict.fromkeys(self.warnings)),  # a twice-met duplicate is told once
             sources=tuple(self.sources),
         )
 
-    def profile(self, profile: JSON, name: str, base: Path, stack: tuple[Path, ...]) -> _Result:
+    def run(self, first: _Open) -> _Result:
+        """Resolve ``first`` and every profile it imports, depth first, without recursion."""
+        stack = [first]
+        while True:
+            current = stack[-1]
+            imports = current.profile["imports"]
+            number = len(current.selections)
+            if number < len(imports):
+                imp = imports[number]
+                where = f"{current.name}: imports[{number}]"
+                doc, path = self.locate(_href(imp, where), current.profile, current.base, where)
+                if "catalog" in doc:
+                    current.selections.append(self.select(imp, doc["catalog"], where))
+                elif path in self.resolved:
+                    current.selections.append(self.select(imp, self.resolved[path].body, where))
+                else:
+                    _check_chain(stack, path, where)
+                    stack.append(self.open(doc["profile"], path.name, path.parent, path))
+                continue
+            result = self.finish(current)
+            stack.pop()
+            if current.path is not None:
+                self.resolved[current.path] = result
+            if not stack:
+                return result
+            parent = stack[-1]
+            number = len(parent.selections)
+            where = f"{parent.name}: imports[{number}]"
+            parent.selections.append(self.select(parent.profile["imports"][number], result.body, where))
+
+    def open(self, profile: JSON, name: str, base: Path, path: Path | None) -> _Open:
         merge = profile.get("merge") or {}
         if "custom" in merge:
             raise InputError("merge/custom is not supported", hint="use as-is or flat", location=name)
-        method = str((merge.get("combine") or {}).get("method", "keep"))
+        method = _method(profile)
         if method not in _COMBINE:
             raise InputError(f"unknown merge/combine method {method!r}", hint="use-first, merge or keep")
+        return _Open(profile, name, base, path, [])
+
+    def finish(self, current: _Open) -> _Result:
+        profile, name, selections = current.profile, current.name, current.selections
+        merge = profile.get("merge") or {}
         as_is = merge.get("as-is") in (True, "true", "yes")
-        selections = [
-            self.select(imp, profile, base, stack, f"{name}: imports[{i}]")
-            for i, imp in enumerate(profile["imports"])
-        ]
         from securable.agency.combine import combine
 
-        body, selected, implicit = combine(selections, as_is=as_is, method=method, warnings=self.warnings)
+        body, selected, implicit = combine(
+            selections, as_is=as_is, method=_method(profile), warnings=self.warnings
+        )
+        count = sum(1 for _ in iter_controls(body))
+        if count > MAX_CONTROLS:
+            raise InputError(
+                f"the resolved catalog would hold {count:,} controls, more than {MAX_CONTROLS:,}",
+                hint="imports that select the same controls again and again (e.g. a diamond of profiles "
+                "under merge/combine 'keep', which keeps every copy) multiply them; use 'use-first' or "
+                "'merge'",
+                location=name,
+            )
         if "modify" in profile:
             from securable.agency.modify import apply
 
@@ -162,25 +222,13 @@ class _Resolver:
             out["back-matter"] = {"resources": kept}
         return _Result(out, selected, implicit)
 
-    def select(self, imp: JSON, profile: JSON, base: Path, stack: tuple[Path, ...], where: str) -> Selection:
-        source = self.fetch(imp["href"], profile, base, stack, where)
+    def select(self, imp: JSON, source: JSON, where: str) -> Selection:
         index = _Index(source)
         return Selection(source, index, _included(imp, index, where, self.warnings))
 
-    def fetch(self, href: str, profile: JSON, base: Path, stack: tuple[Path, ...], where: str) -> JSON:
-        """The catalog an import names: read directly, or resolved first when it is a profile."""
-        doc, path = self.locate(href, profile, base, where)
-        if "catalog" in doc:
-            catalog: JSON = doc["catalog"]
-            return catalog
-        if path in stack:
-            chain = " -> ".join(p.name for p in (*stack, path))
-            raise InputError(
-                f"circular import: {chain}", hint="a profile may not import itself", location=where
-            )
-        return self.profile(doc["profile"], path.name, path.parent, (*stack, path)).body
-
     def locate(self, href: str, profile: JSON, base: Path, where: str) -> tuple[JSON, Path]:
+        from securable.inputfile import is_file
+
         tried: list[str] = []
         for candidate in _candidates(href, profile, where):
             path = _local_path(candidate, base)
@@ -188,7 +236,11 @@ class _Resolver:
                 tried.append(f"{candidate} (not fetched: Securable reads local files only)")
                 continue
             for variant in _variants(path):
-                if variant.is_file():
+                try:
+                    found = is_file(variant)
+                except InputError as err:  # a link loop or an over-long name: say which import
+                    raise InputError(f"{err.message}: {err.location}", hint=err.hint, location=where) from err
+                if found:
                     return self.load(variant, where)
                 tried.append(str(variant))
         if self.fallback is not None:
@@ -197,6 +249,37 @@ class _Resolver:
         raise InputError(
             f"cannot find the imported document {href!r}",
             hint=f"tried {'; '.join(tried) or 'nothing'}; name the catalog with --catalog FILE",
+            location=where,
+        )
+
+
+def _method(profile: JSON) -> str:
+    return str(((profile.get("merge") or {}).get("combine") or {}).get("method", "keep"))
+
+
+def _href(imp: JSON, where: str) -> str:
+    href = imp.get("href")
+    if not isinstance(href, str) or not href:
+        raise InputError(
+            "this import has no href, so it names no catalog or profile",
+            hint='give it an "href": a relative path, a file: URI, or #uuid of a back-matter resource',
+            location=where,
+        )
+    return href
+
+
+def _check_chain(stack: list[_Open], path: Path, where: str) -> None:
+    """Refuse a circular import, or a chain of imported profiles longer than MAX_IMPORT_DEPTH."""
+    chain = [o.path for o in stack if o.path is not None]
+    if path in chain:
+        names = " -> ".join(p.name for p in (*chain[chain.index(path) :], path))
+        raise InputError(f"circular import: {names}", hint="a profile may not import itself", location=where)
+    if len(stack) >= MAX_IMPORT_DEPTH:
+        chained = [*(o.name for o in stack), path.name]
+        shown = " -> ".join([*chained[:3], "…", *chained[-3:]])
+        raise InputError(
+            f"imports nest more than {MAX_IMPORT_DEPTH:,} profiles deep: {shown}",
+            hint="a profile chain this long is not a real baseline; check the hrefs for a generated loop",
             location=where,
         )
 

@@ -211,6 +211,7 @@ def _verify(directory: Path, key: Ed25519PublicKey) -> None:
 
 def _load(path: Path, kind: str) -> JSON:
     """The parsed, schema-valid component definition at ``path``."""
+    from securable.jsonread import JSONProblem
     from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes, validate_document
 
     if kind == "package" and not path.is_file():
@@ -224,7 +225,9 @@ def _load(path: Path, kind: str) -> JSON:
     try:
         doc = parse_json(data, str(path))
         report = validate_document(doc, name=str(path), model="component-definition")
-    except InputError as err:  # not JSON, or JSON but not an OSCAL component definition
+    except JSONProblem as err:  # not JSON, or JSON we refuse (a duplicate key, NaN, ...)
+        raise _Failed(VendorError("not-oscal", err.at())) from err
+    except InputError as err:  # JSON but not an OSCAL component definition
         raise _Failed(VendorError("not-oscal", err.message)) from err
     if not report.ok:
         count = len(report.problems)

@@ -153,61 +153,29 @@ def detect_model(doc: object, *, location: str) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """A JSON input file's bytes; InputError when missing, a folder, empty or larger than max_bytes."""
-    from securable.inputfile import MISSING, kind, read_regular, shown
+    """An OSCAL JSON file's bytes; InputError when missing, a folder, empty or larger than max_bytes."""
+    from securable.jsonread import read
 
-    location = shown(path)
-    if kind(path) == MISSING:
-        raise InputError("file not found", hint="check the path", location=location)
-    # Regular files only (a pipe or device is refused by name), and never more than one byte past
-    # the limit is read.
-    data = read_regular(path, max_bytes, "OSCAL JSON file")
-    if len(data) > max_bytes:
-        raise InputError(
-            f"file is larger than the {max_bytes / 2**20:.0f} MiB limit",
-            hint="far larger than any OSCAL document NIST publishes; check that it is the right file",
-            location=location,
-        )
+    data = read(path, max_bytes)
     if not data.strip():
         raise InputError(
             "file is empty",
             hint=f"an OSCAL JSON document is an object with one model key: {_KNOWN}",
-            location=location,
+            location=str(path),
         )
     return data
 
 
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity, which are not JSON; a strict reader must refuse them.
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
 def parse_json(data: bytes, location: str) -> object:
-    """Parse JSON bytes; InputError naming line:column for malformed JSON (and NaN/Infinity)."""
-    try:
-        return json.loads(data, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        looks_like = data.lstrip()[:1]
-        hint = (
-            "this looks like XML; only OSCAL JSON is supported"
-            if looks_like == b"<"
-            else "OSCAL YAML and XML are not supported; give the JSON form"
-        )
-        raise InputError(
-            f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}",
-            hint=hint,
-            location=location,
-        ) from err
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {err.start})",
-            hint="save the file as UTF-8",
-            location=location,
-        ) from err
-    except ValueError as err:  # from _reject_constant
-        raise InputError(f"not valid JSON: {err}", location=location) from err
-    except RecursionError as err:
-        raise InputError("not usable JSON: nested too deeply", location=location) from err
+    """Parse OSCAL JSON bytes with the one strict reader (:mod:`securable.jsonread`)."""
+    from securable.jsonread import parse
+
+    hint = (
+        "this looks like XML; only OSCAL JSON is supported"
+        if data.lstrip()[:1] == b"<"
+        else "OSCAL YAML and XML are not supported; give the JSON form"
+    )
+    return parse(data, location, hint=hint)
 
 
 @cache

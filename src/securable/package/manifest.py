@@ -291,11 +291,12 @@ def _read_manifest(directory: Path, problems: list[Problem]) -> bytes | None:
 
 
 def _parse_manifest(raw: bytes, problems: list[Problem]) -> _Manifest | None:
+    from securable.jsonread import JSONProblem, parse
+
     try:
-        doc = json.loads(raw.decode("utf-8"))
-        return _manifest_from(doc)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        problems.append(Problem("malformed-manifest", f"{MANIFEST} is not valid JSON: {err}"))
+        return _manifest_from(parse(raw, MANIFEST))
+    except JSONProblem as err:
+        problems.append(Problem("malformed-manifest", f"{err.location}: {err.message}"))
     except _Malformed as err:
         problems.append(Problem("malformed-manifest", f"{MANIFEST}: {err}"))
     return None

@@ -65,40 +65,27 @@ def read_json(path: Path, what: str) -> tuple[bytes, JSON]:
 
 def read_bytes(path: Path, what: str) -> bytes:
     """The bytes of ``path`` (at most :data:`MAX_BYTES`, UTF-8); ``what`` names it in messages."""
-    from securable.inputfile import MISSING, kind, read_regular, shown, utf8_problem
+    from securable.inputfile import shown, utf8_problem
+    from securable.jsonread import read
 
-    location = shown(path)
-    if kind(path) == MISSING:
-        raise InputError(f"{what} not found", hint="check the path", location=location)
-    raw = read_regular(path, MAX_BYTES, what)
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB", location=location)
+    raw = read(path, MAX_BYTES, what=what)
     not_utf8 = utf8_problem(raw)
-    if not_utf8 is not None:  # json.loads would guess UTF-16 or -32 from the first bytes
+    if not_utf8 is not None:  # CycloneDX, OpenVEX and CSAF JSON are UTF-8, whatever JSON would allow
         raise InputError(
             f"{what} is not UTF-8 text ({not_utf8})",
             hint="CycloneDX, OpenVEX and CSAF JSON are UTF-8; save the file as UTF-8",
-            location=location,
+            location=shown(path),
         )
     return raw
 
 
 def parse_json(raw: bytes, what: str, location: str) -> JSON:
-    """The JSON object in ``raw``, or InputError saying where it breaks."""
+    """The JSON object in ``raw`` (strict: see :mod:`securable.jsonread`), or InputError saying where
+    it breaks."""
     from securable.inputfile import lone_surrogate
+    from securable.jsonread import parse
 
-    try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"{what} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}",
-            hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read",
-            location=location,
-        ) from err
-    except RecursionError as err:
-        raise InputError(f"{what} is JSON nested too deeply", location=location) from err
-    except ValueError as err:
-        raise InputError(f"{what} is not usable JSON: {err}", location=location) from err
+    data = parse(raw, location, hint="only the JSON forms of CycloneDX, OpenVEX and CSAF are read")
     if not isinstance(data, dict):
         raise InputError(f"{what} is not a JSON object", location=location)
     lone = lone_surrogate(raw, data)
@@ -109,10 +96,6 @@ def parse_json(raw: bytes, what: str, location: str) -> JSON:
             location=location,
         )
     return data
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
 
 
 def detect(data: JSON) -> str | None:

@@ -316,8 +316,11 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
     try:
         raw, _ = read_sbom_file(path)
     except SecurableError as err:
+        from securable.jsonread import JSONProblem
+
         problems = [str(p) for p in getattr(err, "problems", ())][:3]
-        message = f"SBOM {value!r}: {err.message.removeprefix('SBOM ')}" + "".join(f"; {p}" for p in problems)
+        detail = err.at() if isinstance(err, JSONProblem) else err.message.removeprefix("SBOM ")
+        message = f"SBOM {value!r}: {detail}" + "".join(f"; {p}" for p in problems)
         return message, err.hint or "fix or regenerate the SBOM"
     doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
     return None

@@ -366,15 +366,17 @@ def load_state(path: Path) -> Answers:
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}", hint=fix) from err
+        from securable.inputfile import refusal
+
+        raise (refusal(err, path) or InputError(f"cannot read {path}: {err.strerror}", hint=fix)) from err
     if len(raw) > MAX_STATE_BYTES:
         raise InputError(f"{path} is larger than 1 MiB; it is not a Securable state file", hint=fix)
+    from securable.jsonread import JSONProblem, parse
+
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as err:
-        raise InputError(f"{path} is damaged: {err}", hint=fix) from err
-    except RecursionError as err:  # json recurses once per level of nesting
-        raise InputError(f"{path} is damaged: nested too deeply", hint=fix) from err
+        data = parse(raw, str(path))
+    except JSONProblem as err:
+        raise InputError(f"state file is damaged: {err.message}", hint=fix, location=err.location) from err
     answers = data.get("answers") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
