@@ -21,7 +21,7 @@ EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-req
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install sysdeps demo test lint typecheck unit fuzz catalogs catalogs-check bench clean lock lock-upgrade
+.PHONY: install sysdeps demo test lint typecheck unit fuzz hostile catalogs catalogs-check bench clean lock lock-upgrade
 
 # PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
 sysdeps:
@@ -102,6 +102,10 @@ catalogs-check: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q -n auto
+
+# Every command against generated hostile inputs (also part of `unit`); see README, Development.
+hostile: $(STAMP)
+	$(BIN)/pytest -q -n 2 tests/test_hostile_corpus.py
 
 test: lint typecheck catalogs-check unit
 

@@ -94,7 +94,9 @@ def parse(data: bytes, source: str, *, hint: str | None = None) -> Any:
     ``hint`` goes with syntax errors (e.g. "only the JSON form is read").
     """
     try:
-        text = data.decode(json.detect_encoding(data), "surrogatepass")
+        # RFC 8259: JSON exchanged between systems is UTF-8 (a byte-order mark is tolerated); UTF-16
+        # or -32, which json.loads would guess from the first bytes, is refused with its place.
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line, column = _place_in_bytes(data, err.start)
         raise JSONProblem(
