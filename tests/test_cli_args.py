@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from securable.cli.args import HelpRequested, Opt, command_help, parse, wrap
+from securable.cli.args import HelpRequested, Opt, command_help, parse
 from securable.errors import UsageError
+from securable.rendering.layout import wrap
 
 OPTS = (
     Opt("id", metavar="ID", help="what to show"),

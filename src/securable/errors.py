@@ -1,7 +1,7 @@
 """The one error base of Securable and the exit codes it maps to.
 
 Every error a user can cause derives from :class:`SecurableError`; the CLI turns it into a message
-and an exit code in one place (``securable.cli.main``).
+and an exit code in one place (``main`` of the command-line shell); the core never decides one.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from securable.agency.evaluation_report import (
     result,
 )
 from securable.agency.links import FEDERAL
+from securable.rendering.formats import RenderOptions
 
 _CSS = """
 body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 75rem; margin: 0 auto;
@@ -211,7 +212,7 @@ def _template() -> jinja2.Template:
     return env.from_string(_TEMPLATE)
 
 
-def to_html(ev: Evaluation) -> str:
+def to_html(ev: Evaluation, options: RenderOptions) -> str:
     return _template().render(
         ev=ev,
         req=ev.requirements,

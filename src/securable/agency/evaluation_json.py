@@ -11,9 +11,10 @@ from securable.agency.clauses import Clause
 from securable.agency.evaluate import STATUSES, Evaluation, Verdict, group_of
 from securable.agency.evaluation_report import LABELS, MEANINGS, counts, notes
 from securable.agency.vendors import Vendor
+from securable.rendering.formats import RenderOptions
 
 
-def to_json(ev: Evaluation) -> str:
+def to_json(ev: Evaluation, options: RenderOptions) -> str:
     names = [v.name for v in ev.evaluated]
     data = {
         "format": 1,

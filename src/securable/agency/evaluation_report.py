@@ -17,8 +17,18 @@ from securable.agency.clauses import Clause
 from securable.agency.evaluate import MET, ROLE_WORDS, STATUSES, Evaluation, Verdict
 from securable.agency.links import CAPABILITIES, FEDERAL
 from securable.agency.vendors import Problem, Vendor
+from securable.rendering import formats
+from securable.rendering.formats import RenderOptions
+from securable.rendering.layout import block, table, wrap
 
-FORMATS = ("table", "markdown", "html", "json")
+# Each format's writer, ``render(evaluation, options) -> str``, imported only when asked for.
+WRITERS = {
+    "table": "securable.agency.evaluation_report:to_table",
+    "markdown": "securable.agency.evaluation_report:to_markdown",
+    "html": "securable.agency.evaluation_html:to_html",
+    "json": "securable.agency.evaluation_json:to_json",
+}
+FORMATS = tuple(WRITERS)
 SECTION_TITLES = {"technical": "Device cybersecurity capabilities", "support": "Manufacturer support"}
 # Short words for table cells, and the full meaning for the legend.
 LABELS = {
@@ -114,7 +124,7 @@ def _md(text: str) -> str:
     return " ".join(text.split()).translate(_MD_SPECIAL)
 
 
-def to_markdown(ev: Evaluation) -> str:
+def to_markdown(ev: Evaluation, options: RenderOptions) -> str:
     req = ev.requirements
     found = counts(ev)
     lines = [
@@ -282,67 +292,57 @@ def _md_clauses(clauses: Sequence[Clause]) -> list[str]:
 # ---- terminal -------------------------------------------------------------------------------------
 
 
-def to_table(ev: Evaluation) -> str:
-    from securable.cli.render import block, table
-
+def to_table(ev: Evaluation, options: RenderOptions) -> str:
+    width = options.width
     req = ev.requirements
     out = [f"Vendor evaluation: {req.title}\n\n"]
-    out.append(block([("requirements", req.source), *((k, str(n)) for k, n in counts(ev).items())]))
+    out.append(
+        block([("requirements", req.source), *((k, str(n)) for k, n in counts(ev).items())], width=width)
+    )
     out.append("\n== Vendors ==\n")
     rows = [(v.name, SIGNATURE_WORDS[v.signature], result(v), v.product or v.path) for v in ev.vendors]
-    out.append(table(("VENDOR", "SIGNATURE", "RESULT", "PRODUCT"), rows))
+    out.append(table(("VENDOR", "SIGNATURE", "RESULT", "PRODUCT"), rows, width=width))
     for v in ev.vendors:
         if v.error is not None:
-            out.append("\n" + _wrapped(f"{v.name}: {v.error.message}", ""))
+            out.append("\n" + _wrapped(f"{v.name}: {v.error.message}", "", width))
             for problem in v.error.problems[:MAX_PROBLEMS]:  # JSON paths are long: a line of their own
                 where = f"  {problem.path}:\n" if problem.path else ""
-                out.append(f"{where}{_wrapped(problem.message, '    ', first='    ')}")
+                out.append(f"{where}{_wrapped(problem.message, '    ', width, first='    ')}")
             if len(v.error.problems) > MAX_PROBLEMS:
                 out.append(f"  and {len(v.error.problems) - MAX_PROBLEMS} more (see --format json)\n")
-        out += ["\n" + _wrapped(f"{v.name}: warning: {w}", "  ") for w in v.warnings]
+        out += ["\n" + _wrapped(f"{v.name}: warning: {w}", "  ", width) for w in v.warnings]
     vendors = ev.evaluated
     if vendors:
         names = tuple(v.name.upper() for v in vendors)
         out.append("\n== Totals per capability (met / partial / customer / silent) ==\n")
         totals = [(t.id, str(t.count), *(four(p) for p in t.per_vendor), t.title) for t in ev.totals]
-        out.append(table(("CAPABILITY", "REQUIRED", *names, "TITLE"), totals))
+        out.append(table(("CAPABILITY", "REQUIRED", *names, "TITLE"), totals, width=width))
         out.append("\n== Requirements side by side ==\n")
         matrix = [
             (r.item.record.id, *(cell(v) for v in r.verdicts), r.item.record.text or r.item.record.title)
             for r in ev.rows
         ]
-        out.append(table(("ID", *names, "REQUIREMENT"), matrix))
+        out.append(table(("ID", *names, "REQUIREMENT"), matrix, width=width))
     if ev.questions:
         out.append("\n== Questions for each vendor ==\n")
-        out.append(table(("VENDOR", "ABOUT", "QUESTION"), [(q.vendor, q.kind, q.text) for q in ev.questions]))
+        questions = [(q.vendor, q.kind, q.text) for q in ev.questions]
+        out.append(table(("VENDOR", "ABOUT", "QUESTION"), questions, width=width))
     out.append("\n== Contract clauses ==\n")
     clauses = [
         (c.theme.title, ", ".join(r.id for r in c.required) or "(not called for)", c.theme.clause)
         for c in ev.clauses
     ]
-    out.append(table(("CLAUSE", "AGENCY ACTIONS", "WHAT THE CONTRACT SAYS"), clauses))
+    out.append(table(("CLAUSE", "AGENCY ACTIONS", "WHAT THE CONTRACT SAYS"), clauses, width=width))
     out += [f"note: {n}\n" for n in notes(ev)]
     return "".join(out)
 
 
-def _wrapped(text: str, indent: str, *, first: str = "") -> str:
-    """``text`` wrapped to the terminal width, the first line after ``first``, the others ``indent``ed."""
-    from securable.cli.args import wrap
-    from securable.cli.render import width
-
-    lines = wrap(text, width() - max(len(indent), len(first)))
+def _wrapped(text: str, indent: str, width: int, *, first: str = "") -> str:
+    """``text`` wrapped to ``width``, the first line after ``first``, the others ``indent``ed."""
+    lines = wrap(text, width - max(len(indent), len(first)))
     return "".join(f"{first if i == 0 else indent}{line}\n" for i, line in enumerate(lines))
 
 
-def render(ev: Evaluation, fmt: str) -> str:
-    if fmt == "json":
-        from securable.agency.evaluation_json import to_json
-
-        return to_json(ev)
-    if fmt == "markdown":
-        return to_markdown(ev)
-    if fmt == "html":
-        from securable.agency.evaluation_html import to_html
-
-        return to_html(ev)
-    return to_table(ev)
+def render(ev: Evaluation, fmt: str, options: RenderOptions | None = None) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    return formats.render("evaluation report", WRITERS, ev, fmt, options)

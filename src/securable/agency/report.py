@@ -3,25 +3,33 @@
 :func:`view` arranges the requirements the way an agency reads them (capability, sub-capability,
 requirement; area, supporting capability, Agency action) and the writers only format it, so the
 four formats always say the same thing. Every writer marks Securable-derived links as such, and
-none reads the clock, so the same input gives the same bytes (the terminal table also depends on
-the terminal width; set ``COLUMNS`` to fix it).
+none reads the clock, so the same input and options give the same bytes (the table wraps to
+``RenderOptions.width``).
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from securable import __version__
 from securable import catalog as api
 from securable.agency.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
 from securable.agency.requirements import Call, Requirement, Requirements
-from securable.cli.args import wrap
 from securable.oscal._common import oscal_id
+from securable.rendering import formats
+from securable.rendering.formats import RenderOptions
+from securable.rendering.layout import block, table, wrap
 
-FORMATS = ("table", "markdown", "html", "json")
+# Each format's writer, ``render(requirements, options) -> str``.
+WRITERS = {
+    "table": "securable.agency.report:to_table",
+    "markdown": "securable.agency.report:to_markdown",
+    "html": "securable.agency.report:to_html",
+    "json": "securable.agency.report:to_json",
+}
+FORMATS = tuple(WRITERS)
 DERIVED = "Securable-derived, not NIST's"
 
 
@@ -176,7 +184,7 @@ def _notes(req: Requirements) -> list[str]:
 # ---- JSON -----------------------------------------------------------------------------------------
 
 
-def to_json(req: Requirements) -> str:
+def to_json(req: Requirements, options: RenderOptions) -> str:
     def call(c: Call) -> dict[str, object]:
         return {
             "control": c.control,
@@ -228,7 +236,7 @@ def _md(text: str) -> str:
     return " ".join(text.split()).translate(_MD_SPECIAL)
 
 
-def to_markdown(req: Requirements) -> str:
+def to_markdown(req: Requirements, options: RenderOptions) -> str:
     lines = [f"# IoT device requirements: {_md(req.controls.title)}", ""]
     lines += [
         f"Derived by Securable {__version__} from the {len(req.controls.controls)} controls of the "
@@ -303,41 +311,38 @@ def _label(control_id: str) -> str:
 # ---- terminal -------------------------------------------------------------------------------------
 
 
-def to_table(req: Requirements) -> str:
-    from securable.cli.render import block, table
-
+def to_table(req: Requirements, options: RenderOptions) -> str:
+    width = options.width
     out = [f"IoT device requirements: {req.controls.title}\n\n"]
-    out.append(block(_summary(req)))
+    out.append(block(_summary(req), width=width))
     out += [f"note: {n}\n" for n in _notes(req)]
     for section in view(req):
         out.append(f"\n== {section.title} ({section.count}) ==\n")
         for part in section.parts:
             for group in part.groups:
                 out.append(f"\n{part.id} / {group.id} {group.title}\n")
-                out.append(_table_group(group, table))
+                out.append(_table_group(group, width))
     if req.tailoring:
         out.append("\n== Tailoring ==\n")
         rows = [(t.action, t.ref, t.reason) for t in req.tailoring]
-        out.append(table(("ACTION", "RECORD", "REASON"), rows))
+        out.append(table(("ACTION", "RECORD", "REASON"), rows, width=width))
     return "".join(out)
 
 
-def _table_group(group: Group, table: Callable[[Sequence[str], Sequence[Sequence[str]]], str]) -> str:
-    from securable.cli.render import width
-
+def _table_group(group: Group, width: int) -> str:
     def text(item: Item) -> str:
         return item.text + (f" [added by the agency: {item.added}]" if item.added else "")
 
     if not group.calls:
         called = [("  " * i.depth + i.id, _labels(i.calls) or "(added)", text(i)) for i in group.items]
-        return table(("ID", "CALLED FOR BY", "REQUIREMENT"), called)
+        return table(("ID", "CALLED FOR BY", "REQUIREMENT"), called, width=width)
     # Agency actions share their supporting capability's (derived) calls: say them once, above.
     lines = [f"  called for by ({DERIVED}):"]
     for call in group.calls:
-        first, *rest = wrap(call.note, width() - 6)
+        first, *rest = wrap(call.note, width - 6)
         lines += [f"  - {first}", *(f"    {line}" for line in rest)]
     actions = [("  " * i.depth + i.id, text(i)) for i in group.items]
-    return "\n".join(lines) + "\n" + table(("ID", "AGENCY ACTION"), actions)
+    return "\n".join(lines) + "\n" + table(("ID", "AGENCY ACTION"), actions, width=width)
 
 
 # ---- HTML -----------------------------------------------------------------------------------------
@@ -357,7 +362,7 @@ def _h(text: str) -> str:
     return html.escape(" ".join(text.split()))
 
 
-def to_html(req: Requirements) -> str:
+def to_html(req: Requirements, options: RenderOptions) -> str:
     title = f"IoT device requirements: {req.controls.title}"
     sections = view(req)
     out = [
@@ -452,11 +457,6 @@ def _html_tailoring(req: Requirements) -> list[str]:
     return out
 
 
-def render(req: Requirements, fmt: str) -> str:
-    if fmt == "json":
-        return to_json(req)
-    if fmt == "markdown":
-        return to_markdown(req)
-    if fmt == "html":
-        return to_html(req)
-    return to_table(req)
+def render(req: Requirements, fmt: str, options: RenderOptions | None = None) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    return formats.render("requirements report", WRITERS, req, fmt, options)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from securable.errors import UsageError
+from securable.rendering.layout import wrap
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -165,29 +166,22 @@ def _suggest(name: str, known: list[str], prog: str) -> str:
 # ---- help text ------------------------------------------------------------------------------------
 
 
-def width() -> int:
+def help_width() -> int:
+    """The width help text wraps to: ``COLUMNS`` (60 to 120), else 100, never the terminal's size.
+
+    Narrower than reports allow (:func:`securable.cli.render.width`) because long help lines read
+    badly, and deliberately blind to the terminal so help, and the README excerpts made from it,
+    do not change with the window.
+    """
     try:
         return max(60, min(int(os.environ.get("COLUMNS", "")), 120))
     except ValueError:
         return 100
 
 
-def wrap(text: str, room: int) -> list[str]:
-    """Greedy word wrap (textwrap would import ``re``; help text needs nothing fancier)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > room:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return [*lines, line] if line else lines or [""]
-
-
 def two_columns(rows: Sequence[tuple[str, str]]) -> list[str]:
     left = min(max((len(k) for k, _ in rows), default=0), 28) + 2
-    room = max(30, width() - left - 2)
+    room = max(30, help_width() - left - 2)
     out = []
     for key, text in rows:
         lines = wrap(text, room)
@@ -229,7 +223,7 @@ def usage(prog: str, opts: Sequence[Opt]) -> str:
 
 
 def command_help(prog: str, summary: str, opts: Sequence[Opt]) -> str:
-    lines = [usage(prog, opts), "", *wrap(summary, width())]
+    lines = [usage(prog, opts), "", *wrap(summary, help_width())]
     positional = [describe(o) for o in opts if o.positional]
     optional = [describe(o) for o in opts if not o.positional] + [("-h, --help", "show this help")]
     if positional:
@@ -239,7 +233,7 @@ def command_help(prog: str, summary: str, opts: Sequence[Opt]) -> str:
 
 
 def group_help(prog: str, summary: str, entries: Sequence[tuple[str, str]], extra: Sequence[Opt] = ()) -> str:
-    lines = [f"usage: {prog} {'[options] ' if extra else ''}COMMAND ...", "", *wrap(summary, width())]
+    lines = [f"usage: {prog} {'[options] ' if extra else ''}COMMAND ...", "", *wrap(summary, help_width())]
     lines += ["", "commands:", *two_columns(entries)]
     lines += ["", "options:", *two_columns([*(describe(o) for o in extra), ("-h, --help", "show this help")])]
     return "\n".join(lines) + "\n"

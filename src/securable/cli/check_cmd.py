@@ -68,14 +68,16 @@ def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) 
     from securable.assess.profiles import load_profile
     from securable.assess.report import build_assessment, fails, render
     from securable.assess.requirements import baseline_target
+    from securable.cli.render import width
     from securable.product import load_document
+    from securable.rendering.formats import RenderOptions
 
     # Targets first: a typo in a profile is reported before the product is read.
     targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
     targets += [load_profile(Path(path)) for path in dict.fromkeys(profiles)]
     loaded = load_document(Path(args.product))
     assessment = build_assessment(loaded, targets, today=today)
-    text = render(assessment, args.format)
+    text = render(assessment, args.format, RenderOptions(width=width()))
     code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
     inventory = loaded.product.composition and loaded.product.composition.software_inventory
     deps = (

@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from securable.cli.render import emit
+from securable.cli.render import emit, width
 from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -41,6 +41,7 @@ def evaluate(args: Args) -> int:
     from securable.agency.evaluation_report import render
     from securable.agency.profile_reader import read_requirements
     from securable.agency.vendors import read_vendors
+    from securable.rendering.formats import RenderOptions
 
     given = list(args.vendor or ())
     sources = vendor_sources(given, args.key or ())
@@ -51,7 +52,7 @@ def evaluate(args: Args) -> int:
     for vendor in evaluation.failed:
         assert vendor.error is not None
         print(f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}", file=sys.stderr)
-    text = render(evaluation, args.format)
+    text = render(evaluation, args.format, RenderOptions(width=width()))
     if args.output:
         from securable.fileio import write_text_atomic
 

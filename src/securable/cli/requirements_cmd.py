@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from securable.cli.render import emit
+from securable.cli.render import emit, width
 from securable.errors import ExitCode, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -47,8 +47,9 @@ def requirements(args: Args) -> int:
         text = dumps(to_profile(result))
     else:
         from securable.agency.report import render
+        from securable.rendering.formats import RenderOptions
 
-        text = render(result, args.format)
+        text = render(result, args.format, RenderOptions(width=width()))
     _write(text, args.output)
     return ExitCode.OK
 

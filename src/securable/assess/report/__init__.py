@@ -4,9 +4,8 @@
 or profile, the findings of the rules and of coverage (each with its line and column in the file),
 how many NISTIR 8259 questions are answered, and the date it was made as of. The writers
 (:func:`render`: ``table`` for terminals, ``json``, ``markdown``, ``sarif``) are pure functions of
-it, so the same product, targets and date always give byte-identical output: nothing reads the
-clock, the environment or the terminal once the assessment is built, except the terminal width
-for ``table`` (set ``COLUMNS`` for a fixed width).
+it, so the same product, targets, date and options always give byte-identical output: nothing
+reads the clock, the environment or the terminal (``table`` wraps to ``RenderOptions.width``).
 """
 
 from __future__ import annotations
@@ -23,9 +22,18 @@ from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
 from securable.dates import run_date
 from securable.product import LoadedProduct, Product, question_status
+from securable.rendering import formats
+from securable.rendering.formats import RenderOptions
 
 FORMAT_VERSION = 1
-FORMATS = ("table", "json", "markdown", "sarif")
+# Each format's writer, ``render(assessment, options) -> str``, imported only when asked for.
+WRITERS = {
+    "table": "securable.assess.report.text:render_text",
+    "json": "securable.assess.report.json_report:render_json",
+    "markdown": "securable.assess.report.markdown:render_markdown",
+    "sarif": "securable.assess.report.sarif:render_sarif",
+}
+FORMATS = tuple(WRITERS)
 # Where rule documentation is published, for SARIF help links (which must be absolute URIs).
 DOCS_BASE_URL = "https://securable.example/docs/"
 
@@ -117,22 +125,9 @@ def fails(assessment: Assessment, fail_on: str) -> bool:
     return any(f.finding.severity.rank >= threshold for f in assessment.findings)
 
 
-def render(assessment: Assessment, fmt: str) -> str:
-    if fmt == "json":
-        from securable.assess.report.json_report import render_json
-
-        return render_json(assessment)
-    if fmt == "markdown":
-        from securable.assess.report.markdown import render_markdown
-
-        return render_markdown(assessment)
-    if fmt == "sarif":
-        from securable.assess.report.sarif import render_sarif
-
-        return render_sarif(assessment)
-    from securable.assess.report.text import render_text
-
-    return render_text(assessment)
+def render(assessment: Assessment, fmt: str, options: RenderOptions | None = None) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    return formats.render("check report", WRITERS, assessment, fmt, options)
 
 
 def product_label(product: Product) -> str:
