@@ -21,7 +21,7 @@ DEFAULT_BASELINES = ("nistir-8259a", "nistir-8259b")
 
 def check(args: Args) -> int:
     from securable.cli import check_cache
-    from securable.dates import run_date
+    from securable.cli.dates import run_date
 
     today = run_date(args.date)
     baselines = list(args.baseline or ())

@@ -20,7 +20,7 @@ from securable.assess.coverage import Coverage, assess_coverages
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
-from securable.dates import run_date
+from securable.cli.dates import run_date
 from securable.product import LoadedProduct, Product, question_status
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
