@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from securable.agency.vendors import VendorSource, read_vendor, read_vendors
 from securable.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 SCHEMA = ROOT / "src" / "securable" / "data" / "schemas" / "evaluation.schema.json"
 EXAMPLE = ROOT / "examples" / "agency" / "moderate-requirements.json"
 
@@ -296,7 +298,7 @@ def test_questions_name_the_open_requirements_per_sub_capability(scenario: Evalu
 
 def test_failed_vendors_are_reported_and_the_others_evaluated(scenario: Evaluation) -> None:
     assert [v.name for v in scenario.evaluated] == ["alpha", "beta"]
-    assert scenario.exit_code == 1
+    assert len(scenario.failed) == 2
     gamma_vendor, delta_vendor = scenario.failed
     assert gamma_vendor.error is not None
     assert gamma_vendor.error.kind == "unknown-controls"
@@ -348,7 +350,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
     keygen(folder / "key.pem", folder / "public.pem")
     keygen(folder / "other.pem", folder / "other-public.pem")
     example = ROOT / "examples" / "federal-env-sensor" / "securable.yaml"
-    build_package(example, folder / "pkg", key=folder / "key.pem", vex=None, pdf=False, strict=False)
+    build_package(
+        example, folder / "pkg", key=folder / "key.pem", vex=None, pdf=False, strict=False, today=TODAY
+    )
     return folder / "pkg", folder / "public.pem", folder / "other-public.pem"
 
 
@@ -443,7 +447,7 @@ def _check_and_evaluate(
     from securable.oscal._common import oscal_id
     from securable.package.build import build_package
 
-    build_package(product, tmp_path / "pkg", pdf=False)
+    build_package(product, tmp_path / "pkg", pdf=False, today=TODAY)
     argv = ["check", str(product), "--baseline", "sp800-213a", "--format", "json", "--fail-on", "none"]
     assert main([*argv, "--date", "2025-10-01"]) == 0
     (coverage,) = json.loads(capsys.readouterr().out)["coverage"]

@@ -4,6 +4,7 @@ and the shipped agency example (two competing sensors against the MODERATE requi
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from securable.cli.evaluate_cmd import evaluate, vendor_sources
 from securable.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 AGENCY = ROOT / "examples" / "agency"
 
 
@@ -60,7 +62,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("northwind", AGENCY / "vendor-b" / "securable.yaml"),
     ):
         keygen(folder / f"{name}.key", folder / f"{name}.pem")
-        build_package(product, folder / name, key=folder / f"{name}.key", vex=None, pdf=False, strict=False)
+        build_package(
+            product, folder / name, key=folder / f"{name}.key", vex=None, pdf=False, strict=False, today=TODAY
+        )
     return folder
 
 

@@ -244,3 +244,23 @@ def test_verify_a_missing_folder_is_exit_2(
     code, _, err = run(capsys, "verify", str(tmp_path / "nowhere"), "--key", keys[1])
     assert code == 2
     assert "no such folder" in err
+
+
+def test_source_date_epoch_dates_the_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    code, out, _ = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--no-pdf")
+    assert code == 0
+    assert "dated 2026-01-01" in out
+    assert json.loads((tmp_path / "pkg" / "manifest.json").read_bytes())["date"] == "2026-01-01"
+
+
+def test_a_bad_source_date_epoch_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--no-pdf")
+    assert code == 2
+    assert "SOURCE_DATE_EPOCH='yesterday'" in err
+    assert not (tmp_path / "pkg").exists()

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from securable.cli.exitcodes import exit_code
 from securable.errors import InputError
 from securable.package.keys import fingerprint, keygen, load_private_key, load_public_key
 from securable.package.manifest import FORMAT, MANIFEST, SIGNATURE, make_manifest, unsafe_reason, verify
@@ -112,7 +113,7 @@ def test_keygen_writes_both_keys_before_replacing_either(keys: tuple[Path, Path]
     blocker.write_text("x", "utf-8")
     with pytest.raises(InputError, match="cannot write") as caught:
         keygen(private, blocker / "public.pem", force=True)
-    assert int(caught.value.exit_code) == 2
+    assert exit_code(caught.value) == 2
     assert _pair(private, public) == before
     assert sorted(p.name for p in private.parent.iterdir()) == ["not-a-folder", "private.pem", "public.pem"]
 

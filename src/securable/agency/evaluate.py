@@ -181,11 +181,6 @@ class Evaluation:
     def failed(self) -> tuple[Vendor, ...]:
         return tuple(v for v in self.vendors if not v.ok)
 
-    @property
-    def exit_code(self) -> int:
-        """0 when every vendor was evaluated, 1 when one failed verification or validation."""
-        return 1 if self.failed else 0
-
     def overall(self, vendor: int) -> dict[str, int]:
         """Status -> count over every evaluated requirement, for the ``vendor``-th evaluated vendor."""
         return {s: sum(t.per_vendor[vendor][s] for t in self.totals) for s in STATUSES}

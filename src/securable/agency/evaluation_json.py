@@ -65,7 +65,9 @@ def to_json(ev: Evaluation, options: RenderOptions) -> str:
         ],
         "clauses": [_clause_json(c) for c in ev.clauses],
         "notes": notes(ev),
-        "exit_code": ev.exit_code,
+        # Format 1 promised this field (fields are only ever added): it says whether a vendor
+        # failed, in the CLI's words; the CLI itself decides its exit code from ``ev.failed``.
+        "exit_code": 1 if ev.failed else 0,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -13,8 +13,9 @@ import sys
 
 from securable import __version__
 from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
+from securable.cli.exitcodes import ExitCode, exit_code
 from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
-from securable.errors import ExitCode, SecurableError, UsageError
+from securable.errors import SecurableError, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK
     except SecurableError as err:
         print(f"securable: error: {err.render()}", file=sys.stderr)
-        return err.exit_code
+        return exit_code(err)
     except KeyboardInterrupt:
         print("securable: interrupted", file=sys.stderr)
         return 130

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from securable import catalog as api
 from securable.catalog import query
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import block, emit, emit_json, table
-from securable.errors import ExitCode, UsageError
+from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:

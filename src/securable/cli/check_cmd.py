@@ -8,7 +8,7 @@ results are cached by ``securable.cli.check_cache``.
 
 from __future__ import annotations
 
-from securable.errors import ExitCode
+from securable.cli.exitcodes import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:

@@ -1,7 +1,9 @@
 """The one "today" of a run: ``--date``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the clock.
 
-Kept apart from the assessment so the CLI can work out the date (for its result cache) without
-importing the assessment machinery.
+The core never reads the clock or the environment: it takes the day as an argument, and this is
+where the CLI works it out, always as a UTC day so that a run gives the same date wherever it
+happens. Kept apart from the assessment so the CLI can work out the date (for its result cache)
+without importing the assessment machinery.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-def run_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
-    """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH``, else today."""
+def run_date(given: str | None = None, environ: Mapping[str, str] | None = None) -> date:
+    """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH``, else today's UTC day."""
+    return pinned_date(given, environ) or datetime.now(UTC).date()
+
+
+def pinned_date(given: str | None = None, environ: Mapping[str, str] | None = None) -> date | None:
+    """The day the user fixed: ``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH``, else None."""
     if given is not None:
         # fromisoformat alone also takes 20240101 and 2024W011; the help promises YYYY-MM-DD.
         shaped = len(given) == 10 and given[4] == given[7] == "-"
@@ -34,6 +41,6 @@ def run_date(given: str | None, environ: Mapping[str, str] | None = None) -> dat
         except (ValueError, OverflowError, OSError) as err:
             raise UsageError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970",
-                hint="set it to a whole number, or unset it",
+                hint="set it to a whole number, e.g. $(git log -1 --format=%ct), or unset it",
             ) from err
-    return date.today()
+    return None

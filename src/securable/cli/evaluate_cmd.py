@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, width
 from securable.errors import UsageError
 
@@ -59,7 +60,8 @@ def evaluate(args: Args) -> int:
         write_text_atomic(Path(args.output), text)
     else:
         emit(text)
-    return evaluation.exit_code
+    # Vendors that failed verification or validation are findings; the report covers the others.
+    return ExitCode.FINDINGS if evaluation.failed else ExitCode.OK
 
 
 def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:

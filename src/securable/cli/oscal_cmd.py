@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, emit_json
-from securable.errors import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, emit_json
-from securable.errors import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 def package(args: Args) -> int:
+    from securable.cli.dates import pinned_date, run_date
     from securable.package.build import build_package, gap_line
 
     result = build_package(
@@ -22,6 +23,8 @@ def package(args: Args) -> int:
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
         strict=args.strict,
+        date=pinned_date(),
+        today=run_date(),
     )
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")

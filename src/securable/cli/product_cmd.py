@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, emit_json, table
-from securable.errors import ExitCode, InputError
+from securable.errors import InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def init(args: Args) -> int:
         return _write_template(path, force=args.force)
     from securable.product.questionnaire import run
 
-    return run(path, ask=_terminal_ask(), say=print, force=args.force)
+    run(path, ask=_terminal_ask(), say=print, force=args.force)
+    return ExitCode.OK  # stopping early is no failure: the answers are saved for the next run
 
 
 def _write_template(path: Path, *, force: bool) -> int:

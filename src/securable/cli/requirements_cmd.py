@@ -14,8 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, width
-from securable.errors import ExitCode, UsageError
+from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:

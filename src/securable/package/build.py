@@ -2,10 +2,10 @@
 
 Three promises, each kept here:
 
-* **Deterministic.** Generators never read the clock; the package date is ``date`` if given, else
-  ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else the product's
-  ``release_date``. Only when none of these exists is today's date used, and that is reported as
-  a gap because the package then changes from day to day. Manifest and Ed25519 signature are
+* **Deterministic.** Nothing here reads the clock or the environment; the package date is ``date``
+  if given (the CLI passes ``SOURCE_DATE_EPOCH``'s day), else the product's ``release_date``. Only
+  when neither exists is ``today`` used, and that is reported as a gap because the package then
+  changes from day to day. Manifest and Ed25519 signature are
   deterministic too, so the same input gives byte-identical packages that review well as diffs.
 * **Atomic.** Everything is written into a temporary folder beside ``out_dir``, which is then
   swapped in: the old package is renamed away, the new one renamed in, the old one deleted. Any
@@ -25,18 +25,18 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from securable.errors import ExitCode, InputError, SecurableError
+from securable.errors import InputError, ValidationFailed
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.landing import INDEX, render_index
 from securable.package.manifest import FORMAT, MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
 
 if TYPE_CHECKING:
-    from securable.product import LoadedProduct
+    from securable.product import LoadedProduct, Product
 
 Generator = Callable[[PackageContext], Part]
 
@@ -68,17 +68,16 @@ class PackageResult:
         return self.directory / INDEX
 
 
-class GapsFound(SecurableError):
-    """``strict`` was asked for and the description leaves customer topics unstated."""
-
-    exit_code = ExitCode.FINDINGS
+class GapsFound(ValidationFailed):
+    """``strict`` was asked for and the description leaves customer topics unstated (a finding)."""
 
     def __init__(self, gaps: Sequence[Gap]) -> None:
         count = f"{len(gaps)} topic{'s' if len(gaps) != 1 else ''}"
         super().__init__(
             f"not written: the product description leaves {count} unstated (--strict)",
-            hint="answer them in the product description, or build without --strict",
+            [gap_line(g) for g in gaps],
         )
+        self.hint = "answer them in the product description, or build without --strict"
         self.gaps = tuple(gaps)
 
     def render(self) -> str:
@@ -109,9 +108,13 @@ def build_package(
     pdf: bool = True,
     strict: bool = False,
     date: date | None = None,
+    today: date,
     generators: Iterable[Generator] | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
+
+    ``date`` fixes the package date; ``today`` is used only when neither it nor the product's
+    release date is there.
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
@@ -119,7 +122,7 @@ def build_package(
     from securable.package.keys import load_private_key
 
     _check_places(product_path, out_dir, key, vex)
-    ctx, date_gaps = make_context(product_path, vex=vex, date=date)
+    ctx, date_gaps = make_context(product_path, vex=vex, date=date, today=today)
     signing_key = load_private_key(key) if key is not None else None
     info, when = ctx.product.product, ctx.date
     files, part_gaps = run_generators(ctx, default_generators(pdf) if generators is None else generators)
@@ -147,13 +150,13 @@ def build_package(
 
 
 def make_context(
-    product_path: Path, *, vex: Path | None = None, date: date | None = None
+    product_path: Path, *, vex: Path | None = None, date: date | None = None, today: date
 ) -> tuple[PackageContext, list[Gap]]:
     """Load the product and assess it; the gaps are about the context itself (no release date)."""
     from securable.product import load_document
 
     loaded = load_document(product_path)
-    when, gaps = _package_date(loaded.product, date)
+    when, gaps = _package_date(loaded.product, date, today)
     info = loaded.product.product
     ctx = PackageContext(
         product=loaded.product,
@@ -207,23 +210,12 @@ def _unique(gaps: Iterable[Gap]) -> tuple[Gap, ...]:
     return tuple(out)
 
 
-def _package_date(product: object, given: date | None) -> tuple[date, list[Gap]]:
+def _package_date(product: Product, given: date | None, today: date) -> tuple[date, list[Gap]]:
     if given is not None:
         return given, []
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip():
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).date(), []
-        except (ValueError, OverflowError, OSError) as err:
-            raise InputError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a time",
-                hint="set it to whole seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)",
-            ) from err
-    info = getattr(product, "product", None)
-    released = getattr(info, "release_date", None)
-    if isinstance(released, date):
+    released = product.product.release_date if product.product else None
+    if released is not None:
         return released, []
-    today = datetime.now(UTC).date()
     return today, [
         Gap(
             "release date",

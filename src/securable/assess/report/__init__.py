@@ -20,7 +20,6 @@ from securable.assess.coverage import Coverage, assess_coverages
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
-from securable.cli.dates import run_date
 from securable.product import LoadedProduct, Product, question_status
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
@@ -110,11 +109,6 @@ def _rule_infos() -> tuple[RuleInfo, ...]:
 
 
 _QUESTION_STATUSES = ("answered", "open", "not-applicable")
-
-
-def assessment_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
-    """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
-    return run_date(given, environ)
 
 
 def fails(assessment: Assessment, fail_on: str) -> bool:
