@@ -115,3 +115,10 @@ def test_check_stays_out_of_cli_start_up() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_help_names_the_default_baselines_the_core_uses() -> None:
+    from securable.assess import DEFAULT_BASELINES
+    from securable.cli import help_for
+
+    assert f"(default: {' and '.join(DEFAULT_BASELINES)})" in " ".join(help_for(["check"]).split())

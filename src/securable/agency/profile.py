@@ -28,6 +28,7 @@ from securable.agency.requirements import Call, Requirement, Requirements
 from securable.errors import UsageError
 from securable.oscal._common import back_matter, metadata, oscal_id, prop, stable_uuid
 from securable.oscal.export import catalog_href
+from securable.rendering.formats import RenderOptions
 
 JSON = dict[str, Any]
 
@@ -67,6 +68,11 @@ def to_profile(req: Requirements) -> JSON:
         "back-matter": {"resources": _resources(req, catalogs)},
     }
     return {"profile": body}
+
+
+def render_profile(req: Requirements, options: RenderOptions) -> str:
+    """The requirements as an OSCAL profile, the ``oscal`` format of the requirements report."""
+    return dumps(to_profile(req))
 
 
 def dumps(doc: JSON) -> str:

@@ -58,19 +58,25 @@ class AgencyRequirements:
 
 def read_requirements(path: Path) -> AgencyRequirements:
     """The requirements in an OSCAL profile file (as written by ``securable requirements --format oscal``)."""
-    from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes, validate_document
+    from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes
 
-    doc = parse_json(read_bytes(path, MAX_BYTES), str(path))
-    report = validate_document(doc, name=str(path), model="profile")
+    return parse_requirements(parse_json(read_bytes(path, MAX_BYTES), str(path)), name=str(path))
+
+
+def parse_requirements(doc: object, *, name: str) -> AgencyRequirements:
+    """The requirements in a parsed OSCAL profile document, after checking it against the schema."""
+    from securable.oscal.validate import validate_document
+
+    report = validate_document(doc, name=name, model="profile")
     if not report.ok:
         shown = "; ".join(str(p) for p in report.problems[:_MAX_SHOWN])
         more = f" (and {len(report.problems) - _MAX_SHOWN} more)" if len(report.problems) > _MAX_SHOWN else ""
         raise InputError(
             f"not a valid OSCAL 1.2.1 profile: {shown}{more}",
-            hint=f"`securable oscal validate {path}` lists every problem",
-            location=str(path),
+            hint=f"`securable oscal validate {name}` lists every problem",
+            location=name,
         )
-    return requirements_from_document(doc, name=str(path))
+    return requirements_from_document(doc, name=name)
 
 
 def requirements_from_document(doc: object, *, name: str) -> AgencyRequirements:

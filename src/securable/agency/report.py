@@ -28,6 +28,7 @@ WRITERS = {
     "markdown": "securable.agency.report:to_markdown",
     "html": "securable.agency.report:to_html",
     "json": "securable.agency.report:to_json",
+    "oscal": "securable.agency.profile:render_profile",
 }
 FORMATS = tuple(WRITERS)
 DERIVED = "Securable-derived, not NIST's"

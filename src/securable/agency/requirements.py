@@ -36,6 +36,10 @@ from securable.agency.links import (
 from securable.catalog.store import closest
 from securable.errors import NotFoundError, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from securable.agency.resolve import Resolved
+
 TECHNICAL = ("DI", "DC", "DP", "LAI", "SU", "CSA", "DS")  # sp800-213a technical capabilities
 NON_TECHNICAL = ("DOC", "IQR", "IDS", "EA")  # sp800-213a non-technical (manufacturer) capabilities
 BASELINE_NAMES = ("low", "moderate", "high", "privacy")
@@ -130,7 +134,11 @@ def from_profile(path: Path, *, catalog: Path | None = None) -> ControlSet:
     """The controls an OSCAL profile over SP 800-53 Rev. 5 selects, after resolving it."""
     from securable.agency.resolve import resolve_file
 
-    resolved = resolve_file(path, catalog=catalog)
+    return from_resolved(resolve_file(path, catalog=catalog), name=path.name, source=str(path))
+
+
+def from_resolved(resolved: Resolved, *, name: str, source: str) -> ControlSet:
+    """The controls a resolved OSCAL profile over SP 800-53 Rev. 5 selects; ``name`` is its file name."""
     known = api.load(CONTROLS)
     controls = [c for c in resolved.selected if c in known]
     ignored = tuple(c for c in resolved.selected if c not in known)
@@ -140,15 +148,15 @@ def from_profile(path: Path, *, catalog: Path | None = None) -> ControlSet:
             f"{len(ignored)} selected control(s) are not SP 800-53 Rev. 5 controls and call for nothing: "
             + ", ".join(ignored[:10])
         )
-    title = str(resolved.catalog["metadata"].get("title", path.name))
+    title = str(resolved.catalog["metadata"].get("title", name))
     return ControlSet(
-        name=path.name,
+        name=name,
         title=title,
         kind="profile",
         controls=_in_catalog_order(controls),
         ignored=ignored,
         warnings=tuple(warnings),
-        source=str(path),
+        source=source,
     )
 
 

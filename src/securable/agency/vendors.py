@@ -197,9 +197,23 @@ def _verify(directory: Path, key: Ed25519PublicKey) -> None:
         )
 
 
+def read_vendor_document(name: str, data: bytes, *, label: str) -> Vendor:
+    """One vendor from the bytes of its OSCAL component definition (JSON), named ``label`` in messages."""
+    from securable.oscal.validate import MAX_BYTES
+
+    try:
+        if len(data) > MAX_BYTES:
+            raise _Failed(
+                VendorError("unreadable", f"{label} is larger than {MAX_BYTES // 1024 // 1024} MiB")
+            )
+        return _read_claims(Vendor(name, label, "file", "not-a-package"), _component(data, label))
+    except _Failed as failed:
+        return Vendor(name, label, "file", "not-a-package", error=failed.error)
+
+
 def _load(path: Path, kind: str) -> JSON:
     """The parsed, schema-valid component definition at ``path``."""
-    from securable.oscal.validate import MAX_BYTES, parse_json, read_bytes, validate_document
+    from securable.oscal.validate import MAX_BYTES, read_bytes
 
     if kind == "package" and not path.is_file():
         raise _Failed(
@@ -209,9 +223,15 @@ def _load(path: Path, kind: str) -> JSON:
         data = read_bytes(path, MAX_BYTES)
     except InputError as err:
         raise _Failed(VendorError("unreadable", err.message)) from err
+    return _component(data, str(path))
+
+
+def _component(data: bytes, label: str) -> JSON:
+    from securable.oscal.validate import parse_json, validate_document
+
     try:
-        doc = parse_json(data, str(path))
-        report = validate_document(doc, name=str(path), model="component-definition")
+        doc = parse_json(data, label)
+        report = validate_document(doc, name=label, model="component-definition")
     except InputError as err:  # not JSON, or JSON but not an OSCAL component definition
         raise _Failed(VendorError("not-oscal", err.message)) from err
     if not report.ok:

@@ -16,10 +16,9 @@ if TYPE_CHECKING:
 
     from securable.cli.args import Args
 
-DEFAULT_BASELINES = ("nistir-8259a", "nistir-8259b")
-
 
 def check(args: Args) -> int:
+    from securable.assess import DEFAULT_BASELINES
     from securable.cli import check_cache
     from securable.cli.dates import run_date
 
@@ -63,27 +62,14 @@ def check(args: Args) -> int:
 
 def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) -> tuple[str, int, list[str]]:
     """The uncached check: the report, the exit code, and the files it read besides the request's."""
-    from pathlib import Path
-
-    from securable.assess.profiles import load_profile
-    from securable.assess.report import build_assessment, fails, render
-    from securable.assess.requirements import baseline_target
+    from securable import api
     from securable.cli.render import width
-    from securable.product import load_document
-    from securable.rendering.formats import RenderOptions
 
-    # Targets first: a typo in a profile is reported before the product is read.
-    targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
-    targets += [load_profile(Path(path)) for path in dict.fromkeys(profiles)]
-    loaded = load_document(Path(args.product))
-    assessment = build_assessment(loaded, targets, today=today)
-    text = render(assessment, args.format, RenderOptions(width=width()))
-    code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
-    inventory = loaded.product.composition and loaded.product.composition.software_inventory
-    deps = (
-        [str((Path(args.product).parent / inventory.sbom).resolve())] if inventory and inventory.sbom else []
-    )
-    return text, code, deps
+    result = api.check(args.product, today=today, baselines=baselines, profiles=profiles)
+    text = result.report(args.format, api.RenderOptions(width=width()))
+    code = ExitCode.FINDINGS if result.fails(args.fail_on) else ExitCode.OK
+    given = {args.product, *profiles}
+    return text, code, [read.name for read in result.reads if read.name not in given]
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -38,22 +38,18 @@ _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
 
 
 def evaluate(args: Args) -> int:
-    from securable.agency.evaluate import evaluate as run
-    from securable.agency.evaluation_report import render
-    from securable.agency.profile_reader import read_requirements
-    from securable.agency.vendors import read_vendors
-    from securable.rendering.formats import RenderOptions
+    from securable import api
 
     given = list(args.vendor or ())
     sources = vendor_sources(given, args.key or ())
-    requirements = read_requirements(Path(args.requirements))
-    evaluation = run(requirements, read_vendors(sources))
-    for warning in requirements.warnings:
+    vendors = [api.VendorInput(s.name, s.path, s.key) for s in sources]
+    result = api.evaluate(args.requirements, vendors)
+    for warning in result.warnings:
         print(f"securable: warning: {warning}", file=sys.stderr)
-    for vendor in evaluation.failed:
+    for vendor in result.evaluation.failed:
         assert vendor.error is not None
         print(f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}", file=sys.stderr)
-    text = render(evaluation, args.format, RenderOptions(width=width()))
+    text = result.report(args.format, api.RenderOptions(width=width()))
     if args.output:
         from securable.fileio import write_text_atomic
 
@@ -61,7 +57,7 @@ def evaluate(args: Args) -> int:
     else:
         emit(text)
     # Vendors that failed verification or validation are findings; the report covers the others.
-    return ExitCode.FINDINGS if evaluation.failed else ExitCode.OK
+    return ExitCode.FINDINGS if result.evaluation.failed else ExitCode.OK
 
 
 def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:

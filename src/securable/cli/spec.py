@@ -107,6 +107,8 @@ COMMANDS = (
                 "--baseline",
                 choices=BASELINES,
                 repeat=True,
+                # securable.assess.DEFAULT_BASELINES, written out: importing it would slow start-up
+                # (tests/test_check_cli.py checks the two agree).
                 help="assess against this baseline (default: nistir-8259a and nistir-8259b)",
             ),
             Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile (docs/profiles.md)"),

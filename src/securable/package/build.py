@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 Generator = Callable[[PackageContext], Part]
 
-ASSESSED_BASELINES = ("nistir-8259a", "nistir-8259b")  # as `securable check` without --baseline
-
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
 GENERATORS: tuple[tuple[str, str, bool], ...] = (
@@ -234,10 +232,11 @@ def _assessment(loaded: LoadedProduct, when: date) -> object:
     """
     from dataclasses import replace
 
+    from securable.assess import DEFAULT_BASELINES
     from securable.assess.report import build_assessment
     from securable.assess.requirements import baseline_target
 
-    targets = [baseline_target(name) for name in ASSESSED_BASELINES]
+    targets = [baseline_target(name) for name in DEFAULT_BASELINES]
     return build_assessment(replace(loaded, path=Path(loaded.path.name)), targets, today=when)
 
 
