@@ -22,11 +22,11 @@ from evaluation_builders import (
 from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable import catalog as api
-from securable.agency.clauses import THEMES, checklist
-from securable.agency.evaluate import MET, STATUSES, Evaluation, evaluate
-from securable.agency.evaluation_report import render
-from securable.agency.profile_reader import read_requirements, requirements_from_document
-from securable.agency.vendors import VendorSource, read_vendor, read_vendors
+from securable.agency.evaluation.clauses import THEMES, checklist
+from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation, evaluate
+from securable.agency.evaluation.report import render
+from securable.agency.evaluation.requirements_profile import read_requirements, requirements_from_document
+from securable.agency.evaluation.vendors import VendorSource, read_vendor, read_vendors
 from securable.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -444,7 +444,7 @@ def _check_and_evaluate(
     sp800-213a`'s status, and what the verdict would be had the vendor's side also carried what the
     package leaves to the customer."""
     from securable.cli import main
-    from securable.oscal._common import oscal_id
+    from securable.oscal.blocks import oscal_id
     from securable.package.build import build_package
 
     build_package(product, tmp_path / "pkg", pdf=False, today=TODAY)
@@ -759,7 +759,7 @@ def test_a_hand_written_baseline_claim_realized_by_a_whole_capability(tmp_path: 
 def test_securable_claim_scope_is_read(tmp_path: Path) -> None:
     """A package's `claim-scope: shared` listing is partial and covers nothing inside the record;
     a `capability` listing is partial and covers what it contains partly."""
-    from securable.oscal._common import NS
+    from securable.oscal.blocks import NS
 
     def scoped(control: str, scope: str) -> dict[str, Any]:
         item = requirement(control, status="partial")
@@ -824,8 +824,8 @@ def _public(path: Path) -> Any:
 
 
 def test_the_example_profile_is_the_moderate_requirements() -> None:
-    from securable.agency import requirements as derive
-    from securable.agency.profile import dumps, to_profile
+    from securable.agency.requirements import derive
+    from securable.agency.requirements.oscal_profile import dumps, to_profile
 
     expected = dumps(to_profile(derive.derive(derive.from_baseline("moderate"))))
     assert EXAMPLE.read_text(encoding="utf-8") == expected, (

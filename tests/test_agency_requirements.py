@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from securable import catalog as api
-from securable.agency import report
-from securable.agency.links import AMBIGUOUS, THRESHOLD, agency_links, supporting_capabilities
-from securable.agency.profile import to_profile
-from securable.agency.requirements import (
+from securable.agency.requirements import report
+from securable.agency.requirements.derive import (
     NON_TECHNICAL,
     TECHNICAL,
     ControlSet,
@@ -23,10 +21,12 @@ from securable.agency.requirements import (
     from_profile,
     parse_tailoring,
 )
-from securable.agency.resolve import resolve_file
+from securable.agency.requirements.links import AMBIGUOUS, THRESHOLD, agency_links, supporting_capabilities
+from securable.agency.requirements.oscal_profile import to_profile
 from securable.errors import NotFoundError, UsageError
 from securable.oscal import export
-from securable.oscal._common import NS
+from securable.oscal.blocks import NS
+from securable.oscal.resolution.resolve import resolve_file
 from securable.oscal.validate import validate_document
 from securable.rendering.formats import RenderOptions
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from securable import api
-from securable.agency.requirements import Tailoring
+from securable.agency.requirements.derive import Tailoring
 from securable.cli import main
 from securable.errors import InputError, UsageError, ValidationFailed
 from securable.package.keys import keygen

@@ -11,7 +11,7 @@ import jsonschema_rs
 import pytest
 
 from securable.package.context import PackageContext
-from securable.package.productjson import PATH, assessment_json, build_productjson
+from securable.package.machine.productjson import PATH, assessment_json, build_productjson
 from securable.product import Product, load_product, question_status
 
 ROOT = Path(__file__).resolve().parents[1]

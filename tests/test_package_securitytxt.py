@@ -10,7 +10,7 @@ import pytest
 import sectxt
 
 from securable.package.context import PackageContext
-from securable.package.securitytxt import PATH, build_securitytxt
+from securable.package.machine.securitytxt import PATH, build_securitytxt
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]

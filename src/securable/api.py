@@ -31,11 +31,11 @@ from securable.rendering.formats import RenderOptions
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from securable.agency.evaluate import Evaluation
-    from securable.agency.requirements import Requirements, Tailoring
-    from securable.agency.resolve import Resolved
-    from securable.agency.vendors import Vendor
+    from securable.agency.evaluation.evaluate import Evaluation
+    from securable.agency.evaluation.vendors import Vendor
+    from securable.agency.requirements.derive import Requirements, Tailoring
     from securable.assess.report import Assessment
+    from securable.oscal.resolution.resolve import Resolved
     from securable.oscal.validate import ValidationReport
     from securable.package.build import PackageResult
     from securable.package.manifest import VerifyReport
@@ -235,7 +235,7 @@ def resolve(profile: Source, *, catalog: str | os.PathLike[str] | None = None) -
 
 
 def _resolved(profile: Source, catalog: str | os.PathLike[str] | None) -> Resolved:
-    from securable.agency.resolve import resolve_document, resolve_file
+    from securable.oscal.resolution.resolve import resolve_document, resolve_file
 
     fallback = Path(catalog) if catalog is not None else None
     if isinstance(profile, Document):
@@ -343,7 +343,7 @@ class RequirementsResult:
 
     def report(self, fmt: str = "table", options: RenderOptions | None = None) -> str:
         """The report: table, markdown, html, json, or oscal (a profile for :func:`evaluate`)."""
-        from securable.agency.report import render
+        from securable.agency.requirements.report import render
 
         return render(self.requirements, fmt, options)
 
@@ -357,7 +357,7 @@ def requirements(
 ) -> RequirementsResult:
     """IoT device requirements from a shipped SP 800-53B ``baseline`` (low, moderate, high, privacy) or an
     OSCAL ``profile`` over SP 800-53 Rev. 5, tailored by ``tailoring`` (adds before drops)."""
-    from securable.agency.requirements import derive, from_baseline, from_resolved
+    from securable.agency.requirements.derive import derive, from_baseline, from_resolved
 
     if (baseline is None) == (profile is None):
         raise UsageError("give either a baseline or a profile")
@@ -395,7 +395,7 @@ class EvaluationResult:
 
     def report(self, fmt: str = "table", options: RenderOptions | None = None) -> str:
         """The report (``table``, ``markdown``, ``html``, ``json``)."""
-        from securable.agency.evaluation_report import render
+        from securable.agency.evaluation.report import render
 
         return render(self.evaluation, fmt, options)
 
@@ -406,9 +406,14 @@ def evaluate(requirements: Source, vendors: Sequence[VendorInput]) -> Evaluation
     A vendor whose files fail verification or validation is reported on its result (``failed``);
     bad input from the agency (the profile, a key) raises. Keys are read before any vendor.
     """
-    from securable.agency.evaluate import evaluate as run
-    from securable.agency.profile_reader import parse_requirements
-    from securable.agency.vendors import COMPONENT_PATH, VendorSource, read_vendor, read_vendor_document
+    from securable.agency.evaluation.evaluate import evaluate as run
+    from securable.agency.evaluation.requirements_profile import parse_requirements
+    from securable.agency.evaluation.vendors import (
+        COMPONENT_PATH,
+        VendorSource,
+        read_vendor,
+        read_vendor_document,
+    )
 
     doc, read, _ = _json_input(requirements, what="requirements profile")
     wanted = parse_requirements(doc, name=read.name)

@@ -31,7 +31,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from securable.agency.vendors import VendorSource
+    from securable.agency.evaluation.vendors import VendorSource
     from securable.cli.args import Args
 
 _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
@@ -62,7 +62,7 @@ def evaluate(args: Args) -> int:
 
 def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:
     """The vendors named on the command line, each with its key file, if one was given."""
-    from securable.agency.vendors import VendorSource
+    from securable.agency.evaluation.vendors import VendorSource
 
     named: dict[str, Path] = {}
     for value in values:

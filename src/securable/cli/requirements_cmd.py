@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def requirements(args: Args) -> int:
     from securable import api
-    from securable.agency.requirements import parse_tailoring
+    from securable.agency.requirements.derive import parse_tailoring
 
     if bool(args.baseline) == bool(args.profile):
         raise UsageError(

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from securable.errors import InputError, ValidationFailed
 from securable.package.context import Gap, PackageContext, Part
-from securable.package.landing import INDEX, render_index
+from securable.package.documents.index_page import INDEX, render_index
 from securable.package.manifest import FORMAT, MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
 
 if TYPE_CHECKING:
@@ -43,13 +43,13 @@ Generator = Callable[[PackageContext], Part]
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
 GENERATORS: tuple[tuple[str, str, bool], ...] = (
-    ("securable.package.documents", "build_documents", True),
-    ("securable.package.factsheet", "build_factsheet", True),
-    ("securable.package.oscal_component", "build_oscal_component", False),
-    ("securable.package.securitytxt", "build_securitytxt", False),
-    ("securable.package.mud", "build_mud", False),
-    ("securable.package.sbom", "build_sbom", False),
-    ("securable.package.productjson", "build_productjson", False),
+    ("securable.package.documents.audiences", "build_documents", True),
+    ("securable.package.documents.factsheet", "build_factsheet", True),
+    ("securable.package.machine.oscal_component", "build_oscal_component", False),
+    ("securable.package.machine.securitytxt", "build_securitytxt", False),
+    ("securable.package.machine.mud", "build_mud", False),
+    ("securable.package.machine.sbom", "build_sbom", False),
+    ("securable.package.machine.productjson", "build_productjson", False),
 )
 
 

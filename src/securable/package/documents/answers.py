@@ -1,7 +1,7 @@
 """Reading answers out of a product description for customer documents, noting each one missing.
 
 Every document module asks the :class:`Reader` for what it shows. A filled answer comes back as
-words; an open one comes back as a :class:`~securable.package.docview.Missing` statement and is
+words; an open one comes back as a :class:`~securable.package.documents.view.Missing` statement and is
 recorded as a :class:`~securable.package.context.Gap` naming the NISTIR 8259 questions it leaves
 open, so the documents and ``securable package`` report the same gaps. Questions the product marks
 not applicable are shown with their reason and are not gaps.
@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from securable.package.context import Gap
-from securable.package.docview import Inline, Missing
-from securable.package.statements import EXTRA_QUESTIONS, NOT_STATED
-from securable.package.wording import join, long_date, yes_no
+from securable.package.documents.statements import EXTRA_QUESTIONS, NOT_STATED
+from securable.package.documents.view import Inline, Missing
+from securable.package.documents.wording import join, long_date, yes_no
 from securable.product.model import Product
 from securable.product.questions import field_answers, filled
 

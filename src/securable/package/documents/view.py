@@ -1,6 +1,6 @@
 """What a customer document is made of, independent of HTML: sections holding a few kinds of blocks.
 
-The document modules (:mod:`~securable.package.doc_full`, :mod:`~securable.package.doc_plain`)
+The document modules (:mod:`~securable.package.documents.full`, :mod:`~securable.package.documents.plain`)
 decide *what* to say; the Jinja templates decide *how it looks*. Keeping the blocks generic lets
 one template macro render every section with correctly nested headings.
 """

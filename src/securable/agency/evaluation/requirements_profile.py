@@ -2,7 +2,8 @@
 
 The profile imports the shipped ``sp800-213a`` catalog (device capabilities and manufacturer
 support) and the ``federal-profile-2020`` catalog (Agency actions) by their export file names, and
-annotates each required record with ``called-for-by`` properties (see :mod:`securable.agency.profile`).
+annotates each required record with ``called-for-by`` properties (see
+:mod:`securable.agency.requirements.oscal_profile`).
 Any OSCAL profile over those two catalogs is accepted, hand-written or tailored by other tools:
 imports are matched by file name (``../catalogs/sp800-213a.oscal.json`` works too) and select
 controls by ``with-ids``, ``matching`` globs, ``with-child-controls``, ``include-all`` and
@@ -22,10 +23,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from securable import catalog as api
-from securable.agency.links import CAPABILITIES, FEDERAL, SEED_PREFIX
-from securable.agency.requirements import NON_TECHNICAL, TECHNICAL
+from securable.agency.requirements.derive import NON_TECHNICAL, TECHNICAL
+from securable.agency.requirements.links import CAPABILITIES, FEDERAL, SEED_PREFIX
 from securable.errors import InputError
-from securable.oscal._common import oscal_id
+from securable.oscal.blocks import oscal_id
 from securable.oscal.export import catalog_href
 
 SECTIONS = ("technical", "support", "agency")

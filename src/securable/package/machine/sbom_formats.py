@@ -24,7 +24,7 @@ from securable.oscal.validate import json_path
 if TYPE_CHECKING:  # imported lazily: the validator costs start-up time for commands that never use it
     from jsonschema_rs import ValidationError, Validator
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 CYCLONEDX_DIR = DATA / "cyclonedx-schemas"
 VEX_DIR = DATA / "vex-schemas"
 CYCLONEDX_VERSIONS = ("1.3", "1.4", "1.5", "1.6", "1.7")

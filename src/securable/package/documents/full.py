@@ -7,11 +7,16 @@ description; this module only chooses labels and order.
 
 from __future__ import annotations
 
-from securable.package.doc_parts import data_access, list_or_gap, means, physical_facts, reporting
-from securable.package.docview import Block, Facts, Inline, Para, Section, Table, table
-from securable.package.reader import Reader, show
-from securable.package.sbom import SbomSummary
-from securable.package.wording import (
+from securable.package.documents.answers import Reader, show
+from securable.package.documents.shared_sections import (
+    data_access,
+    list_or_gap,
+    means,
+    physical_facts,
+    reporting,
+)
+from securable.package.documents.view import Block, Facts, Inline, Para, Section, Table, table
+from securable.package.documents.wording import (
     DATA_CATEGORY,
     DELIVERY,
     INOPERABLE_METHOD,
@@ -22,6 +27,7 @@ from securable.package.wording import (
     capfirst,
     labelled,
 )
+from securable.package.machine.sbom import SbomSummary
 
 # The Activity 6 topics in NISTIR 8259 order (4.2.1 to 4.2.6): section id and title. Links and
 # tests rely on the ids.
@@ -132,7 +138,7 @@ def _guidance(r: Reader) -> Section:
     return Section("guidance", "Installation, configuration and hardening", (facts,))
 
 
-# CycloneDX/OpenVEX/CSAF statuses as normalized by securable.package.sbom, in customers' words.
+# CycloneDX/OpenVEX/CSAF statuses as normalized by securable.package.machine.sbom, in customers' words.
 _VULN_STATUS = {
     "affected": "Affected",
     "under_investigation": "Under investigation",

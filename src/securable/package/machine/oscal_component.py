@@ -45,7 +45,7 @@ from functools import cache
 from securable.assess.coverage import FULL, NONE, lockout_limit
 from securable.catalog import Catalog, load
 from securable.oscal import OSCAL_VERSION
-from securable.oscal._common import JSON, NS, one_line, oscal_id, prop, stable_uuid
+from securable.oscal.blocks import JSON, NS, one_line, oscal_id, prop, stable_uuid
 from securable.oscal.export import baseline_to_profile, catalog_href, catalog_to_oscal, dumps
 from securable.package.context import Gap, PackageContext, Part
 from securable.product.model import Means, Product

@@ -17,11 +17,11 @@ import segno
 from markupsafe import Markup, escape
 
 from securable.package.context import PackageContext, Part
-from securable.package.doc_parts import data_access
-from securable.package.documents import product_name
-from securable.package.docview import Inline, Missing
-from securable.package.reader import Reader
-from securable.package.wording import (
+from securable.package.documents.answers import Reader
+from securable.package.documents.audiences import product_name
+from securable.package.documents.shared_sections import data_access
+from securable.package.documents.view import Inline, Missing
+from securable.package.documents.wording import (
     CHANNEL_KIND,
     DELIVERY,
     RESPONSIBLE_PLAIN,
@@ -137,7 +137,7 @@ def qr_svg(url: str) -> Markup:
 
 
 def _html(ctx: PackageContext, r: Reader, limits: Limits) -> str:
-    from securable.package.templating import render
+    from securable.package.documents.templating import render
 
     info = ctx.product.product
     cards = (
@@ -174,7 +174,7 @@ def build_factsheet(ctx: PackageContext, *, pdf: bool = True) -> Part:
     html = _html(ctx, reader, LAYOUTS[0])
     files = {HTML_NAME: html.encode("utf-8")}
     if pdf:
-        from securable.package.pdfrender import html_to_pdf, page_count, pdf_page_to_png
+        from securable.package.documents.pdfrender import html_to_pdf, page_count, pdf_page_to_png
 
         for limits in LAYOUTS:
             page_html = html if limits == LAYOUTS[0] else _html(ctx, Reader(ctx.product), limits)

@@ -15,20 +15,20 @@ from dataclasses import dataclass
 
 from securable import __version__
 from securable import catalog as api
-from securable.agency.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
-from securable.agency.requirements import Call, Requirement, Requirements
-from securable.oscal._common import oscal_id
+from securable.agency.requirements.derive import Call, Requirement, Requirements
+from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
+from securable.oscal.blocks import oscal_id
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 from securable.rendering.layout import block, table, wrap
 
 # Each format's writer, ``render(requirements, options) -> str``.
 WRITERS = {
-    "table": "securable.agency.report:to_table",
-    "markdown": "securable.agency.report:to_markdown",
-    "html": "securable.agency.report:to_html",
-    "json": "securable.agency.report:to_json",
-    "oscal": "securable.agency.profile:render_profile",
+    "table": "securable.agency.requirements.report:to_table",
+    "markdown": "securable.agency.requirements.report:to_markdown",
+    "html": "securable.agency.requirements.report:to_html",
+    "json": "securable.agency.requirements.report:to_json",
+    "oscal": "securable.agency.requirements.oscal_profile:render_profile",
 }
 FORMATS = tuple(WRITERS)
 DERIVED = "Securable-derived, not NIST's"

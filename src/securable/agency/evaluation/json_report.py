@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from securable import __version__
-from securable.agency.clauses import Clause
-from securable.agency.evaluate import STATUSES, Evaluation, Verdict, group_of
-from securable.agency.evaluation_report import LABELS, MEANINGS, counts, notes
-from securable.agency.vendors import Vendor
+from securable.agency.evaluation.clauses import Clause
+from securable.agency.evaluation.evaluate import STATUSES, Evaluation, Verdict, group_of
+from securable.agency.evaluation.report import LABELS, MEANINGS, counts, notes
+from securable.agency.evaluation.vendors import Vendor
 from securable.rendering.formats import RenderOptions
 
 

@@ -3,9 +3,9 @@ reporting a security problem (4.2.2) and who provides which protection (4.2.6)."
 
 from __future__ import annotations
 
-from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section, Table, table
-from securable.package.reader import Reader, show
-from securable.package.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, yes_no
+from securable.package.documents.answers import Reader, show
+from securable.package.documents.view import Block, Bullets, Facts, Inline, Para, Section, Table, table
+from securable.package.documents.wording import CHANNEL_KIND, INFO_KIND, LOCKOUT, MEANS_KIND_TITLE, yes_no
 from securable.product.model import Audience, DataType, MeansKind, Product, UseCase
 
 # Which NISTIR 8259 question asks about each kind of provider (4.2.6 questions 1a to 3).

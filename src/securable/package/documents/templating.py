@@ -12,8 +12,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from securable.package.docview import Missing
-from securable.package.wording import capfirst
+from securable.package.documents.view import Missing
+from securable.package.documents.wording import capfirst
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from securable.agency.resolve import iter_controls
+from securable.oscal.resolution.resolve import iter_controls
 
 JSON = dict[str, Any]
 _LISTS = (("params", "param"), ("props", "prop"), ("links", "link"), ("parts", "part"))

@@ -9,7 +9,7 @@ The phases follow NIST's Profile Resolution specification (usnistgov/OSCAL,
   ``with-child-controls``) minus the ``exclude-controls``; exclusion wins.
 * **merge**: ``as-is`` keeps the source structure, ``flat`` (or no merge) lists the controls without
   groups; ``combine`` says what happens to a control selected twice (``use-first``, ``merge``, ``keep``).
-* **modify**: ``set-parameters`` and ``alters`` (see :mod:`securable.agency.modify`).
+* **modify**: ``set-parameters`` and ``alters`` (see :mod:`securable.oscal.resolution.modify`).
 
 Where the draft specification leaves room, the result matches NIST's own resolved SP 800-53
 baselines, which the tests use as the oracle: under ``as-is`` a control that holds a selected
@@ -143,11 +143,11 @@ class _Resolver:
             self.select(imp, profile, base, stack, f"{name}: imports[{i}]")
             for i, imp in enumerate(profile["imports"])
         ]
-        from securable.agency.combine import combine
+        from securable.oscal.resolution.combine import combine
 
         body, selected, implicit = combine(selections, as_is=as_is, method=method, warnings=self.warnings)
         if "modify" in profile:
-            from securable.agency.modify import apply
+            from securable.oscal.resolution.modify import apply
 
             apply(body, profile["modify"], self.warnings, name)
         _keep_inserted_params(body)
@@ -425,6 +425,6 @@ def _metadata(source: JSON, name: str) -> JSON:
 
 
 def _derived_uuid(profile_uuid: str) -> str:
-    from securable.oscal._common import stable_uuid
+    from securable.oscal.blocks import stable_uuid
 
     return stable_uuid("resolved-profile", profile_uuid)

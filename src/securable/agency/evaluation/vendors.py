@@ -49,9 +49,9 @@ from urllib.parse import unquote, urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from securable import catalog as api
-from securable.agency.links import CAPABILITIES
+from securable.agency.requirements.links import CAPABILITIES
 from securable.errors import InputError
-from securable.oscal._common import one_line, oscal_id
+from securable.oscal.blocks import one_line, oscal_id
 from securable.oscal.export import catalog_href
 
 JSON = dict[str, Any]

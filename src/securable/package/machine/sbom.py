@@ -6,7 +6,7 @@ known vulnerabilities (Q4.2.3-3). :func:`read_sbom` reads the CycloneDX JSON SBO
 description names (``composition.software_inventory.sbom``, which must lie inside the product file's
 folder: the file is copied into the signed package) and, when one is given, the vulnerability
 status file (``--vex``: CycloneDX VEX, OpenVEX or CSAF). Every file is validated with its format's
-schema first (:mod:`securable.package.sbom_formats`); a file that is not what it claims raises
+schema first (:mod:`securable.package.machine.sbom_formats`); a file that is not what it claims raises
 :class:`~securable.errors.InputError`, because a package must not hand customers a broken SBOM.
 
 Vulnerabilities come from the SBOM's own list and from the VEX file. The VEX file is the later,
@@ -25,8 +25,14 @@ from typing import Any
 
 from securable.errors import InputError
 from securable.package.context import Gap, PackageContext, Part
-from securable.package.sbom_formats import check_csaf, check_cyclonedx, check_openvex, detect, read_json
-from securable.package.sbom_vex import Statement, statements
+from securable.package.machine.sbom_formats import (
+    check_csaf,
+    check_cyclonedx,
+    check_openvex,
+    detect,
+    read_json,
+)
+from securable.package.machine.sbom_vex import Statement, statements
 from securable.product.consistency import sbom_inside
 
 SBOM_PATH = "machine/sbom.cdx.json"

@@ -13,8 +13,8 @@ import posixpath
 from collections.abc import Iterable, Mapping
 
 from securable.package.context import Gap, PackageContext
+from securable.package.documents.wording import long_date
 from securable.package.manifest import MANIFEST, SIGNATURE
-from securable.package.wording import long_date
 
 INDEX = "index.html"
 

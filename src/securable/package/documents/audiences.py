@@ -16,7 +16,7 @@ responsibilities. When the audience's needs are not stated the full document is 
 it leaves nothing out. A product that declares no audience gets one full document,
 ``docs/customers``.
 
-Each document is built with its own :class:`~securable.package.reader.Reader`, so its closing
+Each document is built with its own :class:`~securable.package.documents.answers.Reader`, so its closing
 list of what the manufacturer has not stated names exactly the gaps that document met.
 """
 
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from securable.package import doc_full, doc_plain
 from securable.package.context import Gap, PackageContext, Part
-from securable.package.doc_parts import contact
-from securable.package.docview import Block, Document, Inline, Para
-from securable.package.reader import Reader
-from securable.package.sbom import SbomSummary, read_sbom
-from securable.package.templating import render
-from securable.package.wording import long_date
+from securable.package.documents import full as doc_full
+from securable.package.documents import plain as doc_plain
+from securable.package.documents.answers import Reader
+from securable.package.documents.shared_sections import contact
+from securable.package.documents.templating import render
+from securable.package.documents.view import Block, Document, Inline, Para
+from securable.package.documents.wording import long_date
+from securable.package.machine.sbom import SbomSummary, read_sbom
 from securable.product.model import Audience, Product
 
 Level = Literal["plain", "full"]
@@ -123,7 +124,9 @@ def build_documents(ctx: PackageContext, *, pdf: bool = True) -> Part:
         stem = f"docs/{audience.id if audience else DEFAULT_AUDIENCE_ID}"
         files[stem + ".html"] = html.encode("utf-8")
         if pdf:
-            from securable.package.pdfrender import html_to_pdf  # WeasyPrint only when PDFs are wanted
+            from securable.package.documents.pdfrender import (
+                html_to_pdf,
+            )  # WeasyPrint only when PDFs are wanted
 
             files[stem + ".pdf"] = html_to_pdf(html, ctx.date)
         for gap in reader.gaps:

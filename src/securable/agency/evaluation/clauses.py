@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from securable import catalog as api
-from securable.agency.links import FEDERAL
+from securable.agency.requirements.links import FEDERAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,10 @@ from urllib.parse import quote
 
 from securable import __version__
 from securable import catalog as api
-from securable.agency.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
-from securable.agency.requirements import Call, Requirement, Requirements
+from securable.agency.requirements.derive import Call, Requirement, Requirements
+from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
 from securable.errors import UsageError
-from securable.oscal._common import back_matter, metadata, oscal_id, prop, stable_uuid
+from securable.oscal.blocks import back_matter, metadata, oscal_id, prop, stable_uuid
 from securable.oscal.export import catalog_href
 from securable.rendering.formats import RenderOptions
 

@@ -11,7 +11,8 @@ to the full document.
 
 from __future__ import annotations
 
-from securable.package.doc_parts import (
+from securable.package.documents.answers import Reader
+from securable.package.documents.shared_sections import (
     audience_use_cases,
     data_access,
     list_or_gap,
@@ -19,9 +20,8 @@ from securable.package.doc_parts import (
     physical_facts,
     reporting,
 )
-from securable.package.docview import Block, Bullets, Facts, Inline, Para, Section
-from securable.package.reader import Reader
-from securable.package.wording import (
+from securable.package.documents.view import Block, Bullets, Facts, Inline, Para, Section
+from securable.package.documents.wording import (
     DELIVERY,
     LOCKOUT_PLAIN,
     RESPONSIBLE_PLAIN,

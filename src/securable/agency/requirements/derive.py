@@ -5,7 +5,7 @@
 * **Manufacturer support**: the non-technical SP 800-213A records (sub-actions, and the few
   sub-capabilities NIST mapped as a whole) selected the same way.
 * **Agency actions**: the Agency actions of the 2020 Federal Profile whose supporting capability has
-  a Securable-derived link (:mod:`securable.agency.links`) to a control of the set.
+  a Securable-derived link (:mod:`securable.agency.requirements.links`) to a control of the set.
 
 Every requirement carries the controls that call for it and how (NIST's draft mapping, or the
 derived route), so each one can be explained. Tailoring adds or drops requirements, always with a
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from securable import catalog as api
-from securable.agency.links import (
+from securable.agency.requirements.links import (
     CAPABILITIES,
     CONTROLS,
     FEDERAL,
@@ -38,7 +38,7 @@ from securable.errors import NotFoundError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from securable.agency.resolve import Resolved
+    from securable.oscal.resolution.resolve import Resolved
 
 TECHNICAL = ("DI", "DC", "DP", "LAI", "SU", "CSA", "DS")  # sp800-213a technical capabilities
 NON_TECHNICAL = ("DOC", "IQR", "IDS", "EA")  # sp800-213a non-technical (manufacturer) capabilities
@@ -132,7 +132,7 @@ def from_baseline(name: str) -> ControlSet:
 
 def from_profile(path: Path, *, catalog: Path | None = None) -> ControlSet:
     """The controls an OSCAL profile over SP 800-53 Rev. 5 selects, after resolving it."""
-    from securable.agency.resolve import resolve_file
+    from securable.oscal.resolution.resolve import resolve_file
 
     return from_resolved(resolve_file(path, catalog=catalog), name=path.name, source=str(path))
 

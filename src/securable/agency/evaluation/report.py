@@ -1,6 +1,6 @@
 """The evaluation as Markdown and a terminal table, and the words all four formats share.
 
-HTML is :mod:`securable.agency.evaluation_html`, JSON :mod:`securable.agency.evaluation_json`. All
+HTML is :mod:`securable.agency.evaluation.html`, JSON :mod:`securable.agency.evaluation.json_report`. All
 four formats say the same things in the same order: the vendors and what went wrong with any
 of them, totals per status and per capability, every requirement side by side, how each vendor
 meets it, where the customer would carry the burden, the questions to send each vendor, and the
@@ -13,20 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from securable import __version__
-from securable.agency.clauses import Clause
-from securable.agency.evaluate import MET, ROLE_WORDS, STATUSES, Evaluation, Verdict
-from securable.agency.links import CAPABILITIES, FEDERAL
-from securable.agency.vendors import Problem, Vendor
+from securable.agency.evaluation.clauses import Clause
+from securable.agency.evaluation.evaluate import MET, ROLE_WORDS, STATUSES, Evaluation, Verdict
+from securable.agency.evaluation.vendors import Problem, Vendor
+from securable.agency.requirements.links import CAPABILITIES, FEDERAL
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 from securable.rendering.layout import block, table, wrap
 
 # Each format's writer, ``render(evaluation, options) -> str``, imported only when asked for.
 WRITERS = {
-    "table": "securable.agency.evaluation_report:to_table",
-    "markdown": "securable.agency.evaluation_report:to_markdown",
-    "html": "securable.agency.evaluation_html:to_html",
-    "json": "securable.agency.evaluation_json:to_json",
+    "table": "securable.agency.evaluation.report:to_table",
+    "markdown": "securable.agency.evaluation.report:to_markdown",
+    "html": "securable.agency.evaluation.html:to_html",
+    "json": "securable.agency.evaluation.json_report:to_json",
 }
 FORMATS = tuple(WRITERS)
 SECTION_TITLES = {"technical": "Device cybersecurity capabilities", "support": "Manufacturer support"}

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from securable.agency.resolve import iter_controls
+from securable.oscal.resolution.resolve import iter_controls
 
 if TYPE_CHECKING:
-    from securable.agency.resolve import Selection
+    from securable.oscal.resolution.resolve import Selection
 
 JSON = dict[str, Any]
 

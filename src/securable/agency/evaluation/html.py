@@ -15,8 +15,8 @@ import jinja2
 from markupsafe import Markup
 
 from securable import __version__
-from securable.agency.evaluate import MET, STATUSES, Evaluation
-from securable.agency.evaluation_report import (
+from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation
+from securable.agency.evaluation.report import (
     ERROR_WORDS,
     LABELS,
     MAX_PROBLEMS,
@@ -31,7 +31,7 @@ from securable.agency.evaluation_report import (
     notes,
     result,
 )
-from securable.agency.links import FEDERAL
+from securable.agency.requirements.links import FEDERAL
 from securable.rendering.formats import RenderOptions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

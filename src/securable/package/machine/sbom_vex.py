@@ -12,7 +12,7 @@ How each source word maps, and why where it is not obvious:
 * CSAF ``product_status``: known_affected, first_affected and last_affected are affected; fixed,
   first_fixed and recommended (the versions to move to) are fixed; known_not_affected is not affected.
 
-Documents are expected to be schema-valid already (see :mod:`securable.package.sbom_formats`); values
+Documents are expected to be schema-valid already (see :mod:`securable.package.machine.sbom_formats`); values
 of an unexpected type are skipped rather than trusted.
 """
 

@@ -1,7 +1,7 @@
 """Vendors against an agency's requirements: who meets each requirement, how, and what to ask.
 
-Input: the requirements profile (:mod:`securable.agency.profile_reader`) and the vendors'
-component definitions (:mod:`securable.agency.vendors`). Each device capability and manufacturer
+Input: the requirements profile (:mod:`securable.agency.evaluation.requirements_profile`) and the vendors'
+component definitions (:mod:`securable.agency.evaluation.vendors`). Each device capability and manufacturer
 support requirement (SP 800-213A) gets one :class:`Verdict` per vendor that could be read:
 
 ==========================  ==================================================================
@@ -19,7 +19,7 @@ counts citations (docs/profiles.md, "How citations count"): a claim for an eleme
 its sub-elements or sub-actions; a claim for what contains the requirement (its capability,
 sub-capability or topic, e.g. ``DOC-1`` for the actions under it) claims the area without naming the
 requirement, so it makes it ``partial`` at best. A shared claim
-(:attr:`~securable.agency.vendors.Claim.shared`: made through a baseline element that several
+(:attr:`~securable.agency.evaluation.vendors.Claim.shared`: made through a baseline element that several
 records realize together, or that a whole capability realizes, when it is a claim for each of that
 capability's sub-capabilities) is partial for the record it names and covers nothing inside it, as
 ``securable check`` counts the citation.
@@ -44,8 +44,8 @@ asks the vendor about: the customer's share is marked, and a requirement one of 
 the customer carries is ``partial`` at best.
 
 Agency actions are the agency's own duties; the vendors cannot meet them, so they feed the contract
-checklist (:mod:`securable.agency.clauses`) instead. Nothing here reads the clock, so the same input
-gives the same evaluation.
+checklist (:mod:`securable.agency.evaluation.clauses`) instead. Nothing here reads the clock, so
+the same input gives the same evaluation.
 """
 
 from __future__ import annotations
@@ -55,10 +55,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from securable import catalog as api
-from securable.agency.clauses import Clause, checklist
-from securable.agency.links import CAPABILITIES
-from securable.agency.profile_reader import AgencyRequirements, Wanted
-from securable.agency.vendors import ROLES, Claim, Vendor, whole_capability
+from securable.agency.evaluation.clauses import Clause, checklist
+from securable.agency.evaluation.requirements_profile import AgencyRequirements, Wanted
+from securable.agency.evaluation.vendors import ROLES, Claim, Vendor, whole_capability
+from securable.agency.requirements.links import CAPABILITIES
 
 STATUSES = (
     "met-by-device",
