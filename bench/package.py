@@ -15,8 +15,8 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
 
