@@ -36,6 +36,7 @@ from securable.package.documents.index_page import INDEX, render_index
 from securable.package.manifest import FORMAT, MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
 
 if TYPE_CHECKING:
+    from securable.assess.report import Assessment
     from securable.product import LoadedProduct, Product
 
 Generator = Callable[[PackageContext], Part]
@@ -224,7 +225,7 @@ def _package_date(product: Product, given: date | None, today: date) -> tuple[da
     ]
 
 
-def _assessment(loaded: LoadedProduct, when: date) -> object:
+def _assessment(loaded: LoadedProduct, when: date) -> Assessment:
     """The ``securable check`` assessment (default baselines) as of the package date.
 
     It is made for the product file's bare name, so the package does not depend on where the file

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a type only: the package must not import the assessment at start-up
+    from securable.assess.report import Assessment
     from securable.product.model import Product
 
 
@@ -43,7 +44,7 @@ class PackageContext:
     date: date  # the package's "today": from SOURCE_DATE_EPOCH, else the product's release date
     documentation_url: str  # where the full documentation will be published (QR code, security.txt)
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
-    assessment: object | None = None  # securable.assess.report.Assessment when available
+    assessment: Assessment | None = None
 
     @property
     def base_dir(self) -> Path:

@@ -22,6 +22,10 @@ from securable import __version__
 from securable.package.context import PackageContext, Part
 from securable.product.questions import QuestionState, question_sort_key, question_status, status_counts
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from securable.assess.report import Assessment
+
 PATH = "machine/product.json"
 FORMAT = 1
 QUESTIONS_CATALOG = "nistir-8259-questions"
@@ -71,18 +75,10 @@ def _question(state: QuestionState) -> JSON:
     }
 
 
-def assessment_json(assessment: object | None) -> JSON | None:
-    """The assessment's JSON report (``securable check --format json``), or None without one.
-
-    ``PackageContext.assessment`` is typed ``object`` so that the package does not import the
-    assessment at start-up; anything else than an :class:`~securable.assess.report.Assessment` is a
-    programming error.
-    """
+def assessment_json(assessment: Assessment | None) -> JSON | None:
+    """The assessment's JSON report (``securable check --format json``), or None without one."""
     if assessment is None:
         return None
-    from securable.assess.report import Assessment
     from securable.assess.report.json_report import assessment_to_json
 
-    if not isinstance(assessment, Assessment):
-        raise TypeError(f"PackageContext.assessment must be an Assessment, not {type(assessment).__name__}")
     return assessment_to_json(assessment)
