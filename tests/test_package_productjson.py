@@ -51,7 +51,7 @@ def context(product: Product, assessment: Assessment | None = None) -> PackageCo
     )
 
 
-def document(product: Product, assessment: object | None = None) -> dict[str, Any]:
+def document(product: Product, assessment: Assessment | None = None) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(build_productjson(context(product, assessment)).files[PATH])
     return result
 
