@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from securable import api
-from securable.agency.requirements.derive import Tailoring
 from securable.cli import main
 from securable.errors import InputError, UsageError, ValidationFailed
 from securable.package.keys import keygen
@@ -165,7 +164,7 @@ def test_verify_with_a_key_in_memory(signed: tuple[api.BuildResult, Path]) -> No
 
 def test_requirements_match_the_cli_and_tailoring_is_typed(capsys: pytest.CaptureFixture[str]) -> None:
     reason = "the device sits on an isolated network"
-    result = api.requirements(baseline="moderate", tailoring=[Tailoring("drop", "DI-1.1", reason)])
+    result = api.requirements(baseline="moderate", tailoring=[api.Tailoring("drop", "DI-1.1", reason)])
     assert (
         main(["requirements", "--baseline", "moderate", "--drop", f"DI-1.1={reason}", "--format", "json"])
         == 0

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from securable.agency.requirements.derive import Tailoring
 from securable.assess import DEFAULT_BASELINES
 from securable.catalog import find, load, search
 from securable.catalog import resolve as record
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from securable.agency.evaluation.evaluate import Evaluation
     from securable.agency.evaluation.vendors import Vendor
-    from securable.agency.requirements.derive import Requirements, Tailoring
+    from securable.agency.requirements.derive import Requirements
     from securable.assess.report import Assessment
     from securable.oscal.resolution.resolve import Resolved
     from securable.oscal.validate import ValidationReport
@@ -50,6 +51,7 @@ __all__ = [
     "RenderOptions",
     "RequirementsResult",
     "ResolveResult",
+    "Tailoring",
     "ValidateResult",
     "VendorInput",
     "VerifyResult",
