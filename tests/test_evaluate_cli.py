@@ -11,7 +11,7 @@ import pytest
 
 from evaluation_builders import component, component_definition, requirement, requirements_profile, write
 from securable.cli import main
-from securable.cli.args import Args
+from securable.cli.arguments import EvaluateArgs
 from securable.cli.evaluate_cmd import evaluate, vendor_sources
 from securable.errors import UsageError
 
@@ -35,7 +35,7 @@ def handler(
 ) -> int:
     """The command's handler with several vendors, whatever the parser of the day does with positionals."""
     values = {"requirements": str(requirements), "vendor": list(vendors), "key": list(keys)}
-    return evaluate(Args({**values, "format": fmt, "output": output}))
+    return evaluate(EvaluateArgs({**values, "format": fmt, "output": output}))
 
 
 @pytest.fixture

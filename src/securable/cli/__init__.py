@@ -108,7 +108,7 @@ def _run(argv: list[str]) -> int:
     options = rest[: rest.index("--")] if "--" in rest else rest
     if "-h" in options or "--help" in options:
         raise HelpRequested(command_help(prog, command.help, command.opts))
-    args = parse(prog, command.opts, rest, help_text="")
+    args = parse(prog, command.opts, rest, help_text="", into=command.args)
     module_name, _, function = command.handler.partition(":")
     return int(getattr(importlib.import_module(module_name), function)(args))
 

@@ -84,13 +84,11 @@ class Opt:
 
 
 class Args:
-    """Parsed arguments, read as attributes (``args.format``)."""
+    """Parsed arguments, read as attributes (``args.format``); each command has a typed subclass
+    (``securable.cli.arguments``)."""
 
     def __init__(self, values: dict[str, object]) -> None:
         self.__dict__.update(values)
-
-    def __getattr__(self, name: str) -> Any:  # only reached for names no command defined
-        raise AttributeError(f"no argument {name!r}")
 
 
 class HelpRequested(Exception):
@@ -101,8 +99,13 @@ class HelpRequested(Exception):
         self.text = text
 
 
-def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str) -> Args:
-    """Parse ``argv`` against ``opts``; ``help_text`` is raised as :class:`HelpRequested` on -h."""
+def parse(
+    prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str, into: type[Args] = Args
+) -> Args:
+    """Parse ``argv`` against ``opts`` into an ``into`` instance.
+
+    ``help_text`` is raised as :class:`HelpRequested` on -h.
+    """
     by_name = {name: opt for opt in opts if not opt.positional for name in opt.names}
     positionals = [opt for opt in opts if opt.positional]
     values: dict[str, object] = {o.dest: ([] if o.repeat else o.default) for o in opts}
@@ -155,7 +158,7 @@ def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str
     for opt in opts:
         if opt.repeat and not values[opt.dest]:
             values[opt.dest] = opt.default
-    return Args(values)
+    return into(values)
 
 
 def _suggest(name: str, known: list[str], prog: str) -> str:

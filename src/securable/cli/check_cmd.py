@@ -14,10 +14,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from datetime import date
 
-    from securable.cli.args import Args
+    from securable.cli.arguments import CheckArgs
 
 
-def check(args: Args) -> int:
+def check(args: CheckArgs) -> int:
     from securable.assess import DEFAULT_BASELINES
     from securable.cli import check_cache
     from securable.cli.dates import run_date
@@ -60,7 +60,9 @@ def check(args: Args) -> int:
     return code
 
 
-def _assess(args: Args, today: date, baselines: list[str], profiles: list[str]) -> tuple[str, int, list[str]]:
+def _assess(
+    args: CheckArgs, today: date, baselines: list[str], profiles: list[str]
+) -> tuple[str, int, list[str]]:
     """The uncached check: the report, the exit code, and the files it read besides the request's."""
     from securable import api
     from securable.cli.render import width

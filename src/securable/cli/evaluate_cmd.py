@@ -32,12 +32,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from securable.agency.evaluation.vendors import VendorSource
-    from securable.cli.args import Args
+    from securable.cli.arguments import EvaluateArgs
 
 _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
 
 
-def evaluate(args: Args) -> int:
+def evaluate(args: EvaluateArgs) -> int:
     from securable import api
 
     given = list(args.vendor or ())

@@ -7,10 +7,10 @@ from securable.cli.render import emit
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import ValidateArgs
 
 
-def validate(args: Args) -> int:
+def validate(args: ValidateArgs) -> int:
     from securable import api
     from securable.oscal.validation_report import render
 

@@ -9,10 +9,10 @@ from securable.cli.render import emit, emit_json
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import KeygenArgs, PackageArgs, VerifyArgs
 
 
-def package(args: Args) -> int:
+def package(args: PackageArgs) -> int:
     from securable.cli.dates import pinned_date, run_date
     from securable.package.build import build_package, gap_line
 
@@ -39,7 +39,7 @@ def package(args: Args) -> int:
     return ExitCode.OK
 
 
-def keygen(args: Args) -> int:
+def keygen(args: KeygenArgs) -> int:
     from securable.package.keys import keygen as make_keys
 
     private, public = Path(args.private), Path(args.public)
@@ -52,7 +52,7 @@ def keygen(args: Args) -> int:
     return ExitCode.OK
 
 
-def verify(args: Args) -> int:
+def verify(args: VerifyArgs) -> int:
     from securable.package.keys import load_public_key
     from securable.package.manifest import display_path
     from securable.package.manifest import verify as check

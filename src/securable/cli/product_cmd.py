@@ -11,10 +11,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from securable.cli.args import Args
+    from securable.cli.arguments import InitArgs, QuestionsArgs
 
 
-def questions(args: Args) -> int:
+def questions(args: QuestionsArgs) -> int:
     """Which questions the file answers, leaves open or marks not applicable. Open questions are
     information, not failure: the exit code is 0 whatever their number."""
     from pathlib import Path
@@ -29,7 +29,7 @@ def questions(args: Args) -> int:
     return ExitCode.OK
 
 
-def init(args: Args) -> int:
+def init(args: InitArgs) -> int:
     """Write a product description: the commented template, or through the questionnaire."""
     from pathlib import Path
 

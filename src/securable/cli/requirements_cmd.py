@@ -20,10 +20,10 @@ from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import RequirementsArgs, ResolveArgs
 
 
-def requirements(args: Args) -> int:
+def requirements(args: RequirementsArgs) -> int:
     from securable import api
     from securable.agency.requirements.derive import parse_tailoring
 
@@ -43,7 +43,7 @@ def requirements(args: Args) -> int:
     return ExitCode.OK
 
 
-def resolve(args: Args) -> int:
+def resolve(args: ResolveArgs) -> int:
     import json
 
     from securable import api
