@@ -302,7 +302,7 @@ class _Checker(HTMLParser):
 
 def test_html_is_well_formed_accessible_and_escaped() -> None:
     tailoring = parse_tailoring("add", ["LAI-1.4=<script>alert(1)</script> & more"])
-    page = report.to_html(derive(from_baseline("low"), tailoring), RenderOptions())
+    page = report.render(derive(from_baseline("low"), tailoring), "html")
     checker = _Checker()
     checker.feed(page)
     assert checker.stack == []

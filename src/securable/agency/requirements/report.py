@@ -2,14 +2,15 @@
 
 :func:`view` arranges the requirements the way an agency reads them (capability, sub-capability,
 requirement; area, supporting capability, Agency action) and the writers only format it, so the
-four formats always say the same thing. Every writer marks Securable-derived links as such, and
+four formats always say the same thing. The table, Markdown and JSON writers are here; HTML is
+:mod:`securable.agency.requirements.html` (a Jinja2 template), the OSCAL profile
+:mod:`securable.agency.requirements.oscal_profile`. Every writer marks Securable-derived links as such, and
 none reads the clock, so the same input and options give the same bytes (the table wraps to
 ``RenderOptions.width``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 
@@ -17,7 +18,6 @@ from securable import __version__
 from securable import catalog as api
 from securable.agency.requirements.derive import Call, Requirement, Requirements
 from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
-from securable.oscal.blocks import oscal_id
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 from securable.rendering.layout import block, table, wrap
@@ -26,7 +26,7 @@ from securable.rendering.layout import block, table, wrap
 WRITERS = {
     "table": "securable.agency.requirements.report:to_table",
     "markdown": "securable.agency.requirements.report:to_markdown",
-    "html": "securable.agency.requirements.report:to_html",
+    "html": "securable.agency.requirements.html:to_html",
     "json": "securable.agency.requirements.report:to_json",
     "oscal": "securable.agency.requirements.oscal_profile:render_profile",
 }
@@ -151,11 +151,11 @@ def _title(cat: api.Catalog, record_id: str) -> str:
     return record.label if record else record_id
 
 
-def _labels(calls: tuple[Call, ...]) -> str:
+def labels(calls: tuple[Call, ...]) -> str:
     return ", ".join(dict.fromkeys(c.label for c in calls))
 
 
-def _summary(req: Requirements) -> list[tuple[str, str]]:
+def summary(req: Requirements) -> list[tuple[str, str]]:
     sections = view(req)
     controls = req.controls.controls
     rows = [(s.title, str(s.count)) for s in sections]
@@ -169,7 +169,7 @@ def _count(req: Requirements, action: str) -> int:
     return sum(len(t.affected) for t in req.tailoring if t.action == action)
 
 
-def _notes(req: Requirements) -> list[str]:
+def notes(req: Requirements) -> list[str]:
     notes = [
         f"The {CAPABILITIES} to SP 800-53 Rev. 5 mappings are NIST's DRAFT mappings (2021-04-21 workbooks).",
         f"Links from Agency actions to controls are {DERIVED}: NIST mapped no Agency action.",
@@ -223,7 +223,7 @@ def to_json(req: Requirements, options: RenderOptions) -> str:
         ],
         "unlinked": list(req.unlinked),
         "uncalled": req.uncalled(),
-        "notes": _notes(req),
+        "notes": notes(req),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -245,9 +245,9 @@ def to_markdown(req: Requirements, options: RenderOptions) -> str:
         "",
         "| | count |",
         "|---|---:|",
-        *(f"| {a} | {b} |" for a, b in _summary(req)),
+        *(f"| {a} | {b} |" for a, b in summary(req)),
         "",
-        *(f"> {_md(n)}" for n in _notes(req)),
+        *(f"> {_md(n)}" for n in notes(req)),
         "",
     ]
     for number, section in enumerate(view(req), 1):
@@ -257,7 +257,7 @@ def to_markdown(req: Requirements, options: RenderOptions) -> str:
             for group in part.groups:
                 lines += _md_group(group)
     lines += _md_tailoring(req)
-    uncalled = ", ".join(_label(c) for c in req.uncalled()) or "none"
+    uncalled = ", ".join(label(c) for c in req.uncalled()) or "none"
     lines += ["## Controls that call for none of these", "", uncalled, ""]
     lines += _md_sources()
     return "\n".join(lines).rstrip() + "\n"
@@ -273,7 +273,7 @@ def _md_group(group: Group) -> list[str]:
         lines.append("")
     for item in group.items:
         indent = "  " * item.depth
-        detail = "" if group.calls else f" — called for by {_labels(item.calls)}" if item.calls else ""
+        detail = "" if group.calls else f" — called for by {labels(item.calls)}" if item.calls else ""
         added = f" — *added by the agency: {_md(item.added)}*" if item.added else ""
         lines.append(f"{indent}- **{item.id}** {_md(item.text)}{detail}{added}")
     return [*lines, ""]
@@ -289,7 +289,7 @@ def _md_tailoring(req: Requirements) -> list[str]:
     lines.append("")
     if req.dropped:
         lines += ["Dropped requirements and the controls that called for them:", ""]
-        lines += [f"- **{r.record.id}** {_labels(r.calls) or 'no control'}" for r, _ in req.dropped]
+        lines += [f"- **{r.record.id}** {labels(r.calls) or 'no control'}" for r, _ in req.dropped]
         lines.append("")
     return lines
 
@@ -303,7 +303,7 @@ def _md_sources() -> list[str]:
     return [*lines, ""]
 
 
-def _label(control_id: str) -> str:
+def label(control_id: str) -> str:
     record = api.load(CONTROLS).get(control_id)
     label = record.props.get("label") if record else None
     return label if isinstance(label, str) else control_id.upper()
@@ -315,8 +315,8 @@ def _label(control_id: str) -> str:
 def to_table(req: Requirements, options: RenderOptions) -> str:
     width = options.width
     out = [f"IoT device requirements: {req.controls.title}\n\n"]
-    out.append(block(_summary(req), width=width))
-    out += [f"note: {n}\n" for n in _notes(req)]
+    out.append(block(summary(req), width=width))
+    out += [f"note: {n}\n" for n in notes(req)]
     for section in view(req):
         out.append(f"\n== {section.title} ({section.count}) ==\n")
         for part in section.parts:
@@ -335,7 +335,7 @@ def _table_group(group: Group, width: int) -> str:
         return item.text + (f" [added by the agency: {item.added}]" if item.added else "")
 
     if not group.calls:
-        called = [("  " * i.depth + i.id, _labels(i.calls) or "(added)", text(i)) for i in group.items]
+        called = [("  " * i.depth + i.id, labels(i.calls) or "(added)", text(i)) for i in group.items]
         return table(("ID", "CALLED FOR BY", "REQUIREMENT"), called, width=width)
     # Agency actions share their supporting capability's (derived) calls: say them once, above.
     lines = [f"  called for by ({DERIVED}):"]
@@ -344,118 +344,6 @@ def _table_group(group: Group, width: int) -> str:
         lines += [f"  - {first}", *(f"    {line}" for line in rest)]
     actions = [("  " * i.depth + i.id, text(i)) for i in group.items]
     return "\n".join(lines) + "\n" + table(("ID", "AGENCY ACTION"), actions, width=width)
-
-
-# ---- HTML -----------------------------------------------------------------------------------------
-
-_CSS = """
-body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60rem; margin: 0 auto;
-       padding: 1rem; color: #1b1b1b; background: #fff; }
-table { border-collapse: collapse; } th, td { border: 1px solid #565c65; padding: .25rem .5rem; }
-th { text-align: left; } td.num { text-align: right; }
-.calls { color: #3d4551; } .derived { font-style: italic; }
-ul.req li { margin: .25rem 0; } ul.req ul { margin: 0; }
-a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
-"""
-
-
-def _h(text: str) -> str:
-    return html.escape(" ".join(text.split()))
-
-
-def to_html(req: Requirements, options: RenderOptions) -> str:
-    title = f"IoT device requirements: {req.controls.title}"
-    sections = view(req)
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title><style>{_CSS}</style></head>",
-        "<body>",
-        f"<header><h1>{_h(title)}</h1>",
-        f"<p>Derived by Securable {_h(__version__)} from the {len(req.controls.controls)} controls of the "
-        f"{_h(req.controls.title)}.</p></header>",
-        '<nav aria-label="Contents"><ul>',
-        *(f'<li><a href="#{s.key}">{_h(s.title)} ({s.count})</a></li>' for s in sections),
-        '<li><a href="#uncalled">Controls that call for none of these</a></li></ul></nav>',
-        "<main>",
-        '<table><caption>Summary</caption><thead><tr><th scope="col">What</th>'
-        '<th scope="col">Count</th></tr></thead><tbody>',
-        *(f'<tr><th scope="row">{_h(a)}</th><td class="num">{_h(b)}</td></tr>' for a, b in _summary(req)),
-        "</tbody></table>",
-        '<section aria-labelledby="notes"><h2 id="notes">Notes</h2><ul>',
-        *(f"<li>{_h(n)}</li>" for n in _notes(req)),
-        "</ul></section>",
-    ]
-    for section in sections:
-        out += [
-            f'<section aria-labelledby="{section.key}"><h2 id="{section.key}">{_h(section.title)} '
-            f"({section.count})</h2><p>{_h(section.intro)}</p>"
-        ]
-        for part in section.parts:
-            out.append(f"<h3>{_h(part.id)} {_h(part.title)}</h3>")
-            for group in part.groups:
-                out += _html_group(group)
-        out.append("</section>")
-    out += _html_tailoring(req)
-    uncalled = ", ".join(_h(_label(c)) for c in req.uncalled()) or "none"
-    out += [
-        '<section aria-labelledby="uncalled"><h2 id="uncalled">Controls that call for none of these</h2>',
-        f"<p>{uncalled}</p></section>",
-        "</main></body></html>",
-    ]
-    return "\n".join(out) + "\n"
-
-
-def _html_group(group: Group) -> list[str]:
-    # Items keep the record's own id as anchor; a sub-capability mapped as a whole is both heading
-    # and item, so headings get a prefix.
-    out = [f'<h4 id="group-{_h(oscal_id(group.id))}">{_h(group.id)} {_h(group.title)}</h4>']
-    if group.note:
-        out.append(f"<p><em>{_h(group.note)}</em></p>")
-    if group.calls:
-        out.append(f'<p class="derived">Called for by ({_h(DERIVED)}):</p><ul>')
-        out += [f"<li>{_h(c.note)}</li>" for c in group.calls]
-        out.append("</ul>")
-    out.append('<ul class="req">')
-    out += _html_items(group, list(group.items), 0)
-    out.append("</ul>")
-    return out
-
-
-def _html_items(group: Group, items: list[Item], depth: int) -> list[str]:
-    """List items for ``items`` at ``depth``; deeper items nest inside the item before them."""
-    out: list[str] = []
-    while items and items[0].depth >= depth:
-        item = items.pop(0)
-        calls = ""
-        if item.calls and not group.calls:
-            calls = f' <span class="calls">called for by {_h(_labels(item.calls))}</span>'
-        added = f' <span class="calls">added by the agency: {_h(item.added)}</span>' if item.added else ""
-        head = (
-            f'<li id="{_h(oscal_id(item.id))}"><strong>{_h(item.id)}</strong> {_h(item.text)}{calls}{added}'
-        )
-        children = _html_items(group, items, depth + 1) if items and items[0].depth > depth else []
-        out.append(head + (f"<ul>{''.join(children)}</ul>" if children else "") + "</li>")
-    return out
-
-
-def _html_tailoring(req: Requirements) -> list[str]:
-    if not req.tailoring:
-        return []
-    out = [
-        '<section aria-labelledby="tailoring"><h2 id="tailoring">Tailoring</h2>',
-        '<table><caption>The agency\'s additions and removals</caption><thead><tr><th scope="col">Action</th>'
-        '<th scope="col">Record</th><th scope="col">Reason</th><th scope="col">Requirements changed</th>'
-        "</tr></thead><tbody>",
-    ]
-    for t in req.tailoring:
-        changed = ", ".join(a.partition(":")[2] for a in t.affected)
-        out.append(
-            f"<tr><td>{t.action}</td><td>{_h(t.ref)}</td><td>{_h(t.reason)}</td><td>{_h(changed)}</td></tr>"
-        )
-    out.append("</tbody></table></section>")
-    return out
 
 
 def render(req: Requirements, fmt: str, options: RenderOptions | None = None) -> str:
