@@ -11,6 +11,9 @@ from __future__ import annotations
 import html
 import posixpath
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from securable.package.context import Gap, PackageContext
 from securable.package.documents.wording import long_date
@@ -65,6 +68,18 @@ li{margin:.35rem 0}.format{color:#444}
 """.strip()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One list item: a document or file, its other renderings, and what it says it is."""
+
+    href: str
+    label: str
+    name: str
+    format: str
+    others: tuple[tuple[str, str], ...]  # (href, format) of the other renderings
+    description: str | None
+
+
 def render_index(
     ctx: PackageContext,
     files: Mapping[str, bytes],
@@ -72,40 +87,30 @@ def render_index(
     key_fingerprint: str | None,
 ) -> bytes:
     """The landing page for ``files`` (package path -> content); deterministic for the same input."""
+    from securable.package.documents.templating import render
+
     info = ctx.product.product
     name = (info.name if info else None) or "this device"
     version = info.version if info else None
     manufacturer = info.manufacturer if info else None
-    title = f"{name} {version}".strip() if version else name
-    e = html.escape
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}: security information</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        f"<h1>{e(title)}: security information</h1>",
-        '<p class="meta">'
-        + (f"From {e(manufacturer.rstrip('.'))}. " if manufacturer else "")
-        + f"Package of {e(long_date(ctx.date))}.</p>",
-    ]
-    for group, items in _grouped(files):
-        out.append(f"<h2>{e(group)}</h2>")
-        out.append("<ul>")
-        out.extend(f"<li>{item}</li>" for item in items)
-        out.append("</ul>")
-    out.extend(_gaps_section(list(gaps)))
-    out.extend(_check_section(key_fingerprint))
-    out += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(out).encode("utf-8")
+    shown_gaps = list(gaps)
+    page = render(
+        "index.html.j2",
+        title=f"{name} {version}".strip() if version else name,
+        style=Markup(_STYLE),  # our own constant: trusted
+        manufacturer=manufacturer.rstrip(".") if manufacturer else None,
+        date=long_date(ctx.date),
+        groups=_grouped(files),
+        gaps=shown_gaps,
+        count=f"{len(shown_gaps)} topic{'s' if len(shown_gaps) != 1 else ''}",
+        manifest=MANIFEST,
+        signature=SIGNATURE,
+        key_fingerprint=key_fingerprint,
+    )
+    return page.encode("utf-8")
 
 
-def _grouped(files: Mapping[str, bytes]) -> list[tuple[str, list[str]]]:
+def _grouped(files: Mapping[str, bytes]) -> list[tuple[str, list[Entry]]]:
     """Links by group; renderings of one document (``x.html``, ``x.pdf``) share one list item."""
     stems: dict[tuple[str, str], list[str]] = {}
     for path in sorted(files):
@@ -115,13 +120,13 @@ def _grouped(files: Mapping[str, bytes]) -> list[tuple[str, list[str]]]:
             stem = path  # machine-readable files are each their own item
         stems.setdefault((group, stem), []).append(path)
     order = [g for g, _ in _GROUPS] + [_OTHER]
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[Entry]] = {}
     for (group, _), paths in sorted(stems.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
         groups.setdefault(group, []).append(_item(paths, files))
     return list(groups.items())
 
 
-def _item(paths: list[str], files: Mapping[str, bytes]) -> str:
+def _item(paths: list[str], files: Mapping[str, bytes]) -> Entry:
     # The HTML rendering leads: its <title> names the document and its meta description says who it
     # is for (two documents may share a title). Other renderings follow as links whose text says
     # the format, so a screen reader announces "PDF, 84 KB" and not "click here".
@@ -130,15 +135,14 @@ def _item(paths: list[str], files: Mapping[str, bytes]) -> str:
     head = files[lead][:8192].decode("utf-8", "replace") if lead.endswith(".html") else ""
     label = _between(head, "<title>", "</title>") or _describe(lead)
     description = _between(head, '<meta name="description" content="', '"')
-    e = html.escape
-    name = posixpath.basename(lead)
-    out = f'<a href="{e(_href(lead))}">{e(label)}</a>'
-    out += f' <span class="format">({e(name)}, {_format(lead, files)})</span>'
-    if len(paths) > 1:
-        out += "; also as " + ", ".join(f'<a href="{e(_href(p))}">{_format(p, files)}</a>' for p in paths[1:])
-    if description and description != label:
-        out += f"<br>{e(description)}"
-    return out
+    return Entry(
+        href=_href(lead),
+        label=label,
+        name=posixpath.basename(lead),
+        format=_format(lead, files),
+        others=tuple((_href(p), _format(p, files)) for p in paths[1:]),
+        description=description if description and description != label else None,
+    )
 
 
 def _describe(path: str) -> str:
@@ -170,35 +174,3 @@ def _between(text: str, start: str, end: str) -> str | None:
     i = text.find(start)
     j = text.find(end, i + len(start)) if i >= 0 else -1
     return (html.unescape(text[i + len(start) : j]).strip() or None) if j >= 0 else None
-
-
-def _gaps_section(gaps: list[Gap]) -> list[str]:
-    e = html.escape
-    if not gaps:
-        return []
-    count = f"{len(gaps)} topic{'s' if len(gaps) != 1 else ''}"
-    return [
-        "<h2>What the manufacturer has not stated</h2>",
-        f"<p>The product description leaves {count} open. Ask the manufacturer before relying on these:</p>",
-        "<ul>",
-        *(f"<li>{e(g.message)}</li>" for g in gaps),
-        "</ul>",
-    ]
-
-
-def _check_section(key_fingerprint: str | None) -> list[str]:
-    e = html.escape
-    out = [
-        "<h2>Checking this package</h2>",
-        f'<p><a href="{MANIFEST}">{MANIFEST}</a> lists the SHA-256 of every file of this package.',
-    ]
-    if key_fingerprint:
-        out[-1] += (
-            f' <a href="{SIGNATURE}">{SIGNATURE}</a> is the manufacturer\'s Ed25519 signature of it, '
-            f"made with the key whose fingerprint is <code>{e(key_fingerprint)}</code>. "
-            "With the manufacturer's public key, check that nothing was changed, removed or added:</p>"
-        )
-        out.append("<p><code>securable verify PACKAGE-FOLDER --key public.pem</code></p>")
-    else:
-        out[-1] += " This package is not signed, so nothing shows that it comes from the manufacturer.</p>"
-    return out

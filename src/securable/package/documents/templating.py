@@ -4,6 +4,7 @@ attachment, and WeasyPrint needs to fetch nothing)."""
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["linkify"] = linkify
     env.filters["capfirst"] = capfirst
+    # html.escape's entities (&quot;, &#x27;) rather than markupsafe's, as index.html always had.
+    env.filters["escape_html"] = lambda value: Markup(html.escape(str(value)))
     env.tests["missing"] = lambda value: isinstance(value, Missing)
     return env
 
