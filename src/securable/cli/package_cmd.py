@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from securable.cli.exitcodes import ExitCode
-from securable.cli.render import emit, emit_json
+from securable.cli.render import emit
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -53,27 +53,9 @@ def keygen(args: KeygenArgs) -> int:
 
 
 def verify(args: VerifyArgs) -> int:
-    from securable.package.keys import load_public_key
-    from securable.package.manifest import display_path
-    from securable.package.manifest import verify as check
+    from securable import api
+    from securable.package.verify_report import render
 
-    report = check(Path(args.package), load_public_key(Path(args.key)))
-    if args.format == "json":
-        emit_json(report.to_json())
-        return ExitCode.OK if report.ok else ExitCode.FINDINGS
-    # Paths are printed escaped: a file name that is not UTF-8 must not crash the report.
-    where = display_path(str(report.directory))
-    what = " ".join(display_path(w) for w in (report.product_name, report.product_version) if w)
-    what = f"{what}, " if what else ""
-    if report.ok:
-        emit(
-            f"OK: {where}: {what}{report.files_checked} files match the manifest "
-            f"signed by {report.key_fingerprint}\n"
-        )
-        return ExitCode.OK
-    count = len(report.problems)
-    emit(f"FAILED: {where}: {what}{count} problem{'s' if count != 1 else ''}\n")
-    for problem in report.problems:
-        at = f"{problem.path}: " if problem.path and not problem.message.startswith("refused") else ""
-        emit(f"  {problem.kind:<18} {at}{problem.message}\n")
-    return ExitCode.FINDINGS
+    result = api.verify(args.package, args.key)
+    emit(render(result.report, args.format))
+    return ExitCode.OK if result.report.ok else ExitCode.FINDINGS
