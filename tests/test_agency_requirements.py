@@ -264,8 +264,8 @@ def test_nothing_required_means_no_profile() -> None:
 
 
 def test_markdown_and_json_say_the_same(moderate: Requirements) -> None:
-    data = json.loads(report.to_json(moderate, RenderOptions()))
-    markdown = report.to_markdown(moderate, RenderOptions())
+    data = json.loads(report.render(moderate, "json"))
+    markdown = report.render(moderate, "markdown")
     for key in ("technical", "support", "agency"):
         assert [r["id"] for r in data[key]] == [r.record.id for r in getattr(moderate, key)]
         for item in data[key]:

@@ -2,19 +2,16 @@
 
 :func:`view` arranges the requirements the way an agency reads them (capability, sub-capability,
 requirement; area, supporting capability, Agency action) and the writers only format it, so the
-four formats always say the same thing. The table, Markdown and JSON writers are here; HTML is
-:mod:`securable.agency.requirements.html` (a Jinja2 template), the OSCAL profile
-:mod:`securable.agency.requirements.oscal_profile`. Every writer marks Securable-derived links as such, and
-none reads the clock, so the same input and options give the same bytes (the table wraps to
-``RenderOptions.width``).
+four formats always say the same thing. The table writer is here; each other format is a writer
+module of its own beside it (``markdown``, ``html``, ``json_report``, ``oscal_profile``). Every
+writer marks Securable-derived links as such, and none reads the clock, so the same input and
+options give the same bytes (the table wraps to ``RenderOptions.width``).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from securable import __version__
 from securable import catalog as api
 from securable.agency.requirements.derive import Call, Requirement, Requirements
 from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
@@ -25,9 +22,9 @@ from securable.rendering.layout import block, table, wrap
 # Each format's writer, ``render(requirements, options) -> str``.
 WRITERS = {
     "table": "securable.agency.requirements.report:to_table",
-    "markdown": "securable.agency.requirements.report:to_markdown",
+    "markdown": "securable.agency.requirements.markdown:to_markdown",
     "html": "securable.agency.requirements.html:to_html",
-    "json": "securable.agency.requirements.report:to_json",
+    "json": "securable.agency.requirements.json_report:to_json",
     "oscal": "securable.agency.requirements.oscal_profile:render_profile",
 }
 FORMATS = tuple(WRITERS)
@@ -180,127 +177,6 @@ def notes(req: Requirements) -> list[str]:
         )
     notes += list(req.controls.warnings)
     return notes
-
-
-# ---- JSON -----------------------------------------------------------------------------------------
-
-
-def to_json(req: Requirements, options: RenderOptions) -> str:
-    def call(c: Call) -> dict[str, object]:
-        return {
-            "control": c.control,
-            "label": c.label,
-            "route": c.route,
-            "derived": c.derived,
-            "note": c.note,
-        }
-
-    def item(r: Requirement) -> dict[str, object]:
-        out: dict[str, object] = {"id": r.record.id, "catalog": r.record.catalog, "kind": r.record.kind}
-        out["text"] = r.record.text or r.record.title
-        out["calls"] = [call(c) for c in r.calls]
-        if r.added:
-            out["added"] = r.added
-        return out
-
-    data = {
-        "format": 1,
-        "generator": f"securable {__version__}",
-        "controls": {
-            "name": req.controls.name,
-            "title": req.controls.title,
-            "kind": req.controls.kind,
-            "ids": list(req.controls.controls),
-            "ignored": list(req.controls.ignored),
-        },
-        "technical": [item(r) for r in req.technical],
-        "support": [item(r) for r in req.support],
-        "agency": [item(r) for r in req.agency],
-        "dropped": [{**item(r), "reason": reason} for r, reason in req.dropped],
-        "tailoring": [
-            {"action": t.action, "id": t.ref, "reason": t.reason, "affected": list(t.affected)}
-            for t in req.tailoring
-        ],
-        "unlinked": list(req.unlinked),
-        "uncalled": req.uncalled(),
-        "notes": notes(req),
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-# ---- Markdown -------------------------------------------------------------------------------------
-
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).translate(_MD_SPECIAL)
-
-
-def to_markdown(req: Requirements, options: RenderOptions) -> str:
-    lines = [f"# IoT device requirements: {_md(req.controls.title)}", ""]
-    lines += [
-        f"Derived by Securable {__version__} from the {len(req.controls.controls)} controls of the "
-        f"{_md(req.controls.title)}.",
-        "",
-        "| | count |",
-        "|---|---:|",
-        *(f"| {a} | {b} |" for a, b in summary(req)),
-        "",
-        *(f"> {_md(n)}" for n in notes(req)),
-        "",
-    ]
-    for number, section in enumerate(view(req), 1):
-        lines += [f"## {number}. {section.title} ({section.count})", "", _md(section.intro), ""]
-        for part in section.parts:
-            lines += [f"### {part.id} {_md(part.title)}", ""]
-            for group in part.groups:
-                lines += _md_group(group)
-    lines += _md_tailoring(req)
-    uncalled = ", ".join(label(c) for c in req.uncalled()) or "none"
-    lines += ["## Controls that call for none of these", "", uncalled, ""]
-    lines += _md_sources()
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _md_group(group: Group) -> list[str]:
-    lines = [f"#### {group.id} {_md(group.title)}", ""]
-    if group.note:
-        lines += [f"*{_md(group.note)}*", ""]
-    if group.calls:
-        lines += [f"Called for by ({DERIVED}):", ""]
-        lines += [f"- {_md(c.note)}" for c in group.calls]
-        lines.append("")
-    for item in group.items:
-        indent = "  " * item.depth
-        detail = "" if group.calls else f" — called for by {labels(item.calls)}" if item.calls else ""
-        added = f" — *added by the agency: {_md(item.added)}*" if item.added else ""
-        lines.append(f"{indent}- **{item.id}** {_md(item.text)}{detail}{added}")
-    return [*lines, ""]
-
-
-def _md_tailoring(req: Requirements) -> list[str]:
-    if not req.tailoring:
-        return []
-    lines = ["## Tailoring", "", "| action | record | reason | requirements changed |", "|---|---|---|---|"]
-    for t in req.tailoring:
-        changed = ", ".join(a.partition(":")[2] for a in t.affected)
-        lines.append(f"| {t.action} | {t.ref} | {_md(t.reason)} | {changed} |")
-    lines.append("")
-    if req.dropped:
-        lines += ["Dropped requirements and the controls that called for them:", ""]
-        lines += [f"- **{r.record.id}** {labels(r.calls) or 'no control'}" for r, _ in req.dropped]
-        lines.append("")
-    return lines
-
-
-def _md_sources() -> list[str]:
-    lines = ["## Sources", ""]
-    for catalog_id in (CAPABILITIES, FEDERAL, CONTROLS):
-        for s in api.load(catalog_id).sources.values():
-            status = " (draft)" if s.status == "draft" else ""
-            lines.append(f"- {_md(s.publication)}{status}, {_md(s.version)}: {s.url or s.repository}")
-    return [*lines, ""]
 
 
 def label(control_id: str) -> str:
