@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from securable.oscal._common import NS, stable_uuid
+from securable.oscal.blocks import NS, stable_uuid
 
 JSON = dict[str, Any]
 CATALOG = "sp800-213a.oscal.json"

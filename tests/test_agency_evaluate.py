@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,15 @@ from evaluation_builders import (
 from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable import catalog as api
-from securable.agency.clauses import THEMES, checklist
-from securable.agency.evaluate import MET, STATUSES, Evaluation, evaluate
-from securable.agency.evaluation_report import render
-from securable.agency.profile_reader import read_requirements, requirements_from_document
-from securable.agency.vendors import VendorSource, read_vendor, read_vendors
+from securable.agency.evaluation.clauses import THEMES, checklist
+from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation, evaluate
+from securable.agency.evaluation.report import render
+from securable.agency.evaluation.requirements_profile import read_requirements, requirements_from_document
+from securable.agency.evaluation.vendors import VendorSource, read_vendor, read_vendors
 from securable.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 SCHEMA = ROOT / "src" / "securable" / "data" / "schemas" / "evaluation.schema.json"
 EXAMPLE = ROOT / "examples" / "agency" / "moderate-requirements.json"
 
@@ -296,7 +298,7 @@ def test_questions_name_the_open_requirements_per_sub_capability(scenario: Evalu
 
 def test_failed_vendors_are_reported_and_the_others_evaluated(scenario: Evaluation) -> None:
     assert [v.name for v in scenario.evaluated] == ["alpha", "beta"]
-    assert scenario.exit_code == 1
+    assert len(scenario.failed) == 2
     gamma_vendor, delta_vendor = scenario.failed
     assert gamma_vendor.error is not None
     assert gamma_vendor.error.kind == "unknown-controls"
@@ -348,7 +350,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
     keygen(folder / "key.pem", folder / "public.pem")
     keygen(folder / "other.pem", folder / "other-public.pem")
     example = ROOT / "examples" / "federal-env-sensor" / "securable.yaml"
-    build_package(example, folder / "pkg", key=folder / "key.pem", vex=None, pdf=False, strict=False)
+    build_package(
+        example, folder / "pkg", key=folder / "key.pem", vex=None, pdf=False, strict=False, today=TODAY
+    )
     return folder / "pkg", folder / "public.pem", folder / "other-public.pem"
 
 
@@ -440,10 +444,10 @@ def _check_and_evaluate(
     sp800-213a`'s status, and what the verdict would be had the vendor's side also carried what the
     package leaves to the customer."""
     from securable.cli import main
-    from securable.oscal._common import oscal_id
+    from securable.oscal.blocks import oscal_id
     from securable.package.build import build_package
 
-    build_package(product, tmp_path / "pkg", pdf=False)
+    build_package(product, tmp_path / "pkg", pdf=False, today=TODAY)
     argv = ["check", str(product), "--baseline", "sp800-213a", "--format", "json", "--fail-on", "none"]
     assert main([*argv, "--date", "2025-10-01"]) == 0
     (coverage,) = json.loads(capsys.readouterr().out)["coverage"]
@@ -755,7 +759,7 @@ def test_a_hand_written_baseline_claim_realized_by_a_whole_capability(tmp_path: 
 def test_securable_claim_scope_is_read(tmp_path: Path) -> None:
     """A package's `claim-scope: shared` listing is partial and covers nothing inside the record;
     a `capability` listing is partial and covers what it contains partly."""
-    from securable.oscal._common import NS
+    from securable.oscal.blocks import NS
 
     def scoped(control: str, scope: str) -> dict[str, Any]:
         item = requirement(control, status="partial")
@@ -820,8 +824,8 @@ def _public(path: Path) -> Any:
 
 
 def test_the_example_profile_is_the_moderate_requirements() -> None:
-    from securable.agency import requirements as derive
-    from securable.agency.profile import dumps, to_profile
+    from securable.agency.requirements import derive
+    from securable.agency.requirements.oscal_profile import dumps, to_profile
 
     expected = dumps(to_profile(derive.derive(derive.from_baseline("moderate"))))
     assert EXAMPLE.read_text(encoding="utf-8") == expected, (

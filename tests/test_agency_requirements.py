@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from securable import catalog as api
-from securable.agency import report
-from securable.agency.links import AMBIGUOUS, THRESHOLD, agency_links, supporting_capabilities
-from securable.agency.profile import to_profile
-from securable.agency.requirements import (
+from securable.agency.requirements import report
+from securable.agency.requirements.derive import (
     NON_TECHNICAL,
     TECHNICAL,
     ControlSet,
@@ -23,11 +21,14 @@ from securable.agency.requirements import (
     from_profile,
     parse_tailoring,
 )
-from securable.agency.resolve import resolve_file
+from securable.agency.requirements.links import AMBIGUOUS, THRESHOLD, agency_links, supporting_capabilities
+from securable.agency.requirements.oscal_profile import to_profile
 from securable.errors import NotFoundError, UsageError
 from securable.oscal import export
-from securable.oscal._common import NS
+from securable.oscal.blocks import NS
+from securable.oscal.resolution.resolve import resolve_file
 from securable.oscal.validate import validate_document
+from securable.rendering.formats import RenderOptions
 
 NIST = Path("nist-sp800-53-rev5-oscal")
 
@@ -263,8 +264,8 @@ def test_nothing_required_means_no_profile() -> None:
 
 
 def test_markdown_and_json_say_the_same(moderate: Requirements) -> None:
-    data = json.loads(report.to_json(moderate))
-    markdown = report.to_markdown(moderate)
+    data = json.loads(report.render(moderate, "json"))
+    markdown = report.render(moderate, "markdown")
     for key in ("technical", "support", "agency"):
         assert [r["id"] for r in data[key]] == [r.record.id for r in getattr(moderate, key)]
         for item in data[key]:
@@ -301,7 +302,7 @@ class _Checker(HTMLParser):
 
 def test_html_is_well_formed_accessible_and_escaped() -> None:
     tailoring = parse_tailoring("add", ["LAI-1.4=<script>alert(1)</script> & more"])
-    page = report.to_html(derive(from_baseline("low"), tailoring))
+    page = report.render(derive(from_baseline("low"), tailoring), "html")
     checker = _Checker()
     checker.feed(page)
     assert checker.stack == []
@@ -313,9 +314,8 @@ def test_html_is_well_formed_accessible_and_escaped() -> None:
     assert "<caption>" in page
 
 
-def test_table_lists_every_section(moderate: Requirements, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    text = report.to_table(moderate)
+def test_table_lists_every_section(moderate: Requirements) -> None:
+    text = report.to_table(moderate, RenderOptions(width=100))
     assert "== Device cybersecurity capabilities (" in text
     assert "== Manufacturer support (" in text
     assert "== Agency actions (" in text

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from securable.agency.resolve import Resolved, iter_controls, resolve_document, resolve_file
 from securable.errors import InputError
+from securable.oscal.resolution.resolve import Resolved, iter_controls, resolve_document, resolve_file
 from securable.oscal.validate import validate_document
 
 JSON = dict[str, Any]

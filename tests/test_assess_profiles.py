@@ -8,7 +8,8 @@ import pytest
 
 from securable.assess.coverage import Status, assess_coverage
 from securable.assess.profiles import ProfileInvalid, load_profile, parse_profile
-from securable.errors import ExitCode, InputError
+from securable.cli.exitcodes import ExitCode, exit_code
+from securable.errors import InputError
 from securable.product import parse_product
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +19,7 @@ EXAMPLE = ROOT / "examples" / "profiles" / "medical-device.yaml"
 def problems(text: str) -> list[str]:
     with pytest.raises(ProfileInvalid) as err:
         parse_profile(text, filename="p.yaml")
-    assert err.value.exit_code == ExitCode.BAD_INPUT
+    assert exit_code(err.value) == ExitCode.BAD_INPUT
     return err.value.problems
 
 

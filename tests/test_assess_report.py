@@ -4,7 +4,7 @@ right lines, deterministic output, golden files for the example products."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,11 @@ import pytest
 
 from golden import assert_golden
 from securable.assess.profiles import load_profile
-from securable.assess.report import Assessment, assessment_date, build_assessment, fails, render
+from securable.assess.report import Assessment, build_assessment, fails, render
 from securable.assess.report.json_report import assessment_to_json
 from securable.assess.report.sarif import sarif_document
 from securable.assess.requirements import BASELINES, baseline_target
+from securable.cli.dates import run_date
 from securable.errors import UsageError
 from securable.product import load_document
 
@@ -133,18 +134,18 @@ def test_json_summary_counts_the_findings() -> None:
     assert not fails(assessment, "none")
 
 
-def test_the_assessment_date() -> None:
-    assert assessment_date("2024-02-29", {}) == date(2024, 2, 29)
-    assert assessment_date(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2023, 11, 14)
-    assert assessment_date("2024-01-02", {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2024, 1, 2)
-    assert assessment_date(None, {}) == date.today()
+def test_the_run_date() -> None:
+    assert run_date("2024-02-29", {}) == date(2024, 2, 29)
+    assert run_date(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2023, 11, 14)
+    assert run_date("2024-01-02", {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2024, 1, 2)
+    assert run_date(None, {}) == datetime.now(UTC).date()  # a UTC day, wherever the run happens
     with pytest.raises(UsageError):
-        assessment_date("2024-02-30", {})
+        run_date("2024-02-30", {})
     with pytest.raises(UsageError):
-        assessment_date(None, {"SOURCE_DATE_EPOCH": "soon"})
+        run_date(None, {"SOURCE_DATE_EPOCH": "soon"})
 
 
 @pytest.mark.parametrize("given", ["20240101", "2024W011", "", "2024-1-01"])
 def test_the_assessment_date_must_be_written_as_the_help_says(given: str) -> None:
     with pytest.raises(UsageError, match="is not a date"):
-        assessment_date(given, {})
+        run_date(given, {})

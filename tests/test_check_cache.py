@@ -12,7 +12,7 @@ import pytest
 
 from hostile import finishes
 from securable.cli import check_cache, main
-from securable.package.sbom_formats import MAX_BYTES as MAX_SBOM_BYTES
+from securable.package.machine.sbom_formats import MAX_BYTES as MAX_SBOM_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "home-camera"

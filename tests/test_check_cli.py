@@ -128,3 +128,10 @@ def test_a_blank_template_fails_with_high_findings(
     assert code == 1  # --fail-on high, the default
     high = {f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "high"}
     assert high == {"QST-003", "QST-004"}
+
+
+def test_the_help_names_the_default_baselines_the_core_uses() -> None:
+    from securable.assess import DEFAULT_BASELINES
+    from securable.cli import help_for
+
+    assert f"(default: {' and '.join(DEFAULT_BASELINES)})" in " ".join(help_for(["check"]).split())

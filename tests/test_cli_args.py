@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from securable.cli.args import HelpRequested, Opt, command_help, parse, wrap
+from securable.cli.args import HelpRequested, Opt, command_help, parse
 from securable.errors import UsageError
+from securable.rendering.layout import wrap
 
 OPTS = (
     Opt("id", metavar="ID", help="what to show"),
@@ -125,3 +126,35 @@ def test_a_search_for_a_word_starting_with_a_dash(capsys: pytest.CaptureFixture[
     assert main(["catalog", "search", "--format", "json", "--", "-h"]) == 0
     assert capsys.readouterr().out.startswith("[")
     assert main(["--debug", "catalog", "search", "--", "--debug"]) == 0
+
+
+def test_every_command_has_a_typed_argument_class_naming_exactly_its_options() -> None:
+    from securable.cli.args import Args
+    from securable.cli.spec import COMMANDS
+
+    classes = set()
+    for command in COMMANDS:
+        assert issubclass(command.args, Args), command.path
+        assert command.args is not Args, command.path
+        assert set(command.args.__annotations__) == {o.dest for o in command.opts}, command.path
+        classes.add(command.args)
+    assert len(classes) == len(COMMANDS)  # no two commands share one
+
+
+def test_the_handler_receives_its_commands_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    from securable.cli import check_cmd
+    from securable.cli.arguments import CheckArgs
+
+    seen: list[object] = []
+
+    def check(args: object) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(check_cmd, "check", check)
+    from securable.cli import main
+
+    assert main(["check", "x.yaml", "--fail-on", "none"]) == 0
+    (args,) = seen
+    assert isinstance(args, CheckArgs)
+    assert (args.product, args.fail_on, args.baseline, args.date) == ("x.yaml", "none", None, None)

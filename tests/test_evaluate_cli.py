@@ -4,17 +4,19 @@ and the shipped agency example (two competing sensors against the MODERATE requi
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from evaluation_builders import component, component_definition, requirement, requirements_profile, write
 from securable.cli import main
-from securable.cli.args import Args
+from securable.cli.arguments import EvaluateArgs
 from securable.cli.evaluate_cmd import evaluate, vendor_sources
 from securable.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 AGENCY = ROOT / "examples" / "agency"
 
 
@@ -33,7 +35,7 @@ def handler(
 ) -> int:
     """The command's handler with several vendors, whatever the parser of the day does with positionals."""
     values = {"requirements": str(requirements), "vendor": list(vendors), "key": list(keys)}
-    return evaluate(Args({**values, "format": fmt, "output": output}))
+    return evaluate(EvaluateArgs({**values, "format": fmt, "output": output}))
 
 
 @pytest.fixture
@@ -60,7 +62,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("northwind", AGENCY / "vendor-b" / "securable.yaml"),
     ):
         keygen(folder / f"{name}.key", folder / f"{name}.pem")
-        build_package(product, folder / name, key=folder / f"{name}.key", vex=None, pdf=False, strict=False)
+        build_package(
+            product, folder / name, key=folder / f"{name}.key", vex=None, pdf=False, strict=False, today=TODAY
+        )
     return folder
 
 

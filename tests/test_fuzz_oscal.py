@@ -19,10 +19,10 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from securable.agency import resolve as resolve_mod
-from securable.agency.resolve import Resolved, resolve_file
 from securable.errors import SecurableError
 from securable.jsonread import JSONProblem, parse
+from securable.oscal.resolution import resolve as resolve_mod
+from securable.oscal.resolution.resolve import Resolved, resolve_file
 from securable.oscal.validate import ValidationReport, validate_document, validate_file
 
 EXAMPLES = int(os.environ.get("SECURABLE_FUZZ_EXAMPLES", "100"))

@@ -17,7 +17,7 @@ import pytest
 from securable.cli import main
 from securable.errors import InputError
 from securable.jsonread import MAX_DEPTH, JSONProblem, parse
-from securable.package.sbom_formats import read_json
+from securable.package.machine.sbom_formats import read_json
 from securable.product.questionnaire import load_state, state_path
 
 ROOT = Path(__file__).resolve().parents[1]

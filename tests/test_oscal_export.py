@@ -309,9 +309,9 @@ def test_every_shipped_catalog_exports_valid_oscal(path: Path) -> None:
 @pytest.mark.parametrize("baseline", ["nistir-8259a", "nistir-8259b"])
 def test_baseline_profiles_resolve_against_the_exported_catalog(tmp_path: Path, baseline: str) -> None:
     """Schema-valid is not enough: a profile must select controls its catalog really has."""
-    from securable.agency.resolve import resolve_file
     from securable.catalog import load
     from securable.oscal.documents import oscal_document
+    from securable.oscal.resolution.resolve import resolve_file
 
     (tmp_path / "sp800-213a.oscal.json").write_text(oscal_document(load("sp800-213a")), "utf-8")
     profile = tmp_path / f"{baseline}.oscal.json"

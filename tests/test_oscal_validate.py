@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from securable.errors import ExitCode, InputError, UsageError, ValidationFailed
+from securable.cli.exitcodes import ExitCode, exit_code
+from securable.errors import InputError, UsageError, ValidationFailed
 from securable.oscal.validate import json_path, resolve_model, validate_document, validate_file
 
 NIST_53 = "nist-sp800-53-rev5-oscal"
@@ -171,7 +172,7 @@ def test_report_raises_validation_failed_with_every_problem() -> None:
     report = validate_document(doc, name="doc.json")
     with pytest.raises(ValidationFailed) as caught:
         report.raise_for_problems()
-    assert caught.value.exit_code == ExitCode.FINDINGS
+    assert exit_code(caught.value) == ExitCode.FINDINGS
     assert caught.value.problems == [str(p) for p in report.problems]
     assert report.to_dict()["ok"] is False
     validate_document(MINIMAL_CATALOG, name="ok").raise_for_problems()  # no problems: no exception
@@ -188,7 +189,7 @@ def test_json_path_quotes_unusual_keys() -> None:
 def input_error(path: Path, model: str | None = None) -> InputError:
     with pytest.raises(InputError) as caught:
         validate_file(path, model)
-    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert exit_code(caught.value) == ExitCode.BAD_INPUT
     # The file, or the file and the line:column of the problem in it.
     assert caught.value.location is not None
     assert re.fullmatch(re.escape(str(path)) + r"(:\d+:\d+)?", caught.value.location)

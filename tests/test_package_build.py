@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from securable.cli.exitcodes import exit_code
 from securable.errors import InputError
 from securable.package import folder
 from securable.package.build import GapsFound, build_package
@@ -17,6 +18,7 @@ from securable.package.keys import keygen, load_public_key
 from securable.package.manifest import MANIFEST, SIGNATURE, verify
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
 GAP = Gap("support", "The support period is not stated.", ("Q4.2.2-1",))
 
@@ -64,7 +66,7 @@ def test_package_holds_every_part_an_index_and_a_signed_manifest(
     tmp_path: Path, keys: tuple[Path, Path]
 ) -> None:
     out = tmp_path / "pkg"
-    result = build_package(CAMERA, out, key=keys[0], generators=FAKES)
+    result = build_package(CAMERA, out, key=keys[0], generators=FAKES, today=TODAY)
     assert set(result.files) == {
         "docs/guide.html",
         "docs/guide.pdf",
@@ -76,7 +78,7 @@ def test_package_holds_every_part_an_index_and_a_signed_manifest(
     }
     assert set(snapshot(out)) == set(result.files)
     assert result.index == out / "index.html"
-    assert result.date == datetime.now(UTC).date()  # not the example's release date (2025-09-01)
+    assert result.date == TODAY  # not the example's release date (2025-09-01)
     assert result.gaps == (GAP,)  # met twice, told once
     assert verify(out, load_public_key(keys[1])).ok
     index = (out / "index.html").read_text()
@@ -89,36 +91,34 @@ def test_package_holds_every_part_an_index_and_a_signed_manifest(
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, keys: tuple[Path, Path]) -> None:
-    build_package(CAMERA, tmp_path / "a", key=keys[0], generators=FAKES)
-    build_package(CAMERA, tmp_path / "b", key=keys[0], generators=FAKES)
+    build_package(CAMERA, tmp_path / "a", key=keys[0], generators=FAKES, today=TODAY)
+    build_package(CAMERA, tmp_path / "b", key=keys[0], generators=FAKES, today=TODAY)
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
-def test_source_date_epoch_sets_the_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    result = build_package(CAMERA, tmp_path / "pkg", generators=FAKES)
+def test_a_pinned_date_sets_the_date(tmp_path: Path) -> None:
+    result = build_package(CAMERA, tmp_path / "pkg", generators=FAKES, date=date(2026, 1, 1), today=TODAY)
     assert result.date == date(2026, 1, 1)
     assert json.loads((tmp_path / "pkg" / MANIFEST).read_bytes())["date"] == "2026-01-01"
     assert b"2026-01-01" in (tmp_path / "pkg" / "docs" / "guide.html").read_bytes()
 
 
-def test_a_bad_source_date_epoch_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
-        build_package(CAMERA, tmp_path / "pkg", generators=FAKES)
-    assert not (tmp_path / "pkg").exists()
+def test_the_build_reads_no_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # the CLI reads it; the core never does
+    result = build_package(CAMERA, tmp_path / "pkg", generators=FAKES, today=TODAY)
+    assert result.date == TODAY  # the day the caller gives, never the environment's
 
 
 def test_the_package_is_dated_today_whatever_the_release_date(tmp_path: Path) -> None:
     """A device released in 2025 and packaged today ships a security.txt valid from today."""
-    from securable.package.securitytxt import build_securitytxt, expires_of
+    from securable.package.machine.securitytxt import build_securitytxt, expires_of
 
     product = tmp_path / "securable.yaml"
     product.write_text("securable: 1\nproduct:\n  name: Tiny\n")
-    result = build_package(product, tmp_path / "pkg", generators=[no_gaps])
+    result = build_package(product, tmp_path / "pkg", generators=[no_gaps], today=TODAY)
     assert result.gaps == ()  # no release date is no reason to report the date
-    result = build_package(CAMERA, tmp_path / "cam", generators=[build_securitytxt])
     today = datetime.now(UTC).date()
+    result = build_package(CAMERA, tmp_path / "cam", generators=[build_securitytxt], today=today)
     assert result.date == today
     expires = expires_of((tmp_path / "cam" / ".well-known" / "security.txt").read_bytes())
     assert expires is not None
@@ -127,9 +127,15 @@ def test_the_package_is_dated_today_whatever_the_release_date(tmp_path: Path) ->
 
 
 def test_a_pinned_date_whose_security_txt_has_expired_is_warned_about(tmp_path: Path) -> None:
-    from securable.package.securitytxt import build_securitytxt
+    from securable.package.machine.securitytxt import build_securitytxt
 
-    result = build_package(CAMERA, tmp_path / "pkg", date=date(2025, 9, 1), generators=[build_securitytxt])
+    result = build_package(
+        CAMERA,
+        tmp_path / "pkg",
+        date=date(2025, 9, 1),
+        today=date(2026, 12, 4),
+        generators=[build_securitytxt],
+    )
     (warning,) = result.warnings
     assert warning.startswith(".well-known/security.txt expired on 2026-09-01")
 
@@ -147,14 +153,13 @@ def test_expiry_warnings(tmp_path: Path) -> None:
     assert expiry_warnings(b"Contact: x\n", date(2026, 12, 4)) == []
 
 
-def test_an_explicit_date_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    result = build_package(CAMERA, tmp_path / "pkg", date=date(2030, 5, 6), generators=FAKES)
+def test_an_explicit_date_wins(tmp_path: Path) -> None:
+    result = build_package(CAMERA, tmp_path / "pkg", date=date(2030, 5, 6), generators=FAKES, today=TODAY)
     assert result.date == date(2030, 5, 6)
 
 
 def test_unsigned_package_has_a_manifest_but_no_signature(tmp_path: Path) -> None:
-    result = build_package(CAMERA, tmp_path / "pkg", generators=FAKES)
+    result = build_package(CAMERA, tmp_path / "pkg", generators=FAKES, today=TODAY)
     assert result.key_fingerprint is None
     assert (tmp_path / "pkg" / MANIFEST).is_file()
     assert not (tmp_path / "pkg" / SIGNATURE).exists()
@@ -172,10 +177,10 @@ def test_a_failing_generator_leaves_the_previous_package_intact(
     tmp_path: Path, keys: tuple[Path, Path]
 ) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, key=keys[0], generators=FAKES)
+    build_package(CAMERA, out, key=keys[0], generators=FAKES, today=TODAY)
     before = snapshot(out)
     with pytest.raises(RuntimeError, match="generator failed"):
-        build_package(CAMERA, out, key=keys[0], generators=[documents, broken])
+        build_package(CAMERA, out, key=keys[0], generators=[documents, broken], today=TODAY)
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 
@@ -184,7 +189,7 @@ def test_a_failure_while_swapping_restores_the_previous_package(
     tmp_path: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, key=keys[0], generators=FAKES)
+    build_package(CAMERA, out, key=keys[0], generators=FAKES, today=TODAY)
     before = snapshot(out)
     real_rename = os.rename
     monkeypatch.setattr(folder, "_exchange", lambda a, b: False)  # the two-rename fallback
@@ -196,7 +201,7 @@ def test_a_failure_while_swapping_restores_the_previous_package(
 
     monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(InputError, match="No space left"):
-        build_package(CAMERA, out, key=keys[0], generators=[documents])
+        build_package(CAMERA, out, key=keys[0], generators=[documents], today=TODAY)
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 
@@ -205,7 +210,7 @@ def test_a_failing_exchange_leaves_the_previous_package(
     tmp_path: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, key=keys[0], generators=FAKES)
+    build_package(CAMERA, out, key=keys[0], generators=FAKES, today=TODAY)
     before = snapshot(out)
 
     def full_disk(a: Path, b: Path) -> bool:
@@ -213,15 +218,15 @@ def test_a_failing_exchange_leaves_the_previous_package(
 
     monkeypatch.setattr(folder, "_exchange", full_disk)
     with pytest.raises(InputError, match="No space left"):
-        build_package(CAMERA, out, key=keys[0], generators=[documents])
+        build_package(CAMERA, out, key=keys[0], generators=[documents], today=TODAY)
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 
 
 def test_a_rebuild_replaces_old_files(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, generators=FAKES)
-    build_package(CAMERA, out, generators=[no_gaps])
+    build_package(CAMERA, out, generators=FAKES, today=TODAY)
+    build_package(CAMERA, out, generators=[no_gaps], today=TODAY)
     assert set(snapshot(out)) == {"factsheet.html", "index.html", MANIFEST}
     assert leftovers(tmp_path) == []
 
@@ -231,8 +236,8 @@ def test_a_rebuild_replaces_old_files(tmp_path: Path) -> None:
 
 def test_strict_refuses_to_write_when_there_are_gaps(tmp_path: Path) -> None:
     with pytest.raises(GapsFound) as caught:
-        build_package(CAMERA, tmp_path / "pkg", strict=True, generators=FAKES)
-    assert caught.value.exit_code == 1
+        build_package(CAMERA, tmp_path / "pkg", strict=True, generators=FAKES, today=TODAY)
+    assert exit_code(caught.value) == 1
     assert caught.value.gaps == (GAP,)
     assert "The support period is not stated. (Q4.2.2-1)" in caught.value.render()
     assert not (tmp_path / "pkg").exists()
@@ -240,7 +245,7 @@ def test_strict_refuses_to_write_when_there_are_gaps(tmp_path: Path) -> None:
 
 
 def test_strict_builds_when_nothing_is_missing(tmp_path: Path) -> None:
-    result = build_package(CAMERA, tmp_path / "pkg", strict=True, generators=[no_gaps])
+    result = build_package(CAMERA, tmp_path / "pkg", strict=True, generators=[no_gaps], today=TODAY)
     assert result.gaps == ()
 
 
@@ -251,7 +256,7 @@ def test_a_key_inside_the_package_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     keygen(out / "private.pem", tmp_path / "public.pem")
     with pytest.raises(InputError, match=r"private key .* is inside the package folder"):
-        build_package(CAMERA, out, key=out / "private.pem", generators=FAKES)
+        build_package(CAMERA, out, key=out / "private.pem", generators=FAKES, today=TODAY)
     assert (out / "private.pem").exists()
 
 
@@ -261,7 +266,7 @@ def test_a_product_inside_the_package_folder_is_refused(tmp_path: Path) -> None:
     product = out / "securable.yaml"
     product.write_bytes(CAMERA.read_bytes())
     with pytest.raises(InputError, match="inside the package folder"):
-        build_package(product, out, generators=FAKES)
+        build_package(product, out, generators=FAKES, today=TODAY)
 
 
 def test_a_folder_that_is_not_a_package_is_never_replaced(tmp_path: Path) -> None:
@@ -269,37 +274,37 @@ def test_a_folder_that_is_not_a_package_is_never_replaced(tmp_path: Path) -> Non
     out.mkdir()
     (out / "thesis.txt").write_text("years of work")
     with pytest.raises(InputError, match="holds no Securable package"):
-        build_package(CAMERA, out, generators=FAKES)
+        build_package(CAMERA, out, generators=FAKES, today=TODAY)
     assert (out / "thesis.txt").read_text() == "years of work"
 
 
 def test_an_empty_folder_can_take_the_package(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
-    build_package(CAMERA, tmp_path / "pkg", generators=FAKES)
+    build_package(CAMERA, tmp_path / "pkg", generators=FAKES, today=TODAY)
     assert (tmp_path / "pkg" / MANIFEST).is_file()
 
 
 def test_a_file_in_place_of_the_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "pkg").write_text("x")
     with pytest.raises(InputError, match="not a folder"):
-        build_package(CAMERA, tmp_path / "pkg", generators=FAKES)
+        build_package(CAMERA, tmp_path / "pkg", generators=FAKES, today=TODAY)
 
 
 def test_a_missing_product_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
-        build_package(tmp_path / "missing.yaml", tmp_path / "pkg", generators=FAKES)
+        build_package(tmp_path / "missing.yaml", tmp_path / "pkg", generators=FAKES, today=TODAY)
 
 
 def test_a_missing_vex_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such VEX file"):
-        build_package(CAMERA, tmp_path / "pkg", vex=tmp_path / "vex.json", generators=FAKES)
+        build_package(CAMERA, tmp_path / "pkg", vex=tmp_path / "vex.json", generators=FAKES, today=TODAY)
 
 
 def test_a_key_that_is_not_ed25519_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     key = tmp_path / "key.pem"
     key.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
     with pytest.raises(InputError, match="not a PEM private key"):
-        build_package(CAMERA, tmp_path / "pkg", key=key, generators=FAKES)
+        build_package(CAMERA, tmp_path / "pkg", key=key, generators=FAKES, today=TODAY)
     assert not (tmp_path / "pkg").exists()
 
 
@@ -309,20 +314,20 @@ def test_a_generator_cannot_write_outside_or_over_the_builders_files(tmp_path: P
         return Part({path: b"x"})
 
     with pytest.raises(ValueError, match="invalid file"):
-        build_package(CAMERA, tmp_path / "pkg", generators=[rogue])
+        build_package(CAMERA, tmp_path / "pkg", generators=[rogue], today=TODAY)
     assert not (tmp_path / "pkg").exists()
 
 
 def test_two_generators_cannot_write_one_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="another generator wrote already"):
-        build_package(CAMERA, tmp_path / "pkg", generators=[no_gaps, no_gaps])
+        build_package(CAMERA, tmp_path / "pkg", generators=[no_gaps, no_gaps], today=TODAY)
 
 
 # --- with the real generators --------------------------------------------------------------------
 
 
 def test_the_example_package_with_every_generator(tmp_path: Path, keys: tuple[Path, Path]) -> None:
-    result = build_package(CAMERA, tmp_path / "pkg", key=keys[0], pdf=False)
+    result = build_package(CAMERA, tmp_path / "pkg", key=keys[0], pdf=False, today=TODAY)
     files = set(result.files)
     assert {"index.html", "factsheet.html", ".well-known/security.txt", MANIFEST, SIGNATURE} <= files
     assert any(p.startswith("docs/") and p.endswith(".html") for p in files)
@@ -340,10 +345,10 @@ def test_the_example_package_with_every_generator(tmp_path: Path, keys: tuple[Pa
 def test_the_example_package_is_byte_identical_wherever_it_is_built_from(
     tmp_path: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    build_package(CAMERA, tmp_path / "a", key=keys[0], pdf=False)
+    day = date(2026, 1, 1)
+    build_package(CAMERA, tmp_path / "a", key=keys[0], pdf=False, date=day, today=TODAY)
     monkeypatch.chdir(CAMERA.parent)
-    build_package(Path("securable.yaml"), tmp_path / "b", key=keys[0], pdf=False)
+    build_package(Path("securable.yaml"), tmp_path / "b", key=keys[0], pdf=False, date=day, today=TODAY)
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
     assert json.loads((tmp_path / "a" / MANIFEST).read_bytes())["date"] == "2026-01-01"
 
@@ -351,12 +356,12 @@ def test_the_example_package_is_byte_identical_wherever_it_is_built_from(
 def test_an_almost_empty_description_still_makes_a_package_that_names_its_gaps(tmp_path: Path) -> None:
     product = tmp_path / "securable.yaml"
     product.write_text("securable: 1\nproduct:\n  name: Tiny\n  release_date: 2025-01-01\n")
-    result = build_package(product, tmp_path / "pkg", pdf=False)
+    result = build_package(product, tmp_path / "pkg", pdf=False, today=TODAY)
     assert {"index.html", "factsheet.html", MANIFEST} <= set(result.files)
     topics = {g.topic for g in result.gaps}
     assert {"support", "updates"} <= topics
     with pytest.raises(GapsFound):
-        build_package(product, tmp_path / "strict", pdf=False, strict=True)
+        build_package(product, tmp_path / "strict", pdf=False, strict=True, today=TODAY)
     assert not (tmp_path / "strict").exists()
 
 
@@ -364,4 +369,4 @@ def test_a_linked_output_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
     with pytest.raises(InputError, match="symbolic link"):
-        build_package(CAMERA, tmp_path / "link", generators=FAKES)
+        build_package(CAMERA, tmp_path / "link", generators=FAKES, today=TODAY)

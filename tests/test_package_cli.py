@@ -307,3 +307,23 @@ def test_package_refuses_a_named_description_without_a_contact(
     assert code == 2
     assert "security contact" in err
     assert "product.name" not in err
+
+
+def test_source_date_epoch_dates_the_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    code, out, _ = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--no-pdf")
+    assert code == 0
+    assert "dated 2026-01-01" in out
+    assert json.loads((tmp_path / "pkg" / "manifest.json").read_bytes())["date"] == "2026-01-01"
+
+
+def test_a_bad_source_date_epoch_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    code, _, err = run(capsys, "package", CAMERA, "-o", str(tmp_path / "pkg"), "--no-pdf")
+    assert code == 2
+    assert "SOURCE_DATE_EPOCH='yesterday'" in err
+    assert not (tmp_path / "pkg").exists()

@@ -11,11 +11,11 @@ import pytest
 from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable.errors import InputError
-from securable.package import pdfrender
 from securable.package.context import PackageContext, Part
-from securable.package.doc_full import TOPICS
-from securable.package.documents import build_documents, level_for
-from securable.package.templating import linkify
+from securable.package.documents import pdfrender
+from securable.package.documents.audiences import build_documents, level_for
+from securable.package.documents.full import TOPICS
+from securable.package.documents.templating import linkify
 from securable.product import load_product
 from securable.product.model import Audience, YearRange
 

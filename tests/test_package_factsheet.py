@@ -10,8 +10,8 @@ import pytest
 from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable.package.context import Part
-from securable.package.factsheet import HTML_NAME, PDF_NAME, PNG_NAME, build_factsheet
-from securable.package.pdfrender import page_count
+from securable.package.documents.factsheet import HTML_NAME, PDF_NAME, PNG_NAME, build_factsheet
+from securable.package.documents.pdfrender import page_count
 from test_package_documents import CAMERA, DOCS_URL, SPARSE, context
 
 A4_AT_150_DPI = (1241, 1754)  # 595.3 x 841.9 pt; PDFium rounds the width up

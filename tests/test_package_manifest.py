@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from securable.cli.exitcodes import exit_code
 from securable.errors import InputError
 from securable.package.keys import fingerprint, keygen, load_private_key, load_public_key
 from securable.package.manifest import FORMAT, MANIFEST, SIGNATURE, make_manifest, unsafe_reason, verify
@@ -113,7 +114,7 @@ def test_keygen_writes_both_keys_before_replacing_either(keys: tuple[Path, Path]
     blocker.write_text("x", "utf-8")
     with pytest.raises(InputError, match="cannot write") as caught:
         keygen(private, blocker / "public.pem", force=True)
-    assert int(caught.value.exit_code) == 2
+    assert exit_code(caught.value) == 2
     assert _pair(private, public) == before
     assert sorted(p.name for p in private.parent.iterdir()) == ["not-a-folder", "private.pem", "public.pem"]
 
@@ -448,7 +449,7 @@ def test_a_missing_manifest_is_reported(package: Path, keys: tuple[Path, Path]) 
         (b"{not json", "not valid JSON"),
         (b"[]", "top level is not an object"),
         (json.dumps({"format": "other/9"}).encode(), "expected 'securable-manifest/1'"),
-        (b"\xff\xfe", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8 text"),  # JSON between systems is UTF-8 (RFC 8259)
     ],
 )
 def test_a_malformed_manifest_is_an_outcome_not_a_traceback(

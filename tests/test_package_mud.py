@@ -23,7 +23,7 @@ from yangson.enumerations import ContentType, ValidationScope
 from yangson.exceptions import RawMemberError, SemanticError
 
 from securable.package.context import PackageContext
-from securable.package.mud import PATH, build_mud
+from securable.package.machine.mud import PATH, build_mud
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ import pytest
 
 from securable.oscal.validate import validate_document
 from securable.package.context import PackageContext
-from securable.package.oscal_component import FOLDER, PATH, build_oscal_component
+from securable.package.machine.oscal_component import FOLDER, PATH, build_oscal_component
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]

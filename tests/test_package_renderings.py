@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from securable.package import pdfrender
 from securable.package.build import build_package
-from securable.package.renderings import Renderings
+from securable.package.documents import pdfrender
+from securable.package.documents.renderings import Renderings
+
+TODAY = date(2025, 10, 1)  # the build day the CLI would pass; fixed so outputs are stable
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
@@ -34,35 +36,35 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_rebuild_reuses_every_pdf_whose_html_is_unchanged(tmp_path: Path, layouts: list[str]) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, date=DAY)
+    build_package(CAMERA, out, date=DAY, today=TODAY)
     pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert len(layouts) == len(pdfs) >= 2
     before = {p: (out / p).read_bytes() for p in pdfs}
     layouts.clear()
-    build_package(CAMERA, out, date=DAY)
+    build_package(CAMERA, out, date=DAY, today=TODAY)
     assert layouts == []
     assert {p: (out / p).read_bytes() for p in pdfs} == before
 
 
 def test_a_changed_document_or_a_damaged_pdf_is_rendered_again(tmp_path: Path, layouts: list[str]) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, date=DAY)
+    build_package(CAMERA, out, date=DAY, today=TODAY)
     (out / "factsheet.pdf").write_bytes(b"%PDF-edited")
     layouts.clear()
-    build_package(CAMERA, out, date=date(2026, 1, 2))  # a new date changes every document
+    build_package(CAMERA, out, date=date(2026, 1, 2), today=TODAY)  # a new date changes every document
     rendered = len(layouts)
     assert rendered == len(list(out.rglob("*.pdf")))
     layouts.clear()
     (out / "factsheet.pdf").write_bytes(b"%PDF-edited")  # no longer the manifest's bytes
-    build_package(CAMERA, out, date=date(2026, 1, 2))
+    build_package(CAMERA, out, date=date(2026, 1, 2), today=TODAY)
     assert len(layouts) == 1
     assert (out / "factsheet.pdf").read_bytes().startswith(b"%PDF-fake ")
 
 
 def test_html_only_builds_and_new_folders_render_everything(tmp_path: Path, layouts: list[str]) -> None:
     out = tmp_path / "pkg"
-    build_package(CAMERA, out, date=DAY, pdf=False)
-    build_package(CAMERA, out, date=DAY)  # the previous package has no PDFs to give
+    build_package(CAMERA, out, date=DAY, pdf=False, today=TODAY)
+    build_package(CAMERA, out, date=DAY, today=TODAY)  # the previous package has no PDFs to give
     assert len(layouts) == len(list(out.rglob("*.pdf")))
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from securable.errors import InputError
 from securable.package.context import PackageContext
-from securable.package.sbom import SBOM_PATH, SUMMARY_PATH, build_sbom, read_sbom, summary_json
-from securable.package.sbom_formats import CYCLONEDX_DIR, CYCLONEDX_VERSIONS, VEX_DIR, InvalidDocument
+from securable.package.machine.sbom import SBOM_PATH, SUMMARY_PATH, build_sbom, read_sbom, summary_json
+from securable.package.machine.sbom_formats import CYCLONEDX_DIR, CYCLONEDX_VERSIONS, VEX_DIR, InvalidDocument
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]

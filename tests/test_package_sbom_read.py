@@ -16,7 +16,7 @@ import pytest
 
 from securable.errors import InputError, ValidationFailed
 from securable.package.context import PackageContext
-from securable.package.sbom import SUMMARY_PATH, build_sbom, read_sbom
+from securable.package.machine.sbom import SUMMARY_PATH, build_sbom, read_sbom
 from securable.product import load_product
 
 DATA = Path(__file__).resolve().parent / "data" / "sbom"
@@ -113,7 +113,7 @@ def test_a_bad_sbom_fails_check_and_package_alike(
     with pytest.raises(ValidationFailed) as caught:
         load_product(product)
     assert words in caught.value.problems[0]
-    from securable.package.sbom_read import read_sbom_file
+    from securable.package.machine.sbom_read import read_sbom_file
 
     with pytest.raises(InputError, match=words.replace("(", r"\(")):
         read_sbom_file(tmp_path / name)

@@ -10,10 +10,11 @@ import pytest
 import sectxt
 
 from securable.package.context import PackageContext
-from securable.package.securitytxt import PATH, build_securitytxt
+from securable.package.machine.securitytxt import PATH, build_securitytxt
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
 DOCS = "https://acme-home.example.com/homecam2/docs"
 DAY = date(2025, 9, 1)
@@ -188,11 +189,12 @@ def test_dates_at_the_end_of_the_calendar(camera: Product) -> None:
     assert "the last day a date can name" in gap.message
 
 
-def test_source_date_epoch_at_the_last_second(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_at_the_last_second(tmp_path: Path) -> None:
+    from securable.cli.dates import pinned_date
     from securable.package.build import build_package
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")  # 9999-12-31T23:59:59Z
-    result = build_package(CAMERA, tmp_path / "pkg", pdf=False)
+    last = pinned_date(None, {"SOURCE_DATE_EPOCH": "253402300799"})  # 9999-12-31T23:59:59Z
+    result = build_package(CAMERA, tmp_path / "pkg", pdf=False, date=last, today=TODAY)
     assert result.date == date.max
     assert not (tmp_path / "pkg" / PATH).exists()
     assert any("No security.txt" in g.message for g in result.gaps)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from securable.package.context import PackageContext
-from securable.package.sbom import read_sbom
-from securable.package.sbom_match import compare, in_range, same_package
+from securable.package.machine.sbom import read_sbom
+from securable.package.machine.sbom_match import compare, in_range, same_package
 from securable.product import Product, load_product
 
 ROOT = Path(__file__).resolve().parents[1]

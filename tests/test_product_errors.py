@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from securable.catalog import store
-from securable.errors import ExitCode, InputError, ValidationFailed
+from securable.cli.exitcodes import ExitCode, exit_code
+from securable.errors import InputError, ValidationFailed
 from securable.product import MAX_BYTES, load_product, parse_product
 
 FILE = "securable.yaml"
@@ -18,7 +19,7 @@ FILE = "securable.yaml"
 def problems(text: str) -> list[str]:
     with pytest.raises(ValidationFailed) as caught:
         parse_product(text, filename=FILE)
-    assert caught.value.exit_code is ExitCode.FINDINGS
+    assert exit_code(caught.value) == ExitCode.FINDINGS
     assert caught.value.message.startswith(f"{FILE}: {len(caught.value.problems)} problem")
     return caught.value.problems
 
@@ -26,7 +27,7 @@ def problems(text: str) -> list[str]:
 def refused(text: str) -> InputError:
     with pytest.raises(InputError) as caught:
         parse_product(text, filename=FILE)
-    assert caught.value.exit_code is ExitCode.BAD_INPUT
+    assert exit_code(caught.value) == ExitCode.BAD_INPUT
     return caught.value
 
 
@@ -503,7 +504,7 @@ def _sbom_problems(tmp_path: Path, content: bytes) -> list[str]:
     (tmp_path / "bom.json").write_bytes(content)
     with pytest.raises(ValidationFailed) as caught:
         load_product(path)
-    assert caught.value.exit_code is ExitCode.FINDINGS
+    assert exit_code(caught.value) == ExitCode.FINDINGS
     return caught.value.problems
 
 
@@ -524,7 +525,7 @@ def test_sbom_that_is_not_json_is_a_positioned_problem(tmp_path: Path) -> None:
 
 
 def test_oversize_sbom_is_refused(tmp_path: Path) -> None:
-    from securable.package.sbom_formats import MAX_BYTES
+    from securable.package.machine.sbom_formats import MAX_BYTES
 
     head = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}).encode()
     big = head + b" " * (MAX_BYTES + 1 - len(head))  # valid JSON, one byte over the cap

@@ -13,7 +13,8 @@ import pytest
 from hostile import finishes
 from securable.assess.rules import run_rules
 from securable.cli import main
-from securable.errors import ExitCode, InputError
+from securable.cli.exitcodes import ExitCode, exit_code
+from securable.errors import InputError
 from securable.product import Status, load_product, parse_product, question_status
 from securable.product.draft import build_data, render_body
 from securable.product.interview import Step, plan
@@ -215,7 +216,7 @@ def step_at(key: str, answers: dict[str, Any] | None = None) -> Step:
 def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
     target = tmp_path / "securable.yaml"
     script = Script(FULL)
-    assert run(target, ask=script.ask, say=script.say) == 0
+    assert run(target, ask=script.ask, say=script.say) is True  # written
     assert not script.answers, "the walk ended before the script did"
     assert "  ! " not in script.text  # every scripted answer fitted
     assert not state_path(target).exists()
@@ -283,7 +284,7 @@ def test_full_walk_writes_a_commented_file_that_loads(tmp_path: Path) -> None:
 def test_stop_midway_then_resume_keeps_the_answers(tmp_path: Path) -> None:
     target = tmp_path / "securable.yaml"
     first = Script([*DEVICE, *ACTIVITY_1[:8], "q"])
-    assert run(target, ask=first.ask, say=first.say) == 0
+    assert run(target, ask=first.ask, say=first.say) is False  # stopped, answers kept
     assert "Stopped" in first.text
     assert not target.exists()
     saved = json.loads(state_path(target).read_text("utf-8"))["answers"]
@@ -291,7 +292,7 @@ def test_stop_midway_then_resume_keeps_the_answers(tmp_path: Path) -> None:
     assert saved["use_cases[0].title"] == "Home heating"
 
     rest = Script(FULL[len(DEVICE) + 8 :])
-    assert run(target, ask=rest.ask, say=rest.say) == 0
+    assert run(target, ask=rest.ask, say=rest.say) is True  # written
     assert "Resuming" in rest.text
     assert not rest.answers
     product = load_product(target)
@@ -304,7 +305,7 @@ def test_stop_midway_then_resume_keeps_the_answers(tmp_path: Path) -> None:
 def test_ctrl_d_and_ctrl_c_save_and_stop(tmp_path: Path, interrupt: bool) -> None:
     target = tmp_path / "securable.yaml"
     script = Script(DEVICE[:3], interrupt=interrupt)
-    assert run(target, ask=script.ask, say=script.say) == 0
+    assert run(target, ask=script.ask, say=script.say) is False  # stopped, answers kept
     assert "3 answers saved" in script.text
     assert json.loads(state_path(target).read_text("utf-8"))["answers"]["product.model"] == "T-100"
 
@@ -317,7 +318,7 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path: Path) -> No
     assert raised.value.hint is not None
     assert "--force" in raised.value.hint
     script = Script(["q"])
-    assert run(target, ask=script.ask, say=script.say, force=True) == 0
+    assert run(target, ask=script.ask, say=script.say, force=True) is False  # stopped, answers kept
     assert target.read_text("utf-8") == "keep me"  # stopped before anything was written
 
 
@@ -498,7 +499,7 @@ def test_an_unknown_catalog_name_in_a_whole_session_is_asked_again(tmp_path: Pat
     target = tmp_path / "securable.yaml"
     before_catalog = FULL[: FULL.index("SU-1.5, nistir-8259a:8259A-SU.2")]
     script = Script([*before_catalog, "foo:DI-1.1", "q"])
-    assert run(target, ask=script.ask, say=script.say) == 0
+    assert run(target, ask=script.ask, say=script.say) is False  # stopped, answers kept
     assert "unknown catalog 'foo'" in script.text
     assert "means[0].catalog" not in json.loads(state_path(target).read_text("utf-8"))["answers"]
 
@@ -538,7 +539,7 @@ def test_a_state_file_with_wrong_typed_answers_says_how_to_start_over(
         script = Script([])
         with pytest.raises(InputError, match="is damaged") as raised:
             run(target, ask=script.ask, say=script.say)
-        assert raised.value.exit_code == ExitCode.BAD_INPUT
+        assert exit_code(raised.value) == ExitCode.BAD_INPUT
         assert message in raised.value.message
         assert raised.value.hint == f"delete {state_path(target)} to start over"
         assert not target.exists()
@@ -569,12 +570,12 @@ def test_every_state_a_session_saves_loads_again(tmp_path: Path) -> None:
 def test_stopping_at_the_first_prompt_says_nothing_was_saved(tmp_path: Path) -> None:
     target = tmp_path / "securable.yaml"
     script = Script(["q"])
-    assert run(target, ask=script.ask, say=script.say) == 0
+    assert run(target, ask=script.ask, say=script.say) is False  # stopped, answers kept
     assert not state_path(target).exists()
     assert "nothing was saved" in script.text
     assert "saved in" not in script.text.splitlines()[-1]
     skipped = Script(["", "q"])  # a skipped step is an answer too: it is saved
-    assert run(target, ask=skipped.ask, say=skipped.say) == 0
+    assert run(target, ask=skipped.ask, say=skipped.say) is False  # stopped, answers kept
     assert state_path(target).exists()
     assert f"0 answers saved in {state_path(target)}" in skipped.text
 

@@ -13,7 +13,7 @@ def test_readme_help_blocks_match_the_cli() -> None:
 
 def test_readme_documents_every_exit_code() -> None:
     from securable.cli import INTERNAL_ERROR
-    from securable.errors import ExitCode
+    from securable.cli.exitcodes import ExitCode
 
     text = README.read_text("utf-8")
     codes = [v for k, v in vars(ExitCode).items() if k.isupper()]

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from securable.agency import resolve as resolve_mod
-from securable.agency.resolve import resolve_file
 from securable.cli import main
 from securable.errors import InputError
+from securable.oscal.resolution import resolve as resolve_mod
+from securable.oscal.resolution.resolve import resolve_file
 
 META = {"title": "t", "last-modified": "2024-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"}
 HANG_GUARD = 120  # seconds; far above what any case takes, only so a regression cannot hang the run

@@ -186,7 +186,7 @@ def test_check_markdown_escapes_html_and_images(
 
 def test_security_txt_of_a_hostile_manufacturer_has_one_contact_per_address(hostile_camera: Path) -> None:
     from securable.package.context import PackageContext
-    from securable.package.securitytxt import PATH, build_securitytxt, contact_uris
+    from securable.package.machine.securitytxt import PATH, build_securitytxt, contact_uris
     from securable.product import load_product
 
     product = load_product(hostile_camera / "securable.yaml")

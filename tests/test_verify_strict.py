@@ -7,14 +7,17 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from evaluation_builders import requirements_profile, write
 from securable.cli import main
-from securable.package.keys import keygen, load_private_key
+from securable.package.keys import load_private_key
 from securable.package.manifest import MANIFEST, SIGNATURE
+
+TODAY = date(2025, 10, 1)  # the build day the CLI would pass; fixed so outputs are stable
 
 FILES = {
     "index.html": b"<!DOCTYPE html><title>Package</title>",
@@ -32,8 +35,24 @@ def sign(folder: Path, private: Path, document: dict[str, object]) -> None:
 
 @pytest.fixture
 def keys(tmp_path: Path) -> tuple[Path, Path]:
+    """A fixed key pair, so the signature is the same in every run: a random one has no '+' or '/'
+    in about one run in fifteen, and the urlsafe edit below would then change nothing."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     private, public = tmp_path / "keys" / "private.pem", tmp_path / "keys" / "public.pem"
-    keygen(private, public)
+    private.parent.mkdir()
+    private.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return private, public
 
 
@@ -164,6 +183,7 @@ def test_evaluate_reports_a_broken_vendor_and_evaluates_the_others(
         good,
         key=keys[0],
         pdf=False,
+        today=TODAY,
     )
     document = json.loads((package / MANIFEST).read_bytes())
     document["files"].append({"path": "\ud800", "sha256": "0" * 64, "size": 0})

@@ -1,3 +1,5 @@
-from securable.cli import run
+"""``python -m securable``: the command-line shell, as the ``securable`` script."""
 
-run()
+from securable import cli
+
+cli.run()

@@ -1,28 +1,14 @@
-"""The one error base of Securable and the exit codes it maps to.
+"""The one error base of Securable and its kinds.
 
 Every error a user can cause derives from :class:`SecurableError`; the CLI turns it into a message
-and an exit code in one place (``securable.cli.main``).
+and an exit code in one place (``main`` of the command-line shell); the core never decides one.
 """
 
 from __future__ import annotations
 
 
-class ExitCode:
-    """Documented process exit codes (see README, "Exit codes").
-
-    Plain int constants rather than an IntEnum: importing ``enum`` is a measurable share of the
-    CLI's start-up time.
-    """
-
-    OK = 0
-    FINDINGS = 1  # validation failures or findings at or above the chosen severity
-    BAD_INPUT = 2  # bad usage, unknown IDs, unreadable or malformed input
-
-
 class SecurableError(Exception):
     """An error with a message meant for the user, and optionally a hint on how to fix it."""
-
-    exit_code: int = ExitCode.BAD_INPUT
 
     def __init__(self, message: str, *, hint: str | None = None, location: str | None = None) -> None:
         super().__init__(message)
@@ -56,9 +42,10 @@ class NotFoundError(SecurableError):
 
 
 class ValidationFailed(SecurableError):
-    """A document was read fine but does not meet its schema or rules; details are in ``problems``."""
+    """A document was read fine but does not meet its schema or rules; details are in ``problems``.
 
-    exit_code = ExitCode.FINDINGS
+    The CLI reports these as findings (exit code 1), every other error as bad input (2).
+    """
 
     def __init__(self, message: str, problems: list[str]) -> None:
         super().__init__(message)

@@ -14,7 +14,7 @@ way of being subverted:
   :func:`csv_cell` puts a ``'`` in front;
 * ``security.txt`` is read line by line: :func:`field_value` keeps a value on its one line.
 
-HTML is written only through Jinja2 with autoescaping (``securable.package.templating``); JSON and
+HTML is written only through Jinja2 with autoescaping (``securable.package.documents.templating``); JSON and
 SARIF through ``json.dumps``, which escapes control characters itself.
 
 Importing this module costs nothing beyond ``os``: the terminal check runs on every CLI output.

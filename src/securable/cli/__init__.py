@@ -13,8 +13,9 @@ import sys
 
 from securable import __version__
 from securable.cli.args import HelpRequested, Opt, command_help, group_help, parse
+from securable.cli.exitcodes import ExitCode, exit_code
 from securable.cli.spec import COMMANDS, DESCRIPTION, GROUPS, WORKFLOW, Command
-from securable.errors import ExitCode, SecurableError, UsageError
+from securable.errors import SecurableError, UsageError
 from securable.fileio import CommandInputs
 from securable.textsafety import terminal
 
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK
     except SecurableError as err:
         print(f"securable: error: {terminal(err.render())}", file=sys.stderr)
-        return err.exit_code
+        return exit_code(err)
     except KeyboardInterrupt:
         print("securable: interrupted", file=sys.stderr)
         return 130
@@ -110,7 +111,7 @@ def _run(argv: list[str]) -> int:
     options = rest[: rest.index("--")] if "--" in rest else rest
     if "-h" in options or "--help" in options:
         raise HelpRequested(command_help(prog, command.help, command.opts))
-    args = parse(prog, command.opts, rest, help_text="")
+    args = parse(prog, command.opts, rest, help_text="", into=command.args)
     module_name, _, function = command.handler.partition(":")
     return int(getattr(importlib.import_module(module_name), function)(args))
 

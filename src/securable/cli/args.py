@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from securable.errors import UsageError
+from securable.rendering.layout import wrap
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -90,13 +91,11 @@ _PATH_METAVARS = frozenset(("FILE", "DIR", "PRODUCT", "PRIVATE", "PUBLIC", "PROF
 
 
 class Args:
-    """Parsed arguments, read as attributes (``args.format``)."""
+    """Parsed arguments, read as attributes (``args.format``); each command has a typed subclass
+    (``securable.cli.arguments``)."""
 
     def __init__(self, values: dict[str, object]) -> None:
         self.__dict__.update(values)
-
-    def __getattr__(self, name: str) -> Any:  # only reached for names no command defined
-        raise AttributeError(f"no argument {name!r}")
 
 
 class HelpRequested(Exception):
@@ -107,8 +106,13 @@ class HelpRequested(Exception):
         self.text = text
 
 
-def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str) -> Args:
-    """Parse ``argv`` against ``opts``; ``help_text`` is raised as :class:`HelpRequested` on -h."""
+def parse(
+    prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str, into: type[Args] = Args
+) -> Args:
+    """Parse ``argv`` against ``opts`` into an ``into`` instance.
+
+    ``help_text`` is raised as :class:`HelpRequested` on -h.
+    """
     by_name = {name: opt for opt in opts if not opt.positional for name in opt.names}
     positionals = [opt for opt in opts if opt.positional]
     values: dict[str, object] = {o.dest: ([] if o.repeat else o.default) for o in opts}
@@ -161,7 +165,7 @@ def parse(prog: str, opts: Sequence[Opt], argv: Sequence[str], *, help_text: str
     for opt in opts:
         if opt.repeat and not values[opt.dest]:
             values[opt.dest] = opt.default
-    return Args(values)
+    return into(values)
 
 
 def _suggest(name: str, known: list[str], prog: str) -> str:
@@ -172,29 +176,22 @@ def _suggest(name: str, known: list[str], prog: str) -> str:
 # ---- help text ------------------------------------------------------------------------------------
 
 
-def width() -> int:
+def help_width() -> int:
+    """The width help text wraps to: ``COLUMNS`` (60 to 120), else 100, never the terminal's size.
+
+    Narrower than reports allow (:func:`securable.cli.render.width`) because long help lines read
+    badly, and deliberately blind to the terminal so help, and the README excerpts made from it,
+    do not change with the window.
+    """
     try:
         return max(60, min(int(os.environ.get("COLUMNS", "")), 120))
     except ValueError:
         return 100
 
 
-def wrap(text: str, room: int) -> list[str]:
-    """Greedy word wrap (textwrap would import ``re``; help text needs nothing fancier)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > room:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return [*lines, line] if line else lines or [""]
-
-
 def two_columns(rows: Sequence[tuple[str, str]]) -> list[str]:
     left = min(max((len(k) for k, _ in rows), default=0), 28) + 2
-    room = max(30, width() - left - 2)
+    room = max(30, help_width() - left - 2)
     out = []
     for key, text in rows:
         lines = wrap(text, room)
@@ -236,7 +233,7 @@ def usage(prog: str, opts: Sequence[Opt]) -> str:
 
 
 def command_help(prog: str, summary: str, opts: Sequence[Opt]) -> str:
-    lines = [usage(prog, opts), "", *wrap(summary, width())]
+    lines = [usage(prog, opts), "", *wrap(summary, help_width())]
     positional = [describe(o) for o in opts if o.positional]
     optional = [describe(o) for o in opts if not o.positional] + [("-h, --help", "show this help")]
     if positional:
@@ -246,7 +243,7 @@ def command_help(prog: str, summary: str, opts: Sequence[Opt]) -> str:
 
 
 def group_help(prog: str, summary: str, entries: Sequence[tuple[str, str]], extra: Sequence[Opt] = ()) -> str:
-    lines = [f"usage: {prog} {'[options] ' if extra else ''}COMMAND ...", "", *wrap(summary, width())]
+    lines = [f"usage: {prog} {'[options] ' if extra else ''}COMMAND ...", "", *wrap(summary, help_width())]
     lines += ["", "commands:", *two_columns(entries)]
     lines += ["", "options:", *two_columns([*(describe(o) for o in extra), ("-h, --help", "show this help")])]
     return "\n".join(lines) + "\n"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from securable import catalog as api
 from securable.catalog import query
+from securable.cli.exitcodes import ExitCode
 from securable.cli.render import block, emit, emit_json, table
-from securable.errors import ExitCode, UsageError
+from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import CatalogExportArgs, CatalogListArgs, CatalogSearchArgs, CatalogShowArgs
 
 
-def list_catalogs(args: Args) -> int:
+def list_catalogs(args: CatalogListArgs) -> int:
     fmt = args.format
     infos = api.catalogs()
     found = api.baselines()
@@ -53,7 +54,7 @@ def vars_of(info: api.CatalogInfo) -> dict[str, object]:
     }
 
 
-def show(args: Args) -> int:
+def show(args: CatalogShowArgs) -> int:
     ref, catalog_id, fmt = args.id, args.catalog, args.format
     record = api.resolve(ref, catalog=catalog_id)
     cat = api.load(record.catalog)
@@ -109,7 +110,7 @@ def _draft(cat: api.Catalog, target: str) -> bool:
     return key is not None and cat.sources[key].status == "draft"
 
 
-def search(args: Args) -> int:
+def search(args: CatalogSearchArgs) -> int:
     text, catalogs, limit, fmt = args.text, args.catalog, args.limit, args.format
     if limit < 0:
         raise UsageError(f"--limit {limit}: give 0 (all hits) or a positive number")
@@ -139,7 +140,7 @@ def search(args: Args) -> int:
     return ExitCode.OK
 
 
-def export(args: Args) -> int:
+def export(args: CatalogExportArgs) -> int:
     cat = api.load(args.catalog)
     text = render_export(cat, args.format, baseline=args.baseline, target=args.target)
     if args.output:

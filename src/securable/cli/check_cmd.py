@@ -8,21 +8,20 @@ results are cached by ``securable.cli.check_cache``.
 
 from __future__ import annotations
 
-from securable.errors import ExitCode
+from securable.cli.exitcodes import ExitCode
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from securable.cli.args import Args
-
-DEFAULT_BASELINES = ("nistir-8259a", "nistir-8259b")
+    from securable.cli.arguments import CheckArgs
 
 
-def check(args: Args) -> int:
+def check(args: CheckArgs) -> int:
+    from securable.assess import DEFAULT_BASELINES
     from securable.cli import check_cache
-    from securable.dates import run_date
+    from securable.cli.dates import run_date
 
     today = run_date(args.date)
     baselines = list(args.baseline or ())
@@ -72,30 +71,34 @@ def check(args: Args) -> int:
 
 
 def _assess(
-    args: Args, today: date, baselines: list[str], profiles: dict[str, bytes], product: bytes
+    args: CheckArgs, today: date, baselines: list[str], profiles: dict[str, bytes], product: bytes
 ) -> tuple[str, int, dict[str, str], list[str]]:
     """The uncached check: the report, the exit code, the files it read besides the request's (each
     with the digest of what was read), and warnings for the manufacturer."""
     from pathlib import Path
 
-    from securable.assess.profiles import load_profile
-    from securable.assess.report import build_assessment, fails, render
-    from securable.assess.requirements import baseline_target
-    from securable.product import load_document
+    from securable import api
+    from securable.cli.render import width
 
-    # Targets first: a typo in a profile is reported before the product is checked.
-    targets = [baseline_target(name) for name in dict.fromkeys(baselines)]
-    targets += [load_profile(Path(path), raw) for path, raw in profiles.items()]
-    loaded = load_document(Path(args.product), product)
-    assessment = build_assessment(loaded, targets, today=today)
-    text = render(assessment, args.format)
+    def document(path: str, data: bytes) -> api.Document:
+        # A pipe (`check <(cat securable.yaml)`) has no folder: its relative paths are not looked up.
+        return api.Document(path, data, Path(path).parent if Path(path).is_file() else None)
+
+    result = api.check(
+        document(args.product, product),
+        today=today,
+        baselines=baselines,
+        profiles=[document(path, raw) for path, raw in profiles.items()],
+    )
+    text = result.report(args.format, api.RenderOptions(width=width()))
     if args.format == "table":  # for terminals, also when written to a file and shown later
         from securable.textsafety import terminal
 
         text = terminal(text)
-    code = ExitCode.FINDINGS if fails(assessment, args.fail_on) else ExitCode.OK
-    deps = dict(loaded.read_files)
-    support = loaded.product.support
+    code = ExitCode.FINDINGS if result.fails(args.fail_on) else ExitCode.OK
+    given = {args.product, *profiles}
+    deps = {read.name: read.sha256 for read in result.reads if read.name not in given}
+    support = result.assessment.product.support
     reporting = support.vulnerability_reporting if support else None
     warnings: list[str] = []
     if reporting is not None and reporting.security_txt:
@@ -111,7 +114,7 @@ def _security_txt_warnings(path: Path, named: str, today: date, deps: dict[str, 
     import os
 
     from securable.inputs import read_capped
-    from securable.package.securitytxt import expires_of, expiry_problem
+    from securable.package.machine.securitytxt import expires_of, expiry_problem
 
     try:  # RFC 9116 files are a few hundred bytes; a regular file only, never a pipe or device
         text = read_capped(path, 64 * 1024, regular_only=True)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from securable.cli.render import emit
+from securable.cli.exitcodes import ExitCode
+from securable.cli.render import emit, width
 from securable.errors import UsageError
 from securable.textsafety import terminal
 
@@ -31,29 +32,26 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from securable.agency.vendors import VendorSource
-    from securable.cli.args import Args
+    from securable.agency.evaluation.vendors import VendorSource
+    from securable.cli.arguments import EvaluateArgs
 
 _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
 
 
-def evaluate(args: Args) -> int:
-    from securable.agency.evaluate import evaluate as run
-    from securable.agency.evaluation_report import render
-    from securable.agency.profile_reader import read_requirements
-    from securable.agency.vendors import read_vendors
+def evaluate(args: EvaluateArgs) -> int:
+    from securable import api
 
     given = list(args.vendor or ())
     sources = vendor_sources(given, args.key or ())
-    requirements = read_requirements(Path(args.requirements))
-    evaluation = run(requirements, read_vendors(sources))
-    for warning in requirements.warnings:
+    vendors = [api.VendorInput(s.name, s.path, s.key) for s in sources]
+    result = api.evaluate(args.requirements, vendors)
+    for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
-    for vendor in evaluation.failed:
+    for vendor in result.evaluation.failed:
         assert vendor.error is not None
         message = f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}"
         print(terminal(message), file=sys.stderr)
-    text = render(evaluation, args.format)
+    text = result.report(args.format, api.RenderOptions(width=width()))
     if args.format == "table":  # for terminals, also when written to a file and shown later
         text = terminal(text)
     if args.output:
@@ -62,12 +60,13 @@ def evaluate(args: Args) -> int:
         write_text_atomic(Path(args.output), text)
     else:
         emit(text)
-    return evaluation.exit_code
+    # Vendors that failed verification or validation are findings; the report covers the others.
+    return ExitCode.FINDINGS if result.evaluation.failed else ExitCode.OK
 
 
 def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:
     """The vendors named on the command line, each with its key file, if one was given."""
-    from securable.agency.vendors import VendorSource
+    from securable.agency.evaluation.vendors import VendorSource
 
     named: dict[str, Path] = {}
     for value in values:

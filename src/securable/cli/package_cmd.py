@@ -5,16 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from securable.cli.render import emit, emit_json
-from securable.errors import ExitCode
+from securable.cli.exitcodes import ExitCode
+from securable.cli.render import emit
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import KeygenArgs, PackageArgs, VerifyArgs
 
 
-def package(args: Args) -> int:
-    from securable.dates import run_date
+def package(args: PackageArgs) -> int:
+    from securable.cli.dates import pinned_date, run_date
     from securable.package.build import build_package, gap_line
 
     if not args.allow_incomplete:
@@ -26,7 +26,8 @@ def package(args: Args) -> int:
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
         strict=args.strict,
-        date=run_date(args.date) if args.date is not None else None,
+        date=pinned_date(args.date),
+        today=run_date(),
     )
     for warning in result.warnings:
         print(f"securable: warning: {warning}", file=sys.stderr)
@@ -64,7 +65,7 @@ def _refuse_unwritten(product: Path) -> None:
         )
 
 
-def keygen(args: Args) -> int:
+def keygen(args: KeygenArgs) -> int:
     from securable.package.keys import keygen as make_keys
 
     private, public = Path(args.private), Path(args.public)
@@ -77,28 +78,10 @@ def keygen(args: Args) -> int:
     return ExitCode.OK
 
 
-def verify(args: Args) -> int:
-    from securable.package.keys import load_public_key
-    from securable.package.manifest import display_path
-    from securable.package.manifest import verify as check
+def verify(args: VerifyArgs) -> int:
+    from securable import api
+    from securable.package.verify_report import render
 
-    report = check(Path(args.package), load_public_key(Path(args.key)))
-    if args.format == "json":
-        emit_json(report.to_json())
-        return ExitCode.OK if report.ok else ExitCode.FINDINGS
-    # Paths are printed escaped: a file name that is not UTF-8 must not crash the report.
-    where = display_path(str(report.directory))
-    what = " ".join(display_path(w) for w in (report.product_name, report.product_version) if w)
-    what = f"{what}, " if what else ""
-    if report.ok:
-        emit(
-            f"OK: {where}: {what}{report.files_checked} files match the manifest "
-            f"signed by {report.key_fingerprint}\n"
-        )
-        return ExitCode.OK
-    count = len(report.problems)
-    emit(f"FAILED: {where}: {what}{count} problem{'s' if count != 1 else ''}\n")
-    for problem in report.problems:
-        at = f"{problem.path}: " if problem.path and not problem.message.startswith("refused") else ""
-        emit(f"  {problem.kind:<18} {at}{problem.message}\n")
-    return ExitCode.FINDINGS
+    result = api.verify(args.package, args.key)
+    emit(render(result.report, args.format))
+    return ExitCode.OK if result.report.ok else ExitCode.FINDINGS

@@ -2,80 +2,34 @@
 
 from __future__ import annotations
 
-from securable.cli.render import emit, emit_json, table
-from securable.errors import ExitCode, InputError
+from securable.cli.exitcodes import ExitCode
+from securable.cli.render import emit, width
+from securable.errors import InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from securable.cli.args import Args
-    from securable.product.questions import QuestionState
+    from securable.cli.arguments import InitArgs, QuestionsArgs
 
 
-def questions(args: Args) -> int:
+def questions(args: QuestionsArgs) -> int:
     """Which questions the file answers, leaves open or marks not applicable. Open questions are
     information, not failure: the exit code is 0 whatever their number."""
     from pathlib import Path
 
     from securable.product import load_product, question_status
-    from securable.product.questions import status_counts
+    from securable.product.questions_report import QuestionsReport, render
+    from securable.rendering.formats import RenderOptions
 
-    product = load_product(Path(args.product))
-    states = question_status(product)
-    counts = status_counts(states)
-    shown = [s for s in states if args.status is None or s.status == args.status]
-    if args.format == "json":
-        emit_json(
-            {
-                "file": args.product,
-                "counts": {str(status): n for status, n in counts.items()},
-                "questions": [_state_json(s) for s in shown],
-            }
-        )
-        return ExitCode.OK
-    emit(table(("ID", "STATUS", "SECTION", "QUESTION"), [_state_row(s) for s in shown]))
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-    emit(f"\n{len(states)} questions: {summary}\n")
+    states = question_status(load_product(Path(args.product)))
+    report = QuestionsReport(args.product, states, args.status)
+    emit(render(report, args.format, RenderOptions(width=width())))
     return ExitCode.OK
 
 
-def _question(question: str) -> tuple[str, str]:
-    """The section and question text from the questions catalog."""
-    from securable import catalog
-
-    record = catalog.load("nistir-8259-questions").get(question)
-    if record is None:
-        return "", question
-    section = record.props.get("section", "")
-    return section if isinstance(section, str) else "", record.title
-
-
-def _state_row(state: QuestionState) -> tuple[str, str, str, str]:
-    section, title = _question(state.question)
-    text = title
-    if state.missing:
-        text += " — missing: " + ", ".join(state.missing)
-    if state.reason:
-        text += " — not applicable: " + state.reason
-    return state.question, str(state.status), section, text
-
-
-def _state_json(state: QuestionState) -> dict[str, object]:
-    section, title = _question(state.question)
-    return {
-        "id": state.question,
-        "status": str(state.status),
-        "section": section,
-        "question": title,
-        "fields": list(state.fields),
-        "missing": list(state.missing),
-        "reason": state.reason,
-    }
-
-
-def init(args: Args) -> int:
+def init(args: InitArgs) -> int:
     """Write a product description: the commented template, or through the questionnaire."""
     from pathlib import Path
 
@@ -84,7 +38,8 @@ def init(args: Args) -> int:
         return _write_template(path, force=args.force)
     from securable.product.questionnaire import run
 
-    return run(path, ask=_terminal_ask(), say=print, force=args.force)
+    run(path, ask=_terminal_ask(), say=print, force=args.force)
+    return ExitCode.OK  # stopping early is no failure: the answers are saved for the next run
 
 
 def _write_template(path: Path, *, force: bool) -> int:

@@ -1,6 +1,7 @@
-"""Terminal output: aligned, wrapped tables and key/value blocks, plus JSON for scripts.
+"""Terminal output: the report width, aligned tables and key/value blocks at that width, JSON for scripts.
 
-Wrapping uses ``securable.cli.args.wrap`` rather than textwrap, which would import ``re``.
+The layout itself is :mod:`securable.rendering.layout`; this module only measures the terminal, the
+one thing the core never does.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from securable.cli.args import wrap
+from securable.rendering import layout
 from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -30,39 +31,13 @@ def width() -> int:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns sized to content; the last column wraps to the terminal width."""
-    if not rows:
-        return "(nothing)\n"
-    cols = len(headers)
-    sizes = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(cols - 1)]
-    room = max(20, width() - sum(sizes) - 2 * (cols - 1))
-    out = ["  ".join(h.ljust(s) for h, s in zip(headers, [*sizes, 0], strict=True)).rstrip()]
-    last = min(room, max(len(headers[-1]), *(len(r[-1]) for r in rows)))
-    out.append("  ".join("-" * s for s in [*sizes, last]))
-    for row in rows:
-        lead = "  ".join(c.ljust(s) for c, s in zip(row[:-1], sizes, strict=True))
-        wrapped = wrap(row[-1], room)
-        out.append(f"{lead}  {wrapped[0]}".rstrip() if lead else wrapped[0])
-        pad = " " * (len(lead) + 2) if lead else ""
-        out.extend(pad + more for more in wrapped[1:])
-    return "\n".join(out) + "\n"
+    """A table whose last column wraps to the terminal width."""
+    return layout.table(headers, rows, width=width())
 
 
 def block(pairs: Sequence[tuple[str, str | Sequence[str]]]) -> str:
-    """``key: value`` lines with wrapped, indented values.
-
-    A list value puts one item per line; an item's wrapped lines hang two columns deeper, so a
-    long item never reads as the start of the next one.
-    """
-    key_width = max(len(k) for k, _ in pairs) + 1
-    room = max(30, width() - key_width - 1)
-    out = []
-    for key, value in pairs:
-        items = [value] if isinstance(value, str) else list(value)
-        lines = [line for item in items for line in _hanging(item, room, "  " if len(items) > 1 else "")]
-        out.append(f"{(key + ':').ljust(key_width)} {lines[0]}".rstrip())
-        out.extend(" " * (key_width + 1) + line for line in lines[1:])
-    return "\n".join(out) + "\n"
+    """``key: value`` lines wrapped to the terminal width."""
+    return layout.block(pairs, width=width())
 
 
 def emit(text: str) -> None:
@@ -75,8 +50,3 @@ def emit_json(data: Any) -> None:
     import json
 
     sys.stdout.write(terminal(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
-
-
-def _hanging(text: str, room: int, indent: str) -> list[str]:
-    first, *rest = wrap(text, room)
-    return [first, *(indent + line for line in wrap(" ".join(rest), room - len(indent)) if rest)]

@@ -14,16 +14,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from securable.cli.render import emit
-from securable.errors import ExitCode, UsageError
+from securable.cli.exitcodes import ExitCode
+from securable.cli.render import emit, width
+from securable.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from securable.cli.args import Args
+    from securable.cli.arguments import RequirementsArgs, ResolveArgs
 
 
-def requirements(args: Args) -> int:
-    from securable.agency import requirements as derive_mod
+def requirements(args: RequirementsArgs) -> int:
+    from securable import api
+    from securable.agency.requirements.derive import parse_tailoring
 
     if bool(args.baseline) == bool(args.profile):
         raise UsageError(
@@ -32,43 +34,28 @@ def requirements(args: Args) -> int:
         )
     if args.catalog and not args.profile:
         raise UsageError("--catalog goes with --profile")
-    if args.baseline:
-        controls = derive_mod.from_baseline(args.baseline)
-    else:
-        catalog = Path(args.catalog) if args.catalog else None
-        controls = derive_mod.from_profile(Path(args.profile), catalog=catalog)
-    tailoring = derive_mod.parse_tailoring("add", args.add or ())
-    tailoring += derive_mod.parse_tailoring("drop", args.drop or ())
-    result = derive_mod.derive(controls, tailoring)
-    _warn(controls.warnings)
-    if args.format == "oscal":
-        from securable.agency.profile import dumps, to_profile
-
-        text = dumps(to_profile(result))
-    else:
-        from securable.agency.report import render
-
-        text = render(result, args.format)
-    _write(text, args.output)
+    tailoring = parse_tailoring("add", args.add or ()) + parse_tailoring("drop", args.drop or ())
+    result = api.requirements(
+        baseline=args.baseline, profile=args.profile, catalog=args.catalog, tailoring=tailoring
+    )
+    _warn(result.warnings)
+    _write(result.report(args.format, api.RenderOptions(width=width())), args.output)
     return ExitCode.OK
 
 
-def resolve(args: Args) -> int:
+def resolve(args: ResolveArgs) -> int:
     import json
 
-    from securable.agency.resolve import resolve_file
+    from securable import api
 
-    catalog = Path(args.catalog) if args.catalog else None
-    result = resolve_file(Path(args.profile), catalog=catalog)
-    _warn(result.warnings)
+    result = api.resolve(args.profile, catalog=args.catalog)
+    _warn(result.resolved.warnings)
     # Compact by default, like NIST's published *-min.json resolved catalogs: indenting a 2 MiB
     # catalog takes Python's pure-Python encoder several times longer than the whole resolution.
     indent = 2 if args.pretty else None
     separators = None if args.pretty else (",", ":")
-    _write(
-        json.dumps(result.document, ensure_ascii=False, indent=indent, separators=separators) + "\n",
-        args.output,
-    )
+    document = result.resolved.document
+    _write(json.dumps(document, ensure_ascii=False, indent=indent, separators=separators) + "\n", args.output)
     return ExitCode.OK
 
 

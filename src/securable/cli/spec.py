@@ -6,7 +6,8 @@ commands never slows down the others.
 
 from __future__ import annotations
 
-from securable.cli.args import Opt
+from securable.cli import arguments as a
+from securable.cli.args import Args, Opt
 
 FORMATS_SHOW = ("table", "json")
 OSCAL_MODELS = (
@@ -26,13 +27,16 @@ DESCRIPTION = "NIST IoT device cybersecurity guidance (NISTIR 8259, SP 800-213A)
 class Command:
     """A leaf of the command tree: ``path`` words, a help line, its arguments and its handler."""
 
-    __slots__ = ("handler", "help", "opts", "path")
+    __slots__ = ("args", "handler", "help", "opts", "path")
 
-    def __init__(self, path: tuple[str, ...], help: str, opts: tuple[Opt, ...], handler: str) -> None:
+    def __init__(
+        self, path: tuple[str, ...], help: str, opts: tuple[Opt, ...], handler: str, args: type[Args]
+    ) -> None:
         self.path = path
         self.help = help
         self.opts = opts
         self.handler = handler  # "module:function"
+        self.args = args  # what the handler receives: one typed attribute per option
 
 
 def _format() -> Opt:
@@ -88,6 +92,7 @@ COMMANDS = (
             ),
         ),
         "securable.cli.package_cmd:package",
+        a.PackageArgs,
     ),
     Command(
         ("keygen",),
@@ -98,6 +103,7 @@ COMMANDS = (
             Opt("--force", flag=True, help="overwrite existing key files"),
         ),
         "securable.cli.package_cmd:keygen",
+        a.KeygenArgs,
     ),
     Command(
         ("verify",),
@@ -108,6 +114,7 @@ COMMANDS = (
             Opt("--format", choices=FORMATS_SHOW, default="table", help="output format"),
         ),
         "securable.cli.package_cmd:verify",
+        a.VerifyArgs,
     ),
     Command(
         ("check",),
@@ -118,6 +125,8 @@ COMMANDS = (
                 "--baseline",
                 choices=BASELINES,
                 repeat=True,
+                # securable.assess.DEFAULT_BASELINES, written out: importing it would slow start-up
+                # (tests/test_check_cli.py checks the two agree).
                 help="assess against this baseline (default: nistir-8259a and nistir-8259b)",
             ),
             Opt("--profile", metavar="FILE", repeat=True, help="assess against a profile (docs/profiles.md)"),
@@ -141,6 +150,7 @@ COMMANDS = (
             ),
         ),
         "securable.cli.check_cmd:check",
+        a.CheckArgs,
     ),
     Command(
         ("questions",),
@@ -151,6 +161,7 @@ COMMANDS = (
             _format(),
         ),
         "securable.cli.product_cmd:questions",
+        a.QuestionsArgs,
     ),
     Command(
         ("init",),
@@ -166,12 +177,14 @@ COMMANDS = (
             Opt("--force", flag=True, help="overwrite an existing file"),
         ),
         "securable.cli.product_cmd:init",
+        a.InitArgs,
     ),
     Command(
         ("catalog", "list"),
         "list the shipped catalogs and baselines",
         (_format(),),
         "securable.cli.catalog_cmd:list_catalogs",
+        a.CatalogListArgs,
     ),
     Command(
         ("catalog", "show"),
@@ -182,6 +195,7 @@ COMMANDS = (
             _format(),
         ),
         "securable.cli.catalog_cmd:show",
+        a.CatalogShowArgs,
     ),
     Command(
         ("catalog", "search"),
@@ -193,6 +207,7 @@ COMMANDS = (
             _format(),
         ),
         "securable.cli.catalog_cmd:search",
+        a.CatalogSearchArgs,
     ),
     Command(
         ("catalog", "export"),
@@ -221,6 +236,7 @@ COMMANDS = (
             ),
         ),
         "securable.cli.catalog_cmd:export",
+        a.CatalogExportArgs,
     ),
     Command(
         ("oscal", "validate"),
@@ -235,6 +251,7 @@ COMMANDS = (
             _format(),
         ),
         "securable.cli.oscal_cmd:validate",
+        a.ValidateArgs,
     ),
     Command(
         ("requirements",),
@@ -275,6 +292,7 @@ COMMANDS = (
             ),
         ),
         "securable.cli.requirements_cmd:requirements",
+        a.RequirementsArgs,
     ),
     Command(
         ("evaluate",),
@@ -311,6 +329,7 @@ COMMANDS = (
             ),
         ),
         "securable.cli.evaluate_cmd:evaluate",
+        a.EvaluateArgs,
     ),
     Command(
         ("oscal", "resolve"),
@@ -328,5 +347,6 @@ COMMANDS = (
             ),
         ),
         "securable.cli.requirements_cmd:resolve",
+        a.ResolveArgs,
     ),
 )

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 
 from securable.catalog.model import Catalog, Record, Source
 from securable.errors import NotFoundError
-from securable.oscal._common import (
+from securable.oscal.blocks import (
     JSON,
     NS,
     back_matter,

@@ -2,9 +2,9 @@
 
 Three promises, each kept here:
 
-* **Deterministic.** Generators never read the clock; the package date is ``date`` if given
-  (``--date``), else ``SOURCE_DATE_EPOCH`` (seconds since 1970, read as a UTC date) if set, else
-  today in UTC. It is the day the package speaks for, not the release date: a security.txt must not
+* **Deterministic.** Nothing here reads the clock or the environment: the package date is ``date``
+  if given (the CLI passes ``--date`` or ``SOURCE_DATE_EPOCH``'s day), else ``today`` (the CLI's
+  day in UTC). It is the day the package speaks for, not the release date: a security.txt must not
   expire before customers read it, and the assessment must judge support periods as of now.
   Reproducible builds pin it with ``--date`` or ``SOURCE_DATE_EPOCH``. Manifest and Ed25519
   signature are deterministic too, so the same input and date give byte-identical packages.
@@ -19,37 +19,36 @@ Three promises, each kept here:
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from securable.errors import ExitCode, InputError, SecurableError
+from securable.errors import InputError, ValidationFailed
 from securable.package.context import Gap, PackageContext, Part
-from securable.package.landing import INDEX, render_index
+from securable.package.documents.index_page import INDEX, render_index
 from securable.package.manifest import MANIFEST, RESERVED, SIGNATURE, make_manifest, unsafe_reason
 
 if TYPE_CHECKING:
+    from securable.assess.report import Assessment
     from securable.product import LoadedProduct
 
 Generator = Callable[[PackageContext], Part]
 
-ASSESSED_BASELINES = ("nistir-8259a", "nistir-8259b")  # as `securable check` without --baseline
-SECURITY_TXT = ".well-known/security.txt"  # securable.package.securitytxt.PATH
+SECURITY_TXT = ".well-known/security.txt"  # securable.package.machine.securitytxt.PATH
 
 # Every part of the package: (module, function, whether it takes the ``pdf`` flag). Imported only
 # when a package is built. The order is the order in which gaps are reported.
 GENERATORS: tuple[tuple[str, str, bool], ...] = (
-    ("securable.package.documents", "build_documents", True),
-    ("securable.package.factsheet", "build_factsheet", True),
-    ("securable.package.oscal_component", "build_oscal_component", False),
-    ("securable.package.securitytxt", "build_securitytxt", False),
-    ("securable.package.mud", "build_mud", False),
-    ("securable.package.sbom", "build_sbom", False),
-    ("securable.package.productjson", "build_productjson", False),
+    ("securable.package.documents.audiences", "build_documents", True),
+    ("securable.package.documents.factsheet", "build_factsheet", True),
+    ("securable.package.machine.oscal_component", "build_oscal_component", False),
+    ("securable.package.machine.securitytxt", "build_securitytxt", False),
+    ("securable.package.machine.mud", "build_mud", False),
+    ("securable.package.machine.sbom", "build_sbom", False),
+    ("securable.package.machine.productjson", "build_productjson", False),
 )
 
 
@@ -67,17 +66,16 @@ class PackageResult:
         return self.directory / INDEX
 
 
-class GapsFound(SecurableError):
-    """``strict`` was asked for and the description leaves customer topics unstated."""
-
-    exit_code = ExitCode.FINDINGS
+class GapsFound(ValidationFailed):
+    """``strict`` was asked for and the description leaves customer topics unstated (a finding)."""
 
     def __init__(self, gaps: Sequence[Gap]) -> None:
         count = f"{len(gaps)} topic{'s' if len(gaps) != 1 else ''}"
         super().__init__(
             f"not written: the product description leaves {count} unstated (--strict)",
-            hint="answer them in the product description, or build without --strict",
+            [gap_line(g) for g in gaps],
         )
+        self.hint = "answer them in the product description, or build without --strict"
         self.gaps = tuple(gaps)
 
     def render(self) -> str:
@@ -108,9 +106,13 @@ def build_package(
     pdf: bool = True,
     strict: bool = False,
     date: date | None = None,
+    today: date,
     generators: Iterable[Generator] | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
+
+    ``date`` fixes the package date; ``today`` is used only when neither it nor the product's
+    release date is there.
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
@@ -123,7 +125,15 @@ def build_package(
     # The build's own record of what it reads, so that the API is as safe as the command line.
     with CommandInputs(), folder.locked(out_dir):
         return _build(
-            product_path, out_dir, key=key, vex=vex, pdf=pdf, strict=strict, date=date, generators=generators
+            product_path,
+            out_dir,
+            key=key,
+            vex=vex,
+            pdf=pdf,
+            strict=strict,
+            date=date,
+            today=today,
+            generators=generators,
         )
 
 
@@ -136,16 +146,17 @@ def _build(
     pdf: bool,
     strict: bool,
     date: date | None,
+    today: date,
     generators: Iterable[Generator] | None,
 ) -> PackageResult:
     from dataclasses import replace
 
     from securable.fileio import inputs_inside
+    from securable.package.documents.renderings import Renderings
     from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
-    from securable.package.renderings import Renderings
 
-    ctx, date_gaps = make_context(product_path, vex=vex, date=date)
+    ctx, date_gaps = make_context(product_path, vex=vex, date=date, today=today)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
     ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
@@ -162,7 +173,7 @@ def _build(
         ctx, default_generators(pdf) if generators is None else generators, warnings
     )
     gaps = _unique([*date_gaps, *part_gaps])
-    warnings += expiry_warnings(files.get(SECURITY_TXT), datetime.now(UTC).date())
+    warnings += expiry_warnings(files.get(SECURITY_TXT), today)
     if strict and gaps:
         raise GapsFound(gaps)
     signed_fp = None
@@ -190,7 +201,7 @@ def _build(
 def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
     """A warning when the security.txt's ``Expires`` has passed or is near on ``today`` (the real
     day: a package dated earlier with ``--date`` or ``SOURCE_DATE_EPOCH`` may be published late)."""
-    from securable.package.securitytxt import expiry_problem
+    from securable.package.machine.securitytxt import expiry_problem
 
     problem = expiry_problem(security_txt, today) if security_txt is not None else None
     if problem is None:
@@ -202,13 +213,14 @@ def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
 
 
 def make_context(
-    product_path: Path, *, vex: Path | None = None, date: date | None = None
+    product_path: Path, *, vex: Path | None = None, date: date | None = None, today: date
 ) -> tuple[PackageContext, list[Gap]]:
-    """Load the product and assess it; the gaps are about the context itself (no release date)."""
+    """Load the product and assess it as of the package date (the list of gaps is empty: every date
+    is known since the package is dated the build day)."""
     from securable.product import load_document
 
     loaded = load_document(product_path)
-    when = _package_date(date)
+    when = date if date is not None else today
     info = loaded.product.product
     ctx = PackageContext(
         product=loaded.product,
@@ -265,22 +277,7 @@ def _unique(gaps: Iterable[Gap]) -> tuple[Gap, ...]:
     return tuple(out)
 
 
-def _package_date(given: date | None) -> date:
-    if given is not None:
-        return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip():
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).date()
-        except (ValueError, OverflowError, OSError) as err:
-            raise InputError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a time",
-                hint="set it to whole seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)",
-            ) from err
-    return datetime.now(UTC).date()
-
-
-def _assessment(loaded: LoadedProduct, when: date) -> object:
+def _assessment(loaded: LoadedProduct, when: date) -> Assessment:
     """The ``securable check`` assessment (default baselines) as of the package date.
 
     It is made for the product file's bare name, so the package does not depend on where the file
@@ -288,10 +285,11 @@ def _assessment(loaded: LoadedProduct, when: date) -> object:
     """
     from dataclasses import replace
 
+    from securable.assess import DEFAULT_BASELINES
     from securable.assess.report import build_assessment
     from securable.assess.requirements import baseline_target
 
-    targets = [baseline_target(name) for name in ASSESSED_BASELINES]
+    targets = [baseline_target(name) for name in DEFAULT_BASELINES]
     return build_assessment(replace(loaded, path=Path(loaded.path.name)), targets, today=when)
 
 

@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from securable.package.renderings import Renderings
+if TYPE_CHECKING:  # types only: the package must not import the assessment at start-up
+    from securable.assess.report import Assessment
+    from securable.package.documents.renderings import Renderings
     from securable.product.model import Product
 
 
@@ -45,7 +46,7 @@ class PackageContext:
     date: date  # the package's "today": from SOURCE_DATE_EPOCH, else the product's release date
     documentation_url: str  # where the full documentation will be published (QR code, security.txt)
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
-    assessment: object | None = None  # securable.assess.report.Assessment when available
+    assessment: Assessment | None = None
     renderings: Renderings | None = None  # PDFs shared within the build and kept from the last one
 
     @property

@@ -91,7 +91,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     """Read a PEM Ed25519 public key; every problem is an :class:`InputError`."""
-    data = _read_key_file(path)
+    return parse_public_key(_read_key_file(path), str(path))
+
+
+def parse_public_key(data: bytes, path: str) -> Ed25519PublicKey:
+    """A PEM Ed25519 public key from its bytes; ``path`` names it in messages."""
+    if len(data) > MAX_KEY_BYTES:
+        raise InputError(f"{path} is too large to be a key file")
     if b"PRIVATE KEY-----" in data:
         # Deriving the public key would work, but a private key on a customer's machine means it
         # was handed out; say so instead of quietly accepting it.

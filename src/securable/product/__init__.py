@@ -6,7 +6,7 @@
 Importing this package loads pydantic; PyYAML is imported only when a file is read.
 """
 
-from securable.product.loader import LoadedProduct, load_document, load_product, parse_product
+from securable.product.loader import LoadedProduct, load_document, load_product, parse_document, parse_product
 from securable.product.model import FORMAT_VERSION, Means, Need, Product, UseCase
 from securable.product.questions import QuestionState, Status, question_ids, question_status
 from securable.product.yamlsource import MAX_BYTES
@@ -23,6 +23,7 @@ __all__ = [
     "UseCase",
     "load_document",
     "load_product",
+    "parse_document",
     "parse_product",
     "question_ids",
     "question_status",

@@ -266,7 +266,7 @@ def sbom_inside(base_dir: Path, value: str) -> Path | None:
 
 def _check_sbom(doc: SourceDoc, data: dict[str, Any], base_dir: Path) -> None:
     """The SBOM lies inside the product's folder and is in a format ``securable package`` reads
-    (:mod:`securable.package.sbom_read`)."""
+    (:mod:`securable.package.machine.sbom_read`)."""
     loc: Loc = ("composition", "software_inventory", "sbom")
     for _, value in _glob(data, loc):
         if not isinstance(value, str) or not value.strip():
@@ -311,7 +311,7 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
     if not path.is_file():
         return f"SBOM file {value!r} not found", f"give its path relative to {base_dir}"
     # The one reader `securable package` uses: check passes exactly the SBOMs a package can ship.
-    from securable.package.sbom_read import read_sbom_file
+    from securable.package.machine.sbom_read import read_sbom_file
 
     try:
         raw, _ = read_sbom_file(path)

@@ -31,7 +31,7 @@ from securable.product.introspect import field_at, format_loc, model_at, walk
 from securable.product.model import FORMAT_VERSION, Product
 from securable.product.yamlsource import MAX_BYTES, Loc, SourceDoc, decode, position, read_yaml
 
-__all__ = ["MAX_BYTES", "LoadedProduct", "load_document", "load_product", "parse_product"]
+__all__ = ["MAX_BYTES", "LoadedProduct", "load_document", "load_product", "parse_document", "parse_product"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,12 @@ def load_document(path: Path, raw: bytes | None = None) -> LoadedProduct:
     base_dir = path.parent if path.is_file() else None
     product, source = _parse(decode(raw, str(path)), filename=str(path), base_dir=base_dir)
     return LoadedProduct(product, path, source.values, source.keys, source.read_files)
+
+
+def parse_document(text: str, *, filename: str, base_dir: Path | None = None) -> LoadedProduct:
+    """Check the text of a product description like :func:`parse_product`, keeping where values are."""
+    product, source = _parse(text, filename=filename, base_dir=base_dir)
+    return LoadedProduct(product, Path(filename), source.values, source.keys)
 
 
 def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> Product:

@@ -446,9 +446,8 @@ def save_state(path: Path, target: Path, answers: Answers) -> None:
 # --- a whole session ----------------------------------------------------------------------------
 
 
-def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> int:
-    """Ask (or resume), then write ``target``; returns the exit code (0 also for save-and-stop)."""
-    from securable.errors import ExitCode
+def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> bool:
+    """Ask (or resume), then write ``target``; False when the user stopped early (answers saved)."""
     from securable.inputfile import usable
 
     usable(target, "file to write")
@@ -480,13 +479,13 @@ def run(target: Path, *, ask: Ask, say: Say, force: bool = False) -> int:
             )
         else:
             say(f"Stopped. {_count(answers)} saved in {state}; run `securable init {target}` again to go on.")
-        return ExitCode.OK
-    return finish(target, answers, say)
+        return False
+    finish(target, answers, say)
+    return True
 
 
-def finish(target: Path, answers: Answers, say: Say) -> int:
+def finish(target: Path, answers: Answers, say: Say) -> None:
     """Write the commented file, check that it loads, remove the state file."""
-    from securable.errors import ExitCode
     from securable.fileio import write_text_atomic
     from securable.product.draft import render_draft
 
@@ -501,7 +500,6 @@ def finish(target: Path, answers: Answers, say: Say) -> int:
             "Fill in the empty fields (each cites its question), or mark questions not_applicable with a "
             f"reason; `securable questions {target} --status open` lists what is left."
         )
-    return ExitCode.OK
 
 
 def _count(answers: Answers) -> str:

@@ -4,9 +4,8 @@
 or profile, the findings of the rules and of coverage (each with its line and column in the file),
 how many NISTIR 8259 questions are answered, and the date it was made as of. The writers
 (:func:`render`: ``table`` for terminals, ``json``, ``markdown``, ``sarif``) are pure functions of
-it, so the same product, targets and date always give byte-identical output: nothing reads the
-clock, the environment or the terminal once the assessment is built, except the terminal width
-for ``table`` (set ``COLUMNS`` for a fixed width).
+it, so the same product, targets, date and options always give byte-identical output: nothing
+reads the clock, the environment or the terminal (``table`` wraps to ``RenderOptions.width``).
 """
 
 from __future__ import annotations
@@ -21,11 +20,19 @@ from securable.assess.coverage import Coverage, assess_coverages
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
 from securable.assess.requirements import Target
-from securable.dates import run_date
 from securable.product import LoadedProduct, Product, question_status
+from securable.rendering import formats
+from securable.rendering.formats import RenderOptions
 
 FORMAT_VERSION = 1
-FORMATS = ("table", "json", "markdown", "sarif")
+# Each format's writer, ``render(assessment, options) -> str``, imported only when asked for.
+WRITERS = {
+    "table": "securable.assess.report.text:render_text",
+    "json": "securable.assess.report.json_report:render_json",
+    "markdown": "securable.assess.report.markdown:render_markdown",
+    "sarif": "securable.assess.report.sarif:render_sarif",
+}
+FORMATS = tuple(WRITERS)
 # Where rule documentation is published, for SARIF help links (which must be absolute URIs).
 DOCS_BASE_URL = "https://securable.example/docs/"
 
@@ -104,11 +111,6 @@ def _rule_infos() -> tuple[RuleInfo, ...]:
 _QUESTION_STATUSES = ("answered", "open", "not-applicable")
 
 
-def assessment_date(given: str | None, environ: Mapping[str, str] | None = None) -> date:
-    """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
-    return run_date(given, environ)
-
-
 def fails(assessment: Assessment, fail_on: str) -> bool:
     """Whether a finding is at least as severe as ``fail_on`` (``none``: never)."""
     if fail_on == "none":
@@ -117,22 +119,9 @@ def fails(assessment: Assessment, fail_on: str) -> bool:
     return any(f.finding.severity.rank >= threshold for f in assessment.findings)
 
 
-def render(assessment: Assessment, fmt: str) -> str:
-    if fmt == "json":
-        from securable.assess.report.json_report import render_json
-
-        return render_json(assessment)
-    if fmt == "markdown":
-        from securable.assess.report.markdown import render_markdown
-
-        return render_markdown(assessment)
-    if fmt == "sarif":
-        from securable.assess.report.sarif import render_sarif
-
-        return render_sarif(assessment)
-    from securable.assess.report.text import render_text
-
-    return render_text(assessment)
+def render(assessment: Assessment, fmt: str, options: RenderOptions | None = None) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    return formats.render("check report", WRITERS, assessment, fmt, options)
 
 
 def product_label(product: Product) -> str:

@@ -14,6 +14,7 @@ from securable import __version__
 from securable.assess.coverage import Coverage, Group, Result
 from securable.assess.findings import Severity
 from securable.assess.report import FORMAT_VERSION, Assessment, Located
+from securable.rendering.formats import RenderOptions
 
 
 def assessment_to_json(assessment: Assessment) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def assessment_to_json(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def render_json(assessment: Assessment) -> str:
+def render_json(assessment: Assessment, options: RenderOptions) -> str:
     return json.dumps(assessment_to_json(assessment), ensure_ascii=False, indent=2) + "\n"
 
 

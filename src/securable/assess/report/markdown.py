@@ -6,6 +6,7 @@ from securable.assess.coverage import Coverage, Group, Result, Status
 from securable.assess.findings import Severity
 from securable.assess.report import Assessment, product_label
 from securable.assess.report.text import summary_line
+from securable.rendering.formats import RenderOptions
 from securable.textsafety import markdown
 
 _LABEL = {
@@ -19,7 +20,7 @@ _LABEL = {
 _COUNT_HEADERS = "| device | other means | partial | gap | n/a | customer |"
 
 
-def render_markdown(assessment: Assessment) -> str:
+def render_markdown(assessment: Assessment, options: RenderOptions) -> str:
     q = assessment.questions
     lines = [
         f"# Securable check: {_cell(product_label(assessment.product))}",

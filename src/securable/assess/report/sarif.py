@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from securable import __version__
 from securable.assess.report import DOCS_BASE_URL, Assessment, Located, RuleInfo
+from securable.rendering.formats import RenderOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = DOCS_BASE_URL + "rules.md"
@@ -45,7 +46,7 @@ def sarif_document(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def render_sarif(assessment: Assessment) -> str:
+def render_sarif(assessment: Assessment, options: RenderOptions) -> str:
     return json.dumps(sarif_document(assessment), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -1,8 +1,8 @@
 """The terminal report: a header, per target the sums by capability and by NISTIR 8228 area and the
 status of each requirement, then the findings with their place in the file.
 
-Tables wrap their last column to the terminal width (``COLUMNS`` when set), so a fixed ``COLUMNS``
-gives the same text everywhere.
+Tables wrap their last column to ``options.width`` (the CLI passes the terminal's), so the same
+width gives the same text everywhere.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from securable.assess.coverage import Coverage, Group, Result, Status
 from securable.assess.findings import Severity
 from securable.assess.report import Assessment, product_label
-from securable.cli.args import wrap
-from securable.cli.render import block, table, width
+from securable.rendering.formats import RenderOptions
+from securable.rendering.layout import block, table, wrap
 
 _SHORT = {
     Status.MET_BY_DEVICE: "device",
@@ -24,15 +24,16 @@ _SHORT = {
 _COUNT_HEADERS = ("DEVICE", "OTHER", "PARTIAL", "GAP", "N/A", "CUSTOMER")
 
 
-def render_text(assessment: Assessment) -> str:
-    parts = [_header(assessment)]
+def render_text(assessment: Assessment, options: RenderOptions) -> str:
+    width = options.width
+    parts = [_header(assessment, width)]
     for coverage in assessment.coverage:
-        parts.append(_target(coverage))
-    parts.append(_findings(assessment))
+        parts.append(_target(coverage, width))
+    parts.append(_findings(assessment, width))
     return "\n".join(parts)
 
 
-def _header(assessment: Assessment) -> str:
+def _header(assessment: Assessment, width: int) -> str:
     q = assessment.questions
     findings = ", ".join(f"{assessment.count(s)} {s.value}" for s in Severity)
     return (
@@ -47,17 +48,18 @@ def _header(assessment: Assessment) -> str:
                     f"(of {q['total']} NISTIR 8259 questions)",
                 ),
                 ("findings", findings),
-            ]
+            ],
+            width=width,
         )
-        + _known_requirements(assessment)
+        + _known_requirements(assessment, width)
     )
 
 
-def _known_requirements(assessment: Assessment) -> str:
+def _known_requirements(assessment: Assessment, width: int) -> str:
     """The laws, regulations and standards the file names, when it names any: they decide which
     findings matter to whom."""
     known = [k.words() for k in assessment.product.known_requirements()]
-    return block([("known requirements", known)]) if known else ""
+    return block([("known requirements", known)], width=width) if known else ""
 
 
 def summary_line(coverage: Coverage) -> str:
@@ -78,7 +80,7 @@ def _counts(group: Group) -> list[str]:
     return [str(group.counts[s.value]) for s in Status]
 
 
-def _target(coverage: Coverage) -> str:
+def _target(coverage: Coverage, width: int) -> str:
     target = coverage.target
     title = f"== {target.kind} {target.id}: {target.title}"
     lines = [title, summary_line(coverage), ""]
@@ -86,15 +88,18 @@ def _target(coverage: Coverage) -> str:
         table(
             ("CAPABILITY", *_COUNT_HEADERS, "TITLE"),
             [(g.id, *_counts(g), g.title) for g in coverage.capabilities],
+            width=width,
         )
     )
     lines.append(
         table(
             ("NISTIR 8228 AREA", *_COUNT_HEADERS, "REQUIREMENTS"),
             [(g.title, *_counts(g), str(g.counts["total"])) for g in coverage.areas],
+            width=width,
         )
     )
-    lines.append(table(("REQUIREMENT", "STATUS", "TITLE AND HOW"), [_row(r) for r in coverage.results]))
+    rows = [_row(r) for r in coverage.results]
+    lines.append(table(("REQUIREMENT", "STATUS", "TITLE AND HOW"), rows, width=width))
     return "\n".join(lines)
 
 
@@ -111,10 +116,10 @@ def _row(result: Result) -> tuple[str, str, str]:
     return result.requirement.id, _SHORT[result.status], result.requirement.title + how
 
 
-def _findings(assessment: Assessment) -> str:
+def _findings(assessment: Assessment, width: int) -> str:
     if not assessment.findings:
         return "== findings\nnone\n"
-    room = max(40, width() - 4)
+    room = max(40, width - 4)
     lines = [f"== findings ({len(assessment.findings)})"]
     for located in assessment.findings:
         finding = located.finding

@@ -1,0 +1,105 @@
+"""The evaluation as one self-contained, accessible HTML page (Jinja2, autoescaped).
+
+Accessibility: the page language is set, there is one ``h1`` and no skipped heading level, a skip
+link leads to the main content, every table has a caption and header cells with ``scope``, and a
+status is always written out in words (colour only repeats it). The stylesheet is inline so the
+page opens anywhere, from an email attachment to an air-gapped laptop.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from securable import __version__
+from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation
+from securable.agency.evaluation.report import (
+    ERROR_WORDS,
+    LABELS,
+    MAX_PROBLEMS,
+    MEANINGS,
+    SECTION_TITLES,
+    SIGNATURE_WORDS,
+    cell,
+    claims_text,
+    counts,
+    customer_ids,
+    four,
+    notes,
+    result,
+)
+from securable.agency.requirements.links import FEDERAL
+from securable.rendering.formats import RenderOptions
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_CSS = """
+body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 75rem; margin: 0 auto;
+       padding: 1rem; color: #1b1b1b; background: #fff; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+caption { text-align: left; font-weight: bold; }
+th, td { border: 1px solid #565c65; padding: .25rem .5rem; vertical-align: top; }
+th { text-align: left; } td.num { text-align: right; }
+.met { background: #e3f5e1; } .partial, .customer-burden { background: #fef0c8; }
+.silent { background: #f0f0f0; }
+.skip-link { position: absolute; left: -999px; } .skip-link:focus { position: static; }
+a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
+ul.checklist { list-style: none; padding-left: 0; } ul.checklist li { margin: .5rem 0; }
+"""
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # vendor files are untrusted: their text must never become markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("evaluation.html.j2")
+
+
+def to_html(ev: Evaluation, options: RenderOptions) -> str:
+    return _template().render(
+        ev=ev,
+        req=ev.requirements,
+        found=counts(ev),
+        version=__version__,
+        css=Markup(_CSS),  # our own constant: trusted
+        statuses=STATUSES,
+        labels=LABELS,
+        meanings=MEANINGS,
+        signature=SIGNATURE_WORDS,
+        errors=ERROR_WORDS,
+        max_problems=MAX_PROBLEMS,
+        overall=[ev.overall(i) for i in range(len(ev.evaluated))],
+        sections=_sections(ev),
+        notes=notes(ev),
+        federal=FEDERAL,
+        result=result,
+        cell=cell,
+        four=four,
+        css_class=lambda status: "met" if status in MET else status,
+        claims_text=claims_text,
+        customer_ids=customer_ids,
+    )
+
+
+def _sections(ev: Evaluation) -> list[dict[str, object]]:
+    """Rows grouped by section, then capability, for the side-by-side tables."""
+    out: list[dict[str, object]] = []
+    for key, title in SECTION_TITLES.items():
+        caps = []
+        for totals in ev.totals:
+            rows = [
+                r for r in ev.rows if r.item.section == key and r.item.record.id.split("-", 1)[0] == totals.id
+            ]
+            if rows:
+                caps.append({"id": totals.id, "title": totals.title, "rows": rows})
+        if caps:
+            out.append({"key": key, "title": title, "capabilities": caps})
+    return out

@@ -1,0 +1,97 @@
+"""The requirements report as one accessible HTML page, from ``templates/requirements.html.j2``.
+
+The page says what the other formats say (:func:`securable.agency.requirements.report.view`).
+The environment autoescapes; the ``h`` filter also folds runs of white space into one space, as
+the catalogs' texts carry line breaks from the PDFs they were taken from.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from securable import __version__
+from securable.agency.requirements.derive import Requirements, Tailoring
+from securable.agency.requirements.report import DERIVED, Group, Item, label, labels, notes, summary, view
+from securable.oscal.blocks import oscal_id
+from securable.rendering.formats import RenderOptions
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_CSS = """
+body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60rem; margin: 0 auto;
+       padding: 1rem; color: #1b1b1b; background: #fff; }
+table { border-collapse: collapse; } th, td { border: 1px solid #565c65; padding: .25rem .5rem; }
+th { text-align: left; } td.num { text-align: right; }
+.calls { color: #3d4551; } .derived { font-style: italic; }
+ul.req li { margin: .25rem 0; } ul.req ul { margin: 0; }
+a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An item of a group with the items nested under it (sub-elements, nested Agency actions)."""
+
+    item: Item
+    anchor: str
+    calls: str  # "called for by" labels, shown per item unless the group says them once
+    children: tuple[Node, ...]
+
+
+def to_html(req: Requirements, options: RenderOptions) -> str:
+    uncalled = ", ".join(_h(label(c)) for c in req.uncalled()) or "none"
+    return _template().render(
+        req=req,
+        title=f"IoT device requirements: {req.controls.title}",
+        version=__version__,
+        css=Markup(_CSS),  # our own constant: trusted
+        sections=view(req),
+        summary=summary(req),
+        notes=notes(req),
+        derived=DERIVED,
+        tree=_tree,
+        changed=_changed,
+        uncalled=Markup(uncalled),  # escaped item by item above
+    )
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # tailoring reasons and profile titles come from the agency's input
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["h"] = lambda text: Markup(_h(str(text)))
+    env.filters["anchor"] = oscal_id
+    return env.get_template("requirements.html.j2")
+
+
+def _h(text: str) -> str:
+    return html.escape(" ".join(text.split()))
+
+
+def _tree(group: Group) -> list[Node]:
+    """The group's items nested by depth: a deeper item belongs to the item before it."""
+    items = list(group.items)
+    return _nodes(group, items, 0)
+
+
+def _nodes(group: Group, items: list[Item], depth: int) -> list[Node]:
+    out: list[Node] = []
+    while items and items[0].depth >= depth:
+        item = items.pop(0)
+        children = _nodes(group, items, depth + 1) if items and items[0].depth > depth else []
+        calls = labels(item.calls) if item.calls and not group.calls else ""
+        out.append(Node(item, oscal_id(item.id), calls, tuple(children)))
+    return out
+
+
+def _changed(tailoring: Tailoring) -> str:
+    return ", ".join(a.partition(":")[2] for a in tailoring.affected)

@@ -1,0 +1,1 @@
+"""OSCAL profile resolution (NIST's algorithm): import, merge, modify."""
