@@ -48,6 +48,8 @@ WORKFLOW = ("init", "questions", "check", "package", "keygen", "verify", "requir
 GROUPS = {
     "catalog": "browse, search and export the shipped catalogs",
     "oscal": "work with OSCAL documents",
+    "audit": "check the workspace's hash-chained audit trail",
+    "web": "the workspace: a multi-user web app and REST API (needs the `web` extra)",
 }
 
 COMMANDS = (
@@ -317,5 +319,40 @@ COMMANDS = (
             ),
         ),
         "securable.cli.requirements_cmd:resolve",
+    ),
+    Command(
+        ("audit", "verify"),
+        "check an audit chain exported as JSON Lines; names the first bad event (exit 1)",
+        (
+            Opt("file", metavar="FILE", help="an export: `securable web audit-export` or GET /api/v1/audit"),
+            Opt("--format", choices=FORMATS_SHOW, default="table", help="output format"),
+        ),
+        "securable.cli.audit_cmd:verify",
+    ),
+    Command(
+        ("serve",),
+        "run the workspace on this machine for a demo (Django's development server; migrates first)",
+        (
+            Opt("--addr", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to listen"),
+            Opt("--no-migrate", flag=True, help="do not apply database migrations first"),
+        ),
+        "securable.cli.web_cmd:serve",
+    ),
+    Command(
+        ("web", "manage"),
+        "run a Django management command of the workspace (migrate, createsuperuser, check, ...)",
+        (Opt("words", metavar="WORD", repeat=True, help="the command and its arguments, after `--`"),),
+        "securable.cli.web_cmd:manage",
+    ),
+    Command(
+        ("web", "audit-export"),
+        "export an organization's audit chain as JSON Lines (for `securable audit verify`)",
+        (
+            Opt("organization", metavar="ORG", help="the organization's slug"),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+        ),
+        "securable.cli.web_cmd:audit_export",
     ),
 )
