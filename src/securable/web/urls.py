@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from securable.web.api import views as api_views
+from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
 from securable.web.orgs import views as org_views
@@ -13,6 +14,7 @@ from securable.web.products import views as product_views
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # the API's error shape for its unknown paths too
     path("", org_views.home, name="home"),
     path("o/<slug:org>/", product_views.product_redirect, name="org"),
     path("o/<slug:org>/products/", product_views.products, name="products"),

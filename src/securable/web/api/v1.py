@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -176,7 +176,7 @@ def export_product(request: HttpRequest, slug: str, version: int | None = None) 
         "requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}
     },
 )
-def upload_version(request: HttpRequest, slug: str) -> tuple[int, dict[str, Any]]:
+def upload_version(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
     from securable.errors import InputError
     from securable.web.products.services import ImportProduct, import_product
 
@@ -185,12 +185,15 @@ def upload_version(request: HttpRequest, slug: str) -> tuple[int, dict[str, Any]
     if len(body) >= MAX_UPLOAD:
         raise InputError("the product description is larger than 1 MiB")
     version = import_product(actor, token.organization, ImportProduct(content=body, slug=slug))
-    return 201, {
-        "number": version.number,
-        "label": version.label,
-        "sha256": version.sha256,
-        "created": version.created,
-    }
+    return Status(
+        201,
+        {
+            "number": version.number,
+            "label": version.label,
+            "sha256": version.sha256,
+            "created": version.created,
+        },
+    )
 
 
 @api.get(
