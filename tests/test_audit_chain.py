@@ -127,3 +127,22 @@ def test_cli_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert report["good_events"] == 1
 
     assert main(["audit", "verify", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_checkpoint_lines_that_are_not_checkpoints_are_named(tmp_path: Path) -> None:
+    from securable.audit.checkpoint import check, sign, statement
+    from securable.package.keys import keygen, load_private_key, load_public_key
+
+    keygen(tmp_path / "k", tmp_path / "k.pub")
+    key = load_private_key(tmp_path / "k")
+    records = chain(events(3))
+    hashes = {int(str(r["seq"])): str(r["hash"]) for r in records}
+    good = json.dumps(sign(key, statement(ORG, 3, hashes[3], "2026-12-04"))).encode()
+    foreign = json.dumps(sign(key, statement("another", 3, hashes[3], "2026-12-04"))).encode()
+    held, problems = check(
+        [good, b"{}", b"not json", foreign], load_public_key(tmp_path / "k.pub"), ORG, hashes
+    )
+    assert held == 1
+    assert [p.line for p in problems] == [2, 3, 4]
+    assert problems[0].reason.startswith("not a checkpoint")
+    assert problems[2].reason == "signed for another organization"

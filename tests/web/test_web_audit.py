@@ -88,3 +88,65 @@ def test_erasing_a_person_keeps_the_chain_valid(busy_org: Organization, owner: A
     path = export(busy_org, tmp_path / "audit.jsonl")
     assert owner.email not in path.read_text(encoding="utf-8")
     assert main(["audit", "verify", str(path)]) == 0
+
+
+def _keys(tmp_path: Path) -> tuple[Path, Path]:
+    from securable.package.keys import keygen
+
+    private, public = tmp_path / "audit.key", tmp_path / "audit.pub"
+    keygen(private, public)
+    return private, public
+
+
+def test_signed_checkpoints_catch_a_consistent_rewrite_and_a_cut_tail(
+    busy_org: Organization, owner: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from securable.audit.chain import GENESIS, canonical, event_hash
+
+    private, public = _keys(tmp_path)
+    call_command("audit_checkpoint", "--key", str(private))
+    call_command("audit_checkpoint", "--key", str(private))  # once a day: the second run signs nothing
+    assert "0 checkpoints signed" in capsys.readouterr().out
+    import_product(actor(owner), busy_org, ImportProduct(CAMERA.read_bytes(), why="after the checkpoint"))
+    chain, marks = tmp_path / "audit.jsonl", tmp_path / "marks.jsonl"
+    call_command("audit_export", busy_org.slug, "--output", str(chain), "--checkpoints", str(marks))
+    verify = ["audit", "verify", str(chain), "--checkpoints", str(marks), "--key", str(public)]
+    assert main(verify) == 0
+    assert "1 signed checkpoint agree" in capsys.readouterr().out
+
+    # Someone with database access rewrites event 2 and every hash after it: the chain alone verifies.
+    prev = GENESIS
+    for event in AuditEvent.objects.for_org(busy_org).order_by("seq"):
+        payload = json.loads(event.payload)
+        if event.seq == 2:
+            payload["after"] = {"role": "owner"}
+        text = canonical(payload).decode()
+        digest = event_hash(prev, json.loads(text))
+        AuditEvent._base_manager.filter(pk=event.pk).update(payload=text, prev_hash=prev, hash=digest)
+        prev = digest
+    call_command("audit_export", busy_org.slug, "--output", str(chain))
+    assert main(["audit", "verify", str(chain)]) == 0
+    capsys.readouterr()
+    assert main(verify) == 1
+    assert "differs from the signed one (the chain was rewritten)" in capsys.readouterr().out
+
+    # Cutting the tail back to before the checkpoint is caught too.
+    lines = chain.read_text(encoding="utf-8").splitlines(keepends=True)
+    chain.write_text("".join(lines[:2]), encoding="utf-8")
+    assert main(verify) == 1
+    assert "missing from the chain (its tail was cut)" in capsys.readouterr().out
+
+
+def test_checkpoints_signed_by_another_key_are_refused(
+    busy_org: Organization, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, _ = _keys(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    _, wrong = _keys(other)
+    call_command("audit_checkpoint", "--key", str(private))
+    chain, marks = tmp_path / "audit.jsonl", tmp_path / "marks.jsonl"
+    call_command("audit_export", busy_org.slug, "--output", str(chain), "--checkpoints", str(marks))
+    assert main(["audit", "verify", str(chain), "--checkpoints", str(marks), "--key", str(wrong)]) == 1
+    assert "signature does not match" in capsys.readouterr().out
+    assert main(["audit", "verify", str(chain), "--checkpoints", str(marks)]) == 2

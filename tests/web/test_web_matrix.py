@@ -50,6 +50,7 @@ ENDPOINTS = (
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
     Endpoint("audit export", "audit.view", "get", "/o/{org}/audit.jsonl"),
+    Endpoint("audit checkpoints", "audit.view", "get", "/o/{org}/audit-checkpoints.jsonl"),
     Endpoint("tokens", "token.manage", "get", "/o/{org}/tokens/"),
     Endpoint("token create", "token.manage", "post", "/o/{org}/tokens/"),
     Endpoint("api products", "product.view", "get", "/api/v1/products", api=True),
@@ -66,7 +67,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     named = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     org_pages = {n for n in named if n not in ("home",)}
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
-    covered |= {"audit_export", "tokens", "org"}
+    covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 

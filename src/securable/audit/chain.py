@@ -62,15 +62,20 @@ class ChainReport:
     organization: str | None
     last_hash: str
     bad: BadEvent | None
+    hashes: dict[int, str] | None = None  # every good event's hash by seq, when asked for
 
     @property
     def ok(self) -> bool:
         return self.bad is None
 
 
-def verify_lines(stream: IO[bytes]) -> ChainReport:
-    """Check a JSON Lines export from its first event; stop at the first bad one and name it."""
+def verify_lines(stream: IO[bytes], *, keep_hashes: bool = False) -> ChainReport:
+    """Check a JSON Lines export from its first event; stop at the first bad one and name it.
+
+    With ``keep_hashes``, the report lists each good event's hash (to compare with checkpoints).
+    """
     prev, organization, count = GENESIS, None, 0
+    hashes: dict[int, str] | None = {} if keep_hashes else None
     line_no = 0
     while True:
         raw = stream.readline(MAX_LINE + 1)
@@ -79,20 +84,45 @@ def verify_lines(stream: IO[bytes]) -> ChainReport:
         line_no += 1
         if len(raw) > MAX_LINE:
             return _bad(
-                count, organization, prev, line=line_no, seq=None, why=f"line longer than {MAX_LINE} bytes"
+                count,
+                organization,
+                prev,
+                line=line_no,
+                seq=None,
+                why=f"line longer than {MAX_LINE} bytes",
+                hashes=hashes,
             )
         if not raw.strip():
-            return _bad(count, organization, prev, line=line_no, seq=None, why="empty line inside the chain")
+            return _bad(
+                count,
+                organization,
+                prev,
+                line=line_no,
+                seq=None,
+                why="empty line inside the chain",
+                hashes=hashes,
+            )
         problem, seq = _check(raw, count + 1, prev, organization)
         if problem:
-            return _bad(count, organization, prev, line=line_no, seq=seq, why=problem)
+            return _bad(count, organization, prev, line=line_no, seq=seq, why=problem, hashes=hashes)
         rec = json.loads(raw)
         organization, prev, count = rec["organization"], rec["hash"], count + 1
-    return ChainReport(count, organization, prev, None)
+        if hashes is not None:
+            hashes[count] = prev
+    return ChainReport(count, organization, prev, None, hashes)
 
 
-def _bad(count: int, org: str | None, prev: str, *, line: int, seq: int | None, why: str) -> ChainReport:
-    return ChainReport(count, org, prev, BadEvent(line, seq, why))
+def _bad(
+    count: int,
+    org: str | None,
+    prev: str,
+    *,
+    line: int,
+    seq: int | None,
+    why: str,
+    hashes: dict[int, str] | None,
+) -> ChainReport:
+    return ChainReport(count, org, prev, BadEvent(line, seq, why), hashes)
 
 
 def _check(raw: bytes, want_seq: int, prev: str, organization: str | None) -> tuple[str | None, int | None]:

@@ -322,9 +322,15 @@ COMMANDS = (
     ),
     Command(
         ("audit", "verify"),
-        "check an audit chain exported as JSON Lines; names the first bad event (exit 1)",
+        "check an exported audit chain (and its signed checkpoints); names the first bad event (exit 1)",
         (
             Opt("file", metavar="FILE", help="an export: `securable web audit-export` or GET /api/v1/audit"),
+            Opt(
+                "--checkpoints",
+                metavar="FILE",
+                help="also check these signed checkpoints (JSON Lines) against the chain; needs --key",
+            ),
+            Opt("--key", metavar="PUBLIC", help="the workspace's Ed25519 public key for --checkpoints (PEM)"),
             Opt("--format", choices=FORMATS_SHOW, default="table", help="output format"),
         ),
         "securable.cli.audit_cmd:verify",
@@ -352,7 +358,21 @@ COMMANDS = (
             Opt(
                 "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
             ),
+            Opt("--checkpoints", metavar="FILE", help="also write the signed daily checkpoints here"),
         ),
         "securable.cli.web_cmd:audit_export",
+    ),
+    Command(
+        ("web", "audit-checkpoint"),
+        "sign today's head of every organization's audit chain (run daily, e.g. from cron)",
+        (
+            Opt(
+                "--key",
+                metavar="PRIVATE",
+                required=True,
+                help="Ed25519 private key (PEM, from `securable keygen`), kept outside the database",
+            ),
+        ),
+        "securable.cli.web_cmd:audit_checkpoint",
     ),
 )

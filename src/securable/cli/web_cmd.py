@@ -59,6 +59,8 @@ def audit_export(args: Args) -> int:
     words = ["audit_export", args.organization]
     if args.output:
         words += ["--output", args.output]
+    if args.checkpoints:
+        words += ["--checkpoints", args.checkpoints]
     from django.core.management.base import CommandError
 
     try:
@@ -67,4 +69,15 @@ def audit_export(args: Args) -> int:
         from securable.errors import NotFoundError
 
         raise NotFoundError(str(err)) from err
+    return ExitCode.OK
+
+
+def audit_checkpoint(args: Args) -> int:
+    _django()
+    from pathlib import Path
+
+    from securable.package.keys import load_private_key
+
+    load_private_key(Path(args.key))  # a bad key is reported as such, before the command runs
+    _call("audit_checkpoint", "--key", args.key)
     return ExitCode.OK

@@ -27,5 +27,6 @@ urlpatterns = [
     path("o/<slug:org>/members/change", org_views.members_change, name="members_change"),
     path("o/<slug:org>/audit/", audit_views.audit, name="audit"),
     path("o/<slug:org>/audit.jsonl", audit_views.audit_export, name="audit_export"),
+    path("o/<slug:org>/audit-checkpoints.jsonl", audit_views.checkpoints_export, name="audit_checkpoints"),
     path("o/<slug:org>/tokens/", api_views.tokens, name="tokens"),
 ]

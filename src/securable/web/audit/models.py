@@ -63,3 +63,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("audit events are never deleted")
+
+
+class Checkpoint(models.Model):
+    """A signed statement of an organization's chain head on one day (``securable.audit.checkpoint``)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    signed = models.TextField()  # the checkpoint as exported: one JSON line
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "day"], name="one_checkpoint_per_day")]

@@ -35,3 +35,13 @@ def audit_export(request: HttpRequest, org: Organization, member: Membership) ->
     response = StreamingHttpResponse(export_lines(org), content_type="application/jsonl")
     response["Content-Disposition"] = f'attachment; filename="{org.slug}-audit.jsonl"'
     return response
+
+
+@org_page("audit.view")
+@require_GET
+def checkpoints_export(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    from securable.web.audit.checkpoints import checkpoint_lines
+
+    response = HttpResponse("".join(checkpoint_lines(org)), content_type="application/jsonl")
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-audit-checkpoints.jsonl"'
+    return response

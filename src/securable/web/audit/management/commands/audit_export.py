@@ -17,11 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("organization", help="the organization's short name (slug)")
         parser.add_argument("-o", "--output", help="write here (atomically) instead of to standard output")
+        parser.add_argument(
+            "--checkpoints", help="also write the signed checkpoints to this file (JSON Lines)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organization.objects.filter(slug=options["organization"]).first()
         if org is None:
             raise CommandError(f"no organization {options['organization']!r}")
+        if options["checkpoints"]:
+            from pathlib import Path
+
+            from securable.fileio import write_files
+            from securable.web.audit.checkpoints import checkpoint_lines
+
+            write_files([(Path(options["checkpoints"]), "".join(checkpoint_lines(org)).encode("utf-8"))])
         if options["output"]:
             from pathlib import Path
 
