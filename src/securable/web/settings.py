@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "securable.web.orgs",
     "securable.web.audit",
     "securable.web.products",
@@ -81,19 +82,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Local accounts by e-mail address. No mail is sent (no mail server is configured): addresses are
-# not verified, which the README says.
+# Local accounts by e-mail address. With a mail server (SECURABLE_WEB_SMTP_HOST) addresses are
+# verified by a mailed link; without one they cannot be, and MFA stays unavailable: allauth lets only
+# verified addresses add a second factor, or whoever signed up first with someone's address could
+# lock its owner out.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
+SMTP_HOST = _env.get("SECURABLE_WEB_SMTP_HOST", "")
+ACCOUNT_EMAIL_VERIFICATION = "optional" if SMTP_HOST else "none"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # allauth's defaults already limit failed sign-ins; stated here so the policy is visible.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
+# Second factor: time-based one-time passwords, with recovery codes (at /accounts/2fa/).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Securable workspace"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = int(_env.get("SECURABLE_WEB_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = _env.get("SECURABLE_WEB_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = _env.get("SECURABLE_WEB_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = EMAIL_PORT != 465
+    EMAIL_USE_SSL = EMAIL_PORT == 465
+    DEFAULT_FROM_EMAIL = _env.get("SECURABLE_WEB_MAIL_FROM", f"securable@{ALLOWED_HOSTS[0]}")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # nothing leaves the process
 
 SESSION_COOKIE_AGE = config.ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
