@@ -150,3 +150,18 @@ def test_checkpoints_signed_by_another_key_are_refused(
     assert main(["audit", "verify", str(chain), "--checkpoints", str(marks), "--key", str(wrong)]) == 1
     assert "signature does not match" in capsys.readouterr().out
     assert main(["audit", "verify", str(chain), "--checkpoints", str(marks)]) == 2
+
+
+def test_cli_exports_and_checkpoints_through_the_web_commands(
+    busy_org: Organization, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, public = _keys(tmp_path)
+    assert main(["web", "audit-checkpoint", "--key", str(private)]) == 0
+    chain, marks = tmp_path / "a.jsonl", tmp_path / "m.jsonl"
+    assert main(["web", "audit-export", busy_org.slug, "-o", str(chain), "--checkpoints", str(marks)]) == 0
+    assert main(["audit", "verify", str(chain), "--checkpoints", str(marks), "--key", str(public)]) == 0
+    capsys.readouterr()
+    assert main(["web", "audit-export", "no-such-org"]) == 2
+    assert "no organization 'no-such-org'" in capsys.readouterr().err
+    assert main(["web", "audit-checkpoint", "--key", str(public)]) == 2  # a public key cannot sign
+    assert main(["web", "manage"]) == 2

@@ -213,3 +213,28 @@ def test_audit_page_names_people_from_outside_the_chain(
     page = client_of(owner).get(reverse("audit", kwargs={"org": org.slug})).content.decode()
     assert "organization.create" in page
     assert owner.email in page
+
+
+def test_detail_members_and_audit_pages_stay_within_a_query_budget(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(3):
+        import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes()))
+    for role in ("editor", "reviewer", "auditor", "editor"):
+        member_of(org, role)
+    client = client_of(owner)
+    client.get("/")  # the session's first request stamps it
+    pages = [
+        reverse("product", kwargs={"org": org.slug, "product": "acme-homecam-2"}),
+        reverse("members", kwargs={"org": org.slug}),
+        reverse("audit", kwargs={"org": org.slug}),
+    ]
+    for url in pages:
+        # Session, user, organization, membership, switcher, then at most 3 for the page itself,
+        # however many versions, members or events there are.
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
