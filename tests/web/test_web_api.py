@@ -156,3 +156,17 @@ def test_openapi_document_is_committed() -> None:
     assert OPENAPI.read_text(encoding="utf-8") == current, (
         "the API changed: review it, then regenerate docs/openapi.json with SECURABLE_REGEN_GOLDEN=1"
     )
+
+
+def test_api_list_stays_within_a_query_budget(
+    org: Organization, token_for: Callable[[Organization, str], str], django_assert_max_num_queries: Any
+) -> None:
+    Product.objects.for_org(org).bulk_create(
+        [Product(organization=org, slug=f"p{i:03}", name=f"P {i:03}", latest_number=1) for i in range(60)]
+    )
+    token = token_for(org, "auditor")
+    call("get", "/products", token)  # the token's first use records it
+    # The token (with its organization and user), the membership, the page: whatever the page size.
+    with django_assert_max_num_queries(3):
+        page = call("get", "/products", token).json()
+    assert len(page["items"]) == 50
