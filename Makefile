@@ -21,7 +21,7 @@ EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-req
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install sysdeps demo test lint typecheck unit fuzz hostile catalogs catalogs-check bench clean lock lock-upgrade
+.PHONY: install sysdeps chromium demo serve test lint typecheck unit web-pg fuzz hostile catalogs catalogs-check bench clean lock lock-upgrade
 
 # PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
 sysdeps:
@@ -33,13 +33,22 @@ sysdeps:
 	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSLIBS); \
 	else echo "please install: $(SYSLIBS)"; exit 1; fi
 
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "please install: chromium"; exit 1; fi
+
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
 	$(UV_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
 
 # --frozen: install exactly what uv.lock says, and fail rather than re-resolve if it is out of date.
 $(STAMP): pyproject.toml uv.lock | sysdeps $(UV)
-	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	$(UV) sync --frozen --extra dev --extra web --python $(PYTHON)
 	touch $(STAMP)
 
 # Re-resolve after editing pyproject.toml's dependencies, keeping every other pin where it is.
@@ -100,14 +109,23 @@ typecheck: $(STAMP)
 catalogs-check: $(STAMP)
 	$(BIN)/python -m tools.catalogbuild --check
 
-unit: $(STAMP)
+# Every test, the web tests on SQLite among them.
+unit: $(STAMP) chromium
 	$(BIN)/pytest -q -n auto
 
 # Every command against generated hostile inputs (also part of `unit`); see README, Development.
 hostile: $(STAMP)
 	$(BIN)/pytest -q -n 2 tests/test_hostile_corpus.py
 
-test: lint typecheck catalogs-check unit
+# The web tests again, on a throw-away PostgreSQL cluster (installed when missing, removed afterwards).
+web-pg: $(STAMP)
+	tools/pgtest.sh tests/web -n 2
+
+test: lint typecheck catalogs-check unit web-pg
+
+# The workspace on SQLite at http://127.0.0.1:8000/ (data in ./securable-workspace).
+serve: $(STAMP)
+	$(BIN)/securable serve
 
 # Every property test (Hypothesis; tests/conftest.py marks them `fuzz`) with fresh random examples,
 # SECURABLE_FUZZ_EXAMPLES per test (default 10000), and no per-test time limit.

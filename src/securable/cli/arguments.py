@@ -110,3 +110,29 @@ class ResolveArgs(Args):
     catalog: str | None
     pretty: bool
     output: str | None
+
+
+class AuditVerifyArgs(Args):
+    file: str
+    checkpoints: str | None
+    key: str | None
+    format: str
+
+
+class ServeArgs(Args):
+    addr: str
+    no_migrate: bool
+
+
+class WebManageArgs(Args):
+    words: list[str]
+
+
+class AuditExportArgs(Args):
+    organization: str
+    output: str | None
+    checkpoints: str | None
+
+
+class AuditCheckpointArgs(Args):
+    key: str

@@ -52,6 +52,8 @@ WORKFLOW = ("init", "questions", "check", "package", "keygen", "verify", "requir
 GROUPS = {
     "catalog": "browse, search and export the shipped catalogs",
     "oscal": "work with OSCAL documents",
+    "audit": "check the workspace's hash-chained audit trail",
+    "web": "the workspace: a multi-user web app and REST API (needs the `web` extra)",
 }
 
 COMMANDS = (
@@ -348,5 +350,65 @@ COMMANDS = (
         ),
         "securable.cli.requirements_cmd:resolve",
         a.ResolveArgs,
+    ),
+    Command(
+        ("audit", "verify"),
+        "check an exported audit chain (and its signed checkpoints); names the first bad event (exit 1)",
+        (
+            Opt("file", metavar="FILE", help="an export: `securable web audit-export` or GET /api/v1/audit"),
+            Opt(
+                "--checkpoints",
+                metavar="FILE",
+                help="also check these signed checkpoints (JSON Lines) against the chain; needs --key",
+            ),
+            Opt("--key", metavar="PUBLIC", help="the workspace's Ed25519 public key for --checkpoints (PEM)"),
+            Opt("--format", choices=FORMATS_SHOW, default="table", help="output format"),
+        ),
+        "securable.cli.audit_cmd:verify",
+        a.AuditVerifyArgs,
+    ),
+    Command(
+        ("serve",),
+        "run the workspace on this machine for a demo (Django's development server; migrates first)",
+        (
+            Opt("--addr", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to listen"),
+            Opt("--no-migrate", flag=True, help="do not apply database migrations first"),
+        ),
+        "securable.cli.web_cmd:serve",
+        a.ServeArgs,
+    ),
+    Command(
+        ("web", "manage"),
+        "run a Django management command of the workspace (migrate, createsuperuser, check, ...)",
+        (Opt("words", metavar="WORD", repeat=True, help="the command and its arguments, after `--`"),),
+        "securable.cli.web_cmd:manage",
+        a.WebManageArgs,
+    ),
+    Command(
+        ("web", "audit-export"),
+        "export an organization's audit chain as JSON Lines (for `securable audit verify`)",
+        (
+            Opt("organization", metavar="ORG", help="the organization's slug"),
+            Opt(
+                "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+            Opt("--checkpoints", metavar="FILE", help="also write the signed daily checkpoints here"),
+        ),
+        "securable.cli.web_cmd:audit_export",
+        a.AuditExportArgs,
+    ),
+    Command(
+        ("web", "audit-checkpoint"),
+        "sign today's head of every organization's audit chain (run daily, e.g. from cron)",
+        (
+            Opt(
+                "--key",
+                metavar="PRIVATE",
+                required=True,
+                help="Ed25519 private key (PEM, from `securable keygen`), kept outside the database",
+            ),
+        ),
+        "securable.cli.web_cmd:audit_checkpoint",
+        a.AuditCheckpointArgs,
     ),
 )

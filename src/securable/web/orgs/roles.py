@@ -1,0 +1,39 @@
+"""The one table of roles: each built-in role is a set of verb-level permissions.
+
+No Django import: the authorization matrix test and the docs are generated from this table.
+"""
+
+from __future__ import annotations
+
+PERMISSIONS: dict[str, str] = {
+    "product.view": "see products, their versions and assessments",
+    "product.edit": "import product descriptions (new versions)",
+    "package.sign": "sign customer packages with the organization's key",
+    "requirements.approve": "approve tailored requirement sets",
+    "vendor.evaluate": "evaluate vendor packages",
+    "member.manage": "add and remove members, change their roles",
+    "token.manage": "create and revoke API tokens for CI",
+    "audit.view": "read and export the audit log",
+}
+
+_ALL = frozenset(PERMISSIONS)
+
+ROLES: dict[str, frozenset[str]] = {
+    "owner": _ALL,
+    "editor": frozenset({"product.view", "product.edit", "vendor.evaluate", "token.manage"}),
+    "reviewer": frozenset({"product.view", "package.sign", "requirements.approve", "vendor.evaluate"}),
+    "auditor": frozenset({"product.view", "audit.view"}),  # read-only
+}
+
+ROLE_HELP: dict[str, str] = {
+    "owner": "everything, including members and API tokens",
+    "editor": "imports products and creates API tokens for CI",
+    "reviewer": "signs packages and approves requirements; cannot edit products",
+    "auditor": "reads products and the audit log; changes nothing",
+}
+
+
+def allows(role: str, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")  # a typo in code, never a silent deny
+    return permission in ROLES.get(role, frozenset())

@@ -1,0 +1,1 @@
+"""Products and their versions: product descriptions (``securable.yaml``) kept byte for byte."""

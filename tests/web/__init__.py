@@ -1,0 +1,1 @@
+"""The workspace (Django) tests; run again on PostgreSQL by tools/pgtest.sh."""
