@@ -338,6 +338,9 @@ EXPECTED: dict[str, frozenset[int]] = {
     # A vendor path that cannot be read is bad input (2); evaluating the other vendors and failing
     # that one (1) would be right too.
     "evaluate-vendor/symlink-loop": frozenset({1, 2}),
+    "evaluate-vendor/fifo": frozenset({1, 2}),
+    "evaluate-vendor/long-component": frozenset({1, 2}),
+    "evaluate-vendor/long-path": frozenset({1, 2}),
     "evaluate-vendor/dev-zero": frozenset({1, 2}),
     "evaluate-vendor/dev-null": frozenset({1, 2}),
     # A lone surrogate: refused, or carried along as long as every output stays valid UTF-8.
@@ -352,9 +355,6 @@ def _each(reason: str, slots: str, kind: str) -> dict[str, str]:
 # What goes wrong today, case by case: the checklist for the fixes. Strict: a fixed case XPASSes
 # and its entry goes (a case fixed in some commands only: remove those from the list).
 XFAIL: dict[str, str] = {
-    "evaluate-vendor/fifo": "hangs: opens the FIFO and waits for a writer",
-    **_each("exit 3: OSError ENAMETOOLONG not caught", "evaluate-vendor", "long-component"),
-    **_each("exit 3: OSError ENAMETOOLONG not caught", "evaluate-vendor", "long-path"),
     **_each(
         "exit 3: UnicodeEncodeError, the file name is not UTF-8 (surrogates)",
         "oscal-resolve requirements--profile requirements--catalog evaluate-vendor check package "
