@@ -355,12 +355,6 @@ def _each(reason: str, slots: str, kind: str) -> dict[str, str]:
 # What goes wrong today, case by case: the checklist for the fixes. Strict: a fixed case XPASSes
 # and its entry goes (a case fixed in some commands only: remove those from the list).
 XFAIL: dict[str, str] = {
-    **_each(
-        "exit 3: UnicodeEncodeError, the file name is not UTF-8 (surrogates)",
-        "oscal-resolve requirements--profile requirements--catalog evaluate-vendor check package "
-        "package--vex",
-        "name-not-utf8",
-    ),
     "check/injection": "report.md: raw terminal escapes, <script> unescaped, a javascript: link",
     "evaluate-vendor/injection": "eval.html: raw terminal escapes, a javascript: link",
     "package/injection": "stdout, security.txt and docs/*.html: raw terminal escapes; "
