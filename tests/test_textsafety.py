@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from evaluation_builders import component, component_definition, requirement, requirements_profile, write
 from securable.cli import main
-from securable.textsafety import csv_cell, field_value, markdown, terminal, terminal_path
+from securable.rendering.htmltext import finalize
+from securable.textsafety import controls, csv_cell, field_value, markdown, terminal, terminal_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera"
@@ -148,6 +150,48 @@ def test_security_txt_values_stay_on_one_line(text: str) -> None:
     value = field_value(text)
     assert len(f"Contact: {value}".splitlines()) == 1
     assert value == "a Contact: " + text.split("Contact: ")[1]
+
+
+def test_security_txt_values_show_control_characters() -> None:
+    assert field_value("Acme" + SET_TITLE) == "Acme\\x1b]0;pwned\\x07"
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.text())
+def test_controls_leaves_no_control_character_and_keeps_lines(text: str) -> None:
+    shown = controls(text)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+    assert shown.count("\n") == text.count("\n")
+    assert shown.count("\t") == text.count("\t")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (CLEAR_SCREEN + "<b>x</b>", "\\x1b[2J\\x1b[H&lt;b&gt;x&lt;/b&gt;"),
+        ("[x](javascript:alert(1))", "[x]&#40;javascript:alert(1))"),
+        (Markup('<a href="https://example.org">a\x07</a>'), '<a href="https://example.org">a\\x07</a>'),
+        (3, 3),
+    ],
+)
+def test_html_values_are_escaped_with_controls_shown_and_no_markdown_link(
+    value: object, expected: object
+) -> None:
+    assert finalize(value) == expected
+
+
+def test_a_template_value_goes_through_finalize() -> None:
+    from securable.package.documents.templating import environment
+
+    page = (
+        environment()
+        .from_string("<p>{{ text }} {{ text | linkify }}</p>")
+        .render(text=SET_TITLE + "[a](javascript:x)")
+    )
+    assert "\x1b" not in page
+    assert "\x07" not in page
+    assert "](javascript:" not in page
+    assert page.count("\\x1b]0;pwned\\x07[a]&#40;javascript:x)") == 2
 
 
 # --- through the commands ---------------------------------------------------------------------------
