@@ -95,11 +95,16 @@ def _inject_json(doc: Any) -> Any:
     return doc
 
 
+# Where a product description names a place or a document (plain text or a URI): the schema
+# refuses control characters there, so the payload would make the file invalid, not hostile.
+ADDRESS_KEYS = frozenset({"location", "address", "reference"})
+
+
 def _inject_yaml(doc: Any, key: str = "") -> Any:
     # Free text in a product description or profile has spaces; IDs, enum values, URLs and e-mail
     # addresses do not, so they stay valid. Names are free text even when they are one word.
     if isinstance(doc, dict):
-        return {k: _inject_yaml(v, str(k)) for k, v in doc.items()}
+        return {k: v if k in ADDRESS_KEYS else _inject_yaml(v, str(k)) for k, v in doc.items()}
     if isinstance(doc, list):
         return [_inject_yaml(v, key) for v in doc]
     if isinstance(doc, str) and (" " in doc or key in ("name", "title", "manufacturer", "model")):

@@ -4,6 +4,8 @@ vendors evaluated, the requirements profile reader, the contract checklist and t
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -329,6 +331,30 @@ def test_unusable_vendor_files(tmp_path: Path, content: str | None, kind: str, m
     vendor = read_vendor(VendorSource("v", path))
     assert vendor.error is not None
     assert (vendor.error.kind, vendor.signature) == (kind, "not-a-package")
+    assert message in vendor.error.message
+
+
+def _make_fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.json"
+    os.mkfifo(path)  # nobody writes to it: opening it for reading would block
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_make_fifo, "is a named pipe"),
+        (lambda tmp_path: tmp_path / ("L" * 300 + ".json"), "path too long"),
+        (lambda tmp_path: tmp_path / (("d" * 200 + "/") * 25 + "v.json"), "path too long"),
+    ],
+)
+def test_vendor_paths_that_name_no_regular_file_fail_that_vendor(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    # Called through the library (no CLI check in front): classified before anything opens it.
+    vendor = read_vendor(VendorSource("v", make(tmp_path)))
+    assert vendor.error is not None
+    assert vendor.error.kind == "unreadable"
     assert message in vendor.error.message
 
 

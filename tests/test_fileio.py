@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
@@ -21,6 +22,16 @@ def test_replaces_a_file_and_keeps_its_mode(tmp_path: Path) -> None:
     assert target.read_text("utf-8") == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_lone_surrogate_is_written_as_its_json_escape(tmp_path: Path) -> None:
+    # What os.fsdecode makes of a file name that is not UTF-8, reaching a report through its name.
+    name = os.fsdecode(b"bad\xff.json")
+    target = tmp_path / "out.json"
+    write_text_atomic(target, json.dumps({"file": name}, ensure_ascii=False))
+    raw = target.read_bytes()
+    assert raw.decode("utf-8") == '{"file": "bad\\udcff.json"}'
+    assert json.loads(raw) == {"file": name}  # still valid JSON, with the same content
 
 
 def test_follows_a_symlink_and_keeps_it(tmp_path: Path) -> None:

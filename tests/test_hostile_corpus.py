@@ -332,12 +332,12 @@ EXPECTED: dict[str, frozenset[int]] = {
     "init-state/injection": frozenset({0, 2}),
     # An empty folder is a package with everything missing: a failed verification or a refusal.
     "verify/folder": frozenset({1, 2}),
-    # Address fields refuse control characters, so the injected description is invalid (exit 1);
-    # where a command still reads it (exit 0), its output must be escaped.
-    "questions/injection": frozenset({0, 1}),
     # A vendor path that cannot be read is bad input (2); evaluating the other vendors and failing
     # that one (1) would be right too.
     "evaluate-vendor/symlink-loop": frozenset({1, 2}),
+    "evaluate-vendor/fifo": frozenset({1, 2}),
+    "evaluate-vendor/long-component": frozenset({1, 2}),
+    "evaluate-vendor/long-path": frozenset({1, 2}),
     "evaluate-vendor/dev-zero": frozenset({1, 2}),
     "evaluate-vendor/dev-null": frozenset({1, 2}),
     # A lone surrogate: refused, or carried along as long as every output stays valid UTF-8.
@@ -351,23 +351,7 @@ def _each(reason: str, slots: str, kind: str) -> dict[str, str]:
 
 # What goes wrong today, case by case: the checklist for the fixes. Strict: a fixed case XPASSes
 # and its entry goes (a case fixed in some commands only: remove those from the list).
-XFAIL: dict[str, str] = {
-    "evaluate-vendor/fifo": "hangs: opens the FIFO and waits for a writer",
-    **_each("exit 3: OSError ENAMETOOLONG not caught", "evaluate-vendor", "long-component"),
-    **_each("exit 3: OSError ENAMETOOLONG not caught", "evaluate-vendor", "long-path"),
-    **_each(
-        "exit 3: UnicodeEncodeError, the file name is not UTF-8 (surrogates)",
-        "oscal-resolve requirements--profile requirements--catalog evaluate-vendor check package "
-        "package--vex",
-        "name-not-utf8",
-    ),
-    "check/injection": "report.md: raw terminal escapes, <script> unescaped, a javascript: link",
-    "evaluate-vendor/injection": "eval.html: raw terminal escapes, a javascript: link",
-    "package/injection": "stdout, security.txt and docs/*.html: raw terminal escapes; "
-    "docs/*.html: javascript: links",
-    "package--vex/injection": "docs/*.html: raw terminal escapes and javascript: links from the VEX text",
-    "package-sbom/injection": "docs/*.html: raw terminal escapes and javascript: links from the SBOM text",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _cases() -> list[object]:

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from evaluation_builders import component, component_definition, requirement, requirements_profile, write
 from securable.cli import main
-from securable.textsafety import csv_cell, field_value, markdown, terminal, terminal_path
+from securable.rendering.htmltext import finalize
+from securable.textsafety import controls, csv_cell, field_value, markdown, terminal, terminal_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera"
@@ -79,14 +81,14 @@ def test_terminal_output_never_holds_a_control_character(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
-        ("![x](http://evil.example/x.png)", "!\\[x\\](http://evil.example/x.png)"),
-        ("[a](javascript:alert(1))", "\\[a\\](javascript:alert(1))"),
-        ("<javascript:alert(1)>", "\\<javascript:alert(1)\\>"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("![x](http://evil.example/x.png)", "!\\[x\\]\\(http://evil.example/x.png)"),
+        ("[a](javascript:alert(1))", "\\[a\\]\\(javascript:alert(1))"),
+        ("<javascript:alert(1)>", "&lt;javascript:alert(1)&gt;"),
         ("a | b", "a \\| b"),
         ("`code` and *em* and _em_", "\\`code\\` and \\*em\\* and \\_em\\_"),
         ("# heading", "\\# heading"),
-        ("> quote", "\\> quote"),
+        ("> quote", "&gt; quote"),
         ("- item", "\\- item"),
         ("+ item", "\\+ item"),
         ("---", "\\---"),
@@ -108,8 +110,11 @@ def test_markdown_output_is_one_line_without_raw_html_or_links(text: str) -> Non
     assert "\n" not in safe
     assert "\r" not in safe
     assert not _NOT_SAFE.search(safe)
-    # every <, [, ], | and backtick is escaped (preceded by an odd number of backslashes)
-    for match in re.finditer(r"(\\*)([<>\[\]|`])", safe):
+    assert "<" not in safe  # written as entities
+    assert ">" not in safe
+    assert "](" not in safe  # never the middle of a link, not even an escaped one
+    # every [, ], | and backtick is escaped (preceded by an odd number of backslashes)
+    for match in re.finditer(r"(\\*)([\[\]|`])", safe):
         assert len(match.group(1)) % 2 == 1, safe
 
 
@@ -147,6 +152,48 @@ def test_security_txt_values_stay_on_one_line(text: str) -> None:
     assert value == "a Contact: " + text.split("Contact: ")[1]
 
 
+def test_security_txt_values_show_control_characters() -> None:
+    assert field_value("Acme" + SET_TITLE) == "Acme\\x1b]0;pwned\\x07"
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.text())
+def test_controls_leaves_no_control_character_and_keeps_lines(text: str) -> None:
+    shown = controls(text)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+    assert shown.count("\n") == text.count("\n")
+    assert shown.count("\t") == text.count("\t")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (CLEAR_SCREEN + "<b>x</b>", "\\x1b[2J\\x1b[H&lt;b&gt;x&lt;/b&gt;"),
+        ("[x](javascript:alert(1))", "[x]&#40;javascript:alert(1))"),
+        (Markup('<a href="https://example.org">a\x07</a>'), '<a href="https://example.org">a\\x07</a>'),
+        (3, 3),
+    ],
+)
+def test_html_values_are_escaped_with_controls_shown_and_no_markdown_link(
+    value: object, expected: object
+) -> None:
+    assert finalize(value) == expected
+
+
+def test_a_template_value_goes_through_finalize() -> None:
+    from securable.package.documents.templating import environment
+
+    page = (
+        environment()
+        .from_string("<p>{{ text }} {{ text | linkify }}</p>")
+        .render(text=SET_TITLE + "[a](javascript:x)")
+    )
+    assert "\x1b" not in page
+    assert "\x07" not in page
+    assert "](javascript:" not in page
+    assert page.count("\\x1b]0;pwned\\x07[a]&#40;javascript:x)") == 2
+
+
 # --- through the commands ---------------------------------------------------------------------------
 
 
@@ -178,10 +225,10 @@ def test_check_markdown_escapes_html_and_images(
 ) -> None:
     code, out, _ = run(capsys, "check", "securable.yaml", "--format", "markdown", "--fail-on", "none")
     assert code == 0
-    assert "<script>" not in out.replace("\\<script\\>", "")
+    assert "<script>" not in out
     assert "[i](http://evil" not in out
-    assert "\\<script\\>" in out
-    assert "!\\[i\\](http://evil.example/i.png)" in out
+    assert "&lt;script&gt;" in out
+    assert "!\\[i\\]\\(http://evil.example/i.png)" in out
 
 
 def test_security_txt_of_a_hostile_manufacturer_has_one_contact_per_address(hostile_camera: Path) -> None:
@@ -234,7 +281,7 @@ def test_evaluate_prints_vendor_titles_escaped(
     assert "[x](javascript:" not in out
     assert "<b>" not in out
     assert "\x1b" not in out
-    assert "\\[x\\](javascript:alert(1))" in out
+    assert "\\[x\\]\\(javascript:alert(1))" in out
 
 
 def test_json_and_sarif_stay_valid_and_exact_on_a_terminal(

@@ -114,8 +114,11 @@ def _umask() -> int:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step; the old file stays intact if anything fails."""
-    write_files([(path, text.encode("utf-8"))])
+    """Replace ``path`` with ``text`` in one step; the old file stays intact if anything fails.
+
+    A lone surrogate (a byte of a file name that is not UTF-8, as Python keeps it) is written as
+    its ``\\udcff`` escape: visible, valid UTF-8, and still valid in a JSON string."""
+    write_files([(path, text.encode("utf-8", "backslashreplace"))])
 
 
 def write_files(targets: Iterable[tuple[Path, bytes]], *, private: Iterable[Path] = ()) -> None:

@@ -15,7 +15,9 @@ way of being subverted:
 * ``security.txt`` is read line by line: :func:`field_value` keeps a value on its one line.
 
 HTML is written only through Jinja2 with autoescaping (``securable.package.documents.templating``); JSON and
-SARIF through ``json.dumps``, which escapes control characters itself.
+SARIF through ``json.dumps``, which escapes control characters itself. Whatever the format, a control
+character (C0 but tab and line feed, DEL, C1) never reaches a document raw: :func:`controls` is the one
+rule that shows it as ``\\x1b``, and HTML, Markdown and ``security.txt`` text all go through it.
 
 Importing this module costs nothing beyond ``os``: the terminal check runs on every CLI output.
 """
@@ -38,6 +40,20 @@ def _escaped(char: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return (code < 0x20 and char not in _KEPT) or 0x7F <= code <= 0x9F
+
+
+def controls(text: str) -> str:
+    """``text`` with every control character (C0 but tab and line feed, DEL, C1) shown as ``\\x1b``
+    or ``\\u009b``: for documents (HTML, Markdown, ``security.txt``), where a terminal escape copied
+    from a product file would run when the document is printed to a terminal or pasted."""
+    if not any(_is_control(c) for c in text):
+        return text
+    return "".join(_escaped(c) if _is_control(c) else c for c in text)
 
 
 def terminal(text: str, *, lines: bool = True) -> str:
@@ -64,7 +80,9 @@ def terminal_path(path: str) -> str:
 # Characters that start Markdown syntax anywhere in a line: emphasis, code, links and images, raw
 # HTML and autolinks, table cells. Escaped with a backslash, which CommonMark allows before any
 # ASCII punctuation.
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|"})
+# ``<`` and ``>`` as entities rather than backslash escapes: the text then holds no ``<tag`` at all,
+# for any reader that sees the Markdown before (or without) rendering it.
+_MD_SPECIAL = str.maketrans({**{c: f"\\{c}" for c in "\\`*_[]|"}, "<": "&lt;", ">": "&gt;"})
 # ... and at the start of a line only: headings, block quotes and setext underlines, whatever
 # follows; list items and thematic breaks when a space, the end or another marker follows.
 _MD_LEADING = frozenset("#>=")
@@ -73,7 +91,8 @@ _MD_LIST = frozenset("-+")
 
 def markdown(text: str) -> str:
     """``text`` as literal Markdown inline text on one line (a table cell, a heading, a list item)."""
-    flat = " ".join(terminal(text, lines=True).split()).translate(_MD_SPECIAL)
+    # "](" escaped too: "\\](javascript:" is no link, but reads like one to anything that greps for it.
+    flat = " ".join(terminal(text, lines=True).split()).translate(_MD_SPECIAL).replace("](", "]\\(")
     first, then = flat[:1], flat[1:2]
     if first in _MD_LEADING or (first in _MD_LIST and then in ("", " ", first)):
         return "\\" + flat
@@ -95,6 +114,6 @@ def csv_cell(text: str) -> str:
 def field_value(text: str) -> str:
     """A ``security.txt`` field value (or comment) on one line: every line break and run of white
     space (CR, LF, and what ``str.splitlines`` also splits on) becomes one space; other control
-    characters are dropped."""
-    flat = " ".join(text.split())
+    characters are shown (:func:`controls`), and other unprintable ones dropped."""
+    flat = controls(" ".join(text.split()))
     return "".join(c for c in flat if c.isprintable() or c == " ")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def package(args: PackageArgs) -> int:
         today=run_date(),
     )
     for warning in result.warnings:
-        print(f"securable: warning: {warning}", file=sys.stderr)
+        print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
     emit(f"Open {result.index}\n")

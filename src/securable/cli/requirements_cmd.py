@@ -17,6 +17,7 @@ from pathlib import Path
 from securable.cli.exitcodes import ExitCode
 from securable.cli.render import emit, width
 from securable.errors import UsageError
+from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def resolve(args: ResolveArgs) -> int:
 
 def _warn(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
-        print(f"securable: warning: {warning}", file=sys.stderr)
+        print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text
 
 
 def _write(text: str, output: str | None) -> None:

@@ -33,6 +33,7 @@ from securable.agency.evaluation.report import (
 )
 from securable.agency.requirements.links import FEDERAL
 from securable.rendering.formats import RenderOptions
+from securable.rendering.htmltext import finalize
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CSS = """
@@ -59,6 +60,7 @@ def _template() -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,  # control characters and Markdown links out of every value
     )
     return env.get_template("evaluation.html.j2")
 

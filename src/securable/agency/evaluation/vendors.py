@@ -157,15 +157,23 @@ def read_vendors(sources: Sequence[VendorSource]) -> tuple[Vendor, ...]:
 
 def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Vendor:
     """Read, verify (when ``key`` is given) and validate one vendor; problems end up on the result."""
-    kind = "package" if source.path.is_dir() else "file"
+    from securable import inputfile
+
+    # Classified before anything opens it: a named pipe would block the read, and a link loop or an
+    # over-long name makes is_dir()/exists() raise; each is this vendor's problem, not the run's.
+    found = inputfile.kind(source.path)
+    kind = "package" if found == inputfile.FOLDER else "file"
     # "verified" until verification says otherwise; a file has no manifest to verify.
     signature = "not-a-package" if kind == "file" else ("not-checked" if key is None else "verified")
     from securable.fileio import note_input
 
     note_input(source.path, tree=True)  # a package is read as a whole: nothing in it may be written
     try:
-        if not source.path.exists():
+        if found == inputfile.MISSING:
             raise _Failed(VendorError("unreadable", "no such file or folder"))
+        if found not in (inputfile.FILE, inputfile.FOLDER):
+            message, _ = inputfile.problem(found, "vendor file or package folder")
+            raise _Failed(VendorError("unreadable", message))
         if key is not None:
             if kind == "file":
                 raise _Failed(

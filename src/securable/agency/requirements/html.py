@@ -20,6 +20,7 @@ from securable.agency.requirements.derive import Requirements, Tailoring
 from securable.agency.requirements.report import DERIVED, Group, Item, label, labels, notes, summary, view
 from securable.oscal.blocks import oscal_id
 from securable.rendering.formats import RenderOptions
+from securable.rendering.htmltext import finalize
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CSS = """
@@ -67,6 +68,7 @@ def _template() -> jinja2.Template:
         autoescape=True,  # tailoring reasons and profile titles come from the agency's input
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=finalize,  # control characters and Markdown links out of every value
     )
     env.filters["h"] = lambda text: Markup(_h(str(text)))
     env.filters["anchor"] = oscal_id

@@ -61,7 +61,9 @@ class Located:
 @dataclass(frozen=True, slots=True)
 class Assessment:
     product: Product
-    file: str  # the product file as given on the command line, with forward slashes
+    # The product file as given on the command line, with forward slashes, as text every report can
+    # hold: bytes of a name that are not UTF-8 (lone surrogates in Python) are spelled ``\xff``.
+    file: str
     date: date
     coverage: tuple[Coverage, ...]
     findings: tuple[Located, ...]
@@ -85,7 +87,10 @@ def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today:
     questions = {status: sum(1 for s in states if s.status == status) for status in _QUESTION_STATUSES}
     questions["total"] = len(states)
     rules = _rule_infos()
-    return Assessment(product, PurePath(loaded.path).as_posix(), today, coverage, located, questions, rules)
+    from securable.textsafety import terminal_path
+
+    file = terminal_path(PurePath(loaded.path).as_posix())
+    return Assessment(product, file, today, coverage, located, questions, rules)
 
 
 @cache

@@ -27,6 +27,7 @@ same bytes.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -504,7 +505,7 @@ def _metadata(source: JSON, name: str) -> JSON:
         {"name": "resolution-tool", "value": f"Securable {__version__}"},
         *source.get("props", ()),
     ]
-    href = quote(Path(name).name)
+    href = quote(os.fsencode(Path(name).name))  # a name that is not UTF-8 keeps its bytes (%FF)
     out["links"] = [{"href": href, "rel": "source-profile"}, *source.get("links", ())]
     return out
 

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from securable.package.documents.view import Missing
 from securable.package.documents.wording import capfirst
+from securable.rendering.htmltext import finalize
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -53,6 +54,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,  # control characters and Markdown links out of every value
     )
     env.filters["linkify"] = linkify
     env.filters["capfirst"] = capfirst

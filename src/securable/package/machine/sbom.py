@@ -68,7 +68,9 @@ class SbomVulnerability:
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    name: str  # file name only: paths on the manufacturer's machine stay out of the package
+    # File name only (paths on the manufacturer's machine stay out of the package), as text: bytes
+    # of a name that are not UTF-8 are spelled \xff (securable.textsafety.terminal_path).
+    name: str
     format: str  # cyclonedx, spdx, openvex, csaf
     spec_version: str | None  # CycloneDX specVersion, SPDX version
     sha256: str
@@ -173,7 +175,11 @@ def _read_vex(path: Path) -> tuple[SourceFile, list[Statement]]:
             hint='expected "bomFormat": "CycloneDX", an OpenVEX "@context" or a CSAF "document.csaf_version"',
             location=location,
         )
-    return SourceFile(path.name, kind, version, hashlib.sha256(raw).hexdigest()), statements(data, kind)
+    from securable.textsafety import terminal_path
+
+    return SourceFile(terminal_path(path.name), kind, version, hashlib.sha256(raw).hexdigest()), statements(
+        data, kind
+    )
 
 
 def _resolve(
