@@ -193,9 +193,11 @@ def check(
     reads.insert(0, read)
     inventory = loaded.product.composition and loaded.product.composition.software_inventory
     if inventory and inventory.sbom and base_dir is not None:
-        sbom = _read_file(base_dir / inventory.sbom)
-        if sbom is not None:
-            reads.append(sbom)
+        # The digest of the very bytes the check validated (product.consistency), not of a re-read.
+        sbom = base_dir / inventory.sbom
+        found = loaded.read_files.get(str(sbom.resolve()))
+        if found is not None:
+            reads.append(Read(str(sbom), *found))
     return CheckResult(assessment, tuple(reads))
 
 
@@ -280,9 +282,10 @@ def package(
 ) -> BuildResult:
     """Build the customer package of ``product`` into the folder ``out_dir`` (replaced atomically).
 
-    ``date`` fixes the package date (reproducible builds); else the product's release date, else
-    ``today`` (reported as a gap). ``key`` signs the manifest. With ``strict``, unstated customer
-    topics raise :class:`~securable.package.build.GapsFound` and nothing is written.
+    ``date`` fixes the package date (reproducible builds); else it is ``today``, never the release
+    date (a security.txt must not expire before customers read it); ``today`` also judges expiry.
+    ``key`` signs the manifest. With ``strict``, unstated customer topics raise
+    :class:`~securable.package.build.GapsFound` and nothing is written.
     """
     from securable.package.build import build_package
 
@@ -438,6 +441,9 @@ def evaluate(requirements: Source, vendors: Sequence[VendorInput]) -> Evaluation
         path = Path(vendor.source)
         key = keys[vendor.name][0] if vendor.name in keys else None
         read_in.append(read_vendor(VendorSource(vendor.name, path, None), key))
-        found = _read_file(path / COMPONENT_PATH if path.is_dir() else path)
+        try:  # a path the vendor reader refused (too long, a loop) must not stop the other vendors
+            found = _read_file(path / COMPONENT_PATH if path.is_dir() else path)
+        except OSError:
+            found = None
         reads += [found] if found is not None else []
     return EvaluationResult(run(wanted, read_in), wanted.warnings, tuple(reads))

@@ -183,10 +183,6 @@ def _plan(target: Target) -> _Plan:
     return plan
 
 
-def count_statuses(results: Sequence[Result]) -> dict[str, int]:
-    return _count(results)
-
-
 def _count(results: Sequence[Result]) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for result in results:

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
+def clock_date() -> date:
+    """Today's UTC day from the clock, whatever the build pins: what a date-sensitive warning (an
+    expiring security.txt) must be judged against."""
+    return datetime.now(UTC).date()
+
+
 def run_date(given: str | None = None, environ: Mapping[str, str] | None = None) -> date:
     """``--date`` if given, else the UTC day of ``SOURCE_DATE_EPOCH``, else today's UTC day."""
     return pinned_date(given, environ) or datetime.now(UTC).date()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def package(args: PackageArgs) -> int:
-    from securable.cli.dates import pinned_date, run_date
+    from securable.cli.dates import clock_date, pinned_date
     from securable.package.build import build_package, gap_line
 
     if not args.allow_incomplete:
@@ -27,8 +27,8 @@ def package(args: PackageArgs) -> int:
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
         strict=args.strict,
-        date=pinned_date(args.date),
-        today=run_date(),
+        date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
+        today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
     )
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text

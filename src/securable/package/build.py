@@ -111,8 +111,8 @@ def build_package(
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
 
-    ``date`` fixes the package date; ``today`` is used only when neither it nor the product's
-    release date is there.
+    ``date`` fixes the package date; else it is ``today``, which also judges security.txt expiry
+    (the CLI passes the clock's UTC day).
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).

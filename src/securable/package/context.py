@@ -43,7 +43,7 @@ class Part:
 class PackageContext:
     product: Product
     product_path: Path  # the product description; relative paths in it (SBOM, VEX) resolve from its folder
-    date: date  # the package's "today": from SOURCE_DATE_EPOCH, else the product's release date
+    date: date  # the package's day: --date or SOURCE_DATE_EPOCH when pinned, else the build day (UTC)
     documentation_url: str  # where the full documentation will be published (QR code, security.txt)
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
     assessment: Assessment | None = None

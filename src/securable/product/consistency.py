@@ -322,7 +322,7 @@ def _sbom_problem(doc: SourceDoc, value: str, base_dir: Path) -> tuple[str, str]
         detail = err.at() if isinstance(err, JSONProblem) else err.message.removeprefix("SBOM ")
         message = f"SBOM {value!r}: {detail}" + "".join(f"; {p}" for p in problems)
         return message, err.hint or "fix or regenerate the SBOM"
-    doc.read_files[str(resolved)] = hashlib.sha256(raw).hexdigest()
+    doc.read_files[str(resolved)] = (hashlib.sha256(raw).hexdigest(), len(raw))
     return None
 
 

@@ -42,9 +42,9 @@ class LoadedProduct:
     path: Path
     _values: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     _keys: Mapping[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
-    # Files the description refers to that were read to check it (its SBOM): path -> SHA-256 of the
-    # bytes read, so a cached result can tell whether they changed.
-    read_files: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Files the description refers to that were read to check it (its SBOM): resolved path ->
+    # (SHA-256, size) of the bytes read, so a caller can cite them and a cache tell a change.
+    read_files: Mapping[str, tuple[str, int]] = field(default_factory=dict, repr=False, compare=False)
 
     def position(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``loc``, e.g. ``("means", 2, "robustness")``.
@@ -81,7 +81,7 @@ def load_document(path: Path, raw: bytes | None = None) -> LoadedProduct:
 def parse_document(text: str, *, filename: str, base_dir: Path | None = None) -> LoadedProduct:
     """Check the text of a product description like :func:`parse_product`, keeping where values are."""
     product, source = _parse(text, filename=filename, base_dir=base_dir)
-    return LoadedProduct(product, Path(filename), source.values, source.keys)
+    return LoadedProduct(product, Path(filename), source.values, source.keys, source.read_files)
 
 
 def parse_product(text: str, *, filename: str, base_dir: Path | None = None) -> Product:

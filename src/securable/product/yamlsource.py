@@ -64,7 +64,9 @@ class SourceDoc:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     texts: dict[Loc, str] = field(default_factory=dict)  # scalars as written, e.g. "1.10" for 1.1
     problems: list[Problem] = field(default_factory=list)
-    read_files: dict[str, str] = field(default_factory=dict)  # files read to check it: path -> SHA-256
+    read_files: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # read to check it: path -> (SHA-256, size)
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or the key) at ``loc``, else of the nearest enclosing value."""

@@ -86,12 +86,3 @@ def assess(raw: bytes, *, today: date, filename: str = "securable.yaml") -> Summ
         severities[f.severity] = severities.get(f.severity, 0) + 1
     coverage = tuple(CoverageLine(c.target.id, c.target.title, dict(c.totals)) for c in assessment.coverage)
     return Summary(dict(assessment.questions), coverage, findings, severities)
-
-
-def describe_error(err: Exception) -> str:
-    """One text for a refused upload: the core's message and each problem it listed."""
-    from securable.errors import SecurableError
-
-    if isinstance(err, SecurableError):
-        return err.render()
-    return str(err)

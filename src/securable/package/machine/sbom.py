@@ -100,7 +100,7 @@ def build_sbom(ctx: PackageContext) -> Part:
         gaps.append(
             Gap(
                 TOPIC,
-                "No SBOM: the description does not name a CycloneDX SBOM of the device's software.",
+                "No SBOM: the description does not name an SBOM of the device's software.",
                 ("Q4.2.3-3",),
                 ("composition", "software_inventory", "sbom"),
             )

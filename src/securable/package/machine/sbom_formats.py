@@ -116,7 +116,7 @@ def check_cyclonedx(data: JSON, location: str) -> str:
     if data.get("bomFormat") != "CycloneDX":
         raise InputError(
             'is not CycloneDX: it has no "bomFormat": "CycloneDX"',
-            hint="give a CycloneDX JSON SBOM (SPDX and XML are not read)",
+            hint="give a CycloneDX SBOM (JSON or XML) or an SPDX 2.2/2.3 SBOM (JSON or tag-value)",
             location=location,
         )
     version = data.get("specVersion")
