@@ -44,7 +44,7 @@ def breakdown(product: Path, runs: int) -> str:
     stages: list[tuple[str, Callable[[], object]]] = [
         ("load+assess", lambda: make_context(product, today=TODAY))
     ]
-    ctx, _ = make_context(product, today=TODAY)
+    ctx = make_context(product, today=TODAY)
     for generate in default_generators(pdf=False):
         stages.append((generator_name(generate).removeprefix("build_"), partial(generate, ctx)))
     figures = [

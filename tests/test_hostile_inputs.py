@@ -23,11 +23,12 @@ PROFILE = ROOT / "examples" / "profiles" / "medical-device.yaml"
 DATE = ("--date", "2025-10-01")
 
 
-def securable(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of ``securable ARGV``; a hang fails the test."""
+def _run(
+    command: list[str], argv: tuple[str, ...], env: dict[str, str] | None
+) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "securable", *argv],
+        return subprocess.run(
+            [*command, *argv],
             capture_output=True,
             text=True,
             env=env,
@@ -37,6 +38,11 @@ def securable(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, 
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"securable {' '.join(argv)} still running after {HANG_GUARD} s: a hang")
+
+
+def securable(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``securable ARGV``; a hang fails the test."""
+    done = _run([sys.executable, "-m", "securable"], argv, env)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -55,18 +61,7 @@ sys.exit(code)
 
 def securable_measured(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, int]:
     """Exit code, stderr and peak memory (KiB) of ``securable ARGV``; a hang fails the test."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", MEASURED, *argv],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=HANG_GUARD,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"securable {' '.join(argv)} still running after {HANG_GUARD} s: a hang")
+    done = _run([sys.executable, "-c", MEASURED], argv, env)
     err, _, peak = done.stderr.rpartition("PEAK-KIB ")
     return done.returncode, err, int(peak)
 

@@ -156,7 +156,7 @@ def _build(
     from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
 
-    ctx, date_gaps = make_context(product_path, vex=vex, date=date, today=today)
+    ctx = make_context(product_path, vex=vex, date=date, today=today)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
     ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
@@ -172,7 +172,7 @@ def _build(
     files, part_gaps = run_generators(
         ctx, default_generators(pdf) if generators is None else generators, warnings
     )
-    gaps = _unique([*date_gaps, *part_gaps])
+    gaps = _unique(part_gaps)
     warnings += expiry_warnings(files.get(SECURITY_TXT), today)
     if strict and gaps:
         raise GapsFound(gaps)
@@ -214,9 +214,8 @@ def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
 
 def make_context(
     product_path: Path, *, vex: Path | None = None, date: date | None = None, today: date
-) -> tuple[PackageContext, list[Gap]]:
-    """Load the product and assess it as of the package date (the list of gaps is empty: every date
-    is known since the package is dated the build day)."""
+) -> PackageContext:
+    """Load the product and assess it as of the package date (``date`` if pinned, else ``today``)."""
     from securable.product import load_document
 
     loaded = load_document(product_path)
@@ -230,7 +229,7 @@ def make_context(
         vex_path=vex,
         assessment=_assessment(loaded, when),
     )
-    return ctx, []
+    return ctx
 
 
 def run_generators(
