@@ -20,7 +20,7 @@ from securable.package.context import PackageContext, Part
 from securable.package.documents.answers import Reader
 from securable.package.documents.audiences import product_name
 from securable.package.documents.shared_sections import data_access
-from securable.package.documents.view import Inline, Missing
+from securable.package.documents.view import Inline, Link, Missing
 from securable.package.documents.wording import (
     CHANNEL_KIND,
     DELIVERY,
@@ -58,7 +58,7 @@ class Card:
 
 
 def _cut(value: Inline, limit: int) -> Inline:
-    return value if isinstance(value, Missing) else shorten(value, limit)
+    return value if isinstance(value, Missing | Link) else shorten(value, limit)
 
 
 def _listed(values: list[Inline], limits: Limits) -> tuple[tuple[Inline, ...], int]:
