@@ -1,6 +1,8 @@
-"""The one stylesheet of every HTML page Securable writes (``securable.css`` beside this module),
-inlined into each page so that a page is self-contained: it opens from a USB stick, an email
-attachment or an air-gapped laptop, and WeasyPrint needs to fetch nothing to make its PDF.
+"""The one stylesheet of every HTML file Securable writes (``securable.css`` beside this module):
+customer documents, fact sheet, package index, requirements and evaluation reports (the web
+workspace has its own, served as a file). It is inlined into each page so that a page is
+self-contained: it opens from a USB stick, an email attachment or an air-gapped laptop, and
+WeasyPrint needs to fetch nothing to make its PDF.
 
 Imported by the HTML writers only, never at CLI start-up.
 """

@@ -4,8 +4,9 @@ The product states its markets where each use case says where the device will be
 (``use_cases[].where``, NISTIR 8259 question Q3.1-4). The PDFs are US Letter when at least one
 place is named and every place named is in the United States, Canada or Mexico, the countries
 that print on Letter; otherwise (any other place, or none named) they are A4, the size of the rest
-of the world. A device sold on both sides of the Atlantic thus gets A4, which prints on Letter with
-slightly wider margins rather than cut off. ``securable package --paper`` overrides the rule.
+of the world. A device sold on both sides of the Atlantic thus gets A4: one package serves every
+market, and a print dialog scales either size to the other. ``securable package --paper`` overrides
+the rule (e.g. ``letter`` when most customers of such a device print in North America).
 
 The places are free text, so they are read by name: a place counts as North American when it names
 one of the three countries (or a US state code such as ``US-CA``) and no region or country beyond
