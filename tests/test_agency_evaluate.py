@@ -1042,6 +1042,11 @@ def test_html_and_table_with_failed_vendors(scenario: Evaluation) -> None:
     page = render(scenario, "html")
     assert accessibility_problems(page) == []
     assert "not evaluated: unknown catalog elements" in page
+    # The customer documents' stylesheet (light and dark), and tables that scroll on a phone.
+    from securable.rendering.stylesheet import stylesheet
+
+    assert stylesheet() in page
+    assert page.count('<div class="table-wrap"><table>') == page.count("<table>")
     table = render(scenario, "table")
     assert "gamma: 1 implemented requirement names elements" in table
     assert "DS-5.7" in table

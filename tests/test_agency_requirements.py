@@ -29,6 +29,7 @@ from securable.oscal.blocks import NS
 from securable.oscal.resolution.resolve import resolve_file
 from securable.oscal.validate import validate_document
 from securable.rendering.formats import RenderOptions
+from securable.rendering.stylesheet import stylesheet
 
 NIST = Path("nist-sp800-53-rev5-oscal")
 
@@ -303,6 +304,7 @@ class _Checker(HTMLParser):
 def test_html_is_well_formed_accessible_and_escaped() -> None:
     tailoring = parse_tailoring("add", ["LAI-1.4=<script>alert(1)</script> & more"])
     page = report.render(derive(from_baseline("low"), tailoring), "html")
+    assert stylesheet() in page  # the customer documents' stylesheet, light and dark
     checker = _Checker()
     checker.feed(page)
     assert checker.stack == []

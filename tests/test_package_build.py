@@ -16,6 +16,7 @@ from securable.package.build import GapsFound, build_package
 from securable.package.context import Gap, PackageContext, Part
 from securable.package.keys import keygen, load_public_key
 from securable.package.manifest import MANIFEST, SIGNATURE, verify
+from securable.rendering.stylesheet import stylesheet
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 10, 1)  # the build day, used only where a product states no release date
@@ -85,6 +86,7 @@ def test_package_holds_every_part_an_index_and_a_signed_manifest(
     for path in ("docs/guide.html", "docs/guide.pdf", "factsheet.html", "machine/security.txt", MANIFEST):
         assert f'href="{path}"' in index
     assert '<html lang="en">' in index
+    assert stylesheet() in index  # the documents' stylesheet, light and dark
     assert GAP.message in index
     assert result.key_fingerprint is not None
     assert result.key_fingerprint in index

@@ -397,11 +397,13 @@ def test_product_text_is_escaped(tmp_path: Path) -> None:
 
 
 def test_linkify_links_addresses_but_not_package_versions() -> None:
+    # The shown address may wrap at its boundaries (<wbr>); the link target is the address itself.
     assert str(linkify("mail security@acme.example.com.")) == (
-        'mail <a href="mailto:security@acme.example.com">security@acme.example.com</a>.'
+        'mail <a href="mailto:security@acme.example.com">security@acme<wbr>.example<wbr>.com</a>.'
     )
     assert str(linkify("see https://x.example/a?b=1&c=2, then")) == (
-        'see <a href="https://x.example/a?b=1&amp;c=2">https://x.example/a?b=1&amp;c=2</a>, then'
+        'see <a href="https://x.example/a?b=1&amp;c=2">https://<wbr>x<wbr>.example/<wbr>a<wbr>?b=1<wbr>&amp;c=2</a>,'
+        " then"
     )
     assert "<a" not in str(linkify("pkg:generic/linux@6.6.44"))
     assert (
@@ -475,3 +477,22 @@ def test_missing_weasyprint_is_a_clear_input_error(monkeypatch: pytest.MonkeyPat
     assert caught.value.hint is not None
     assert "--no-pdf" in caught.value.hint
     assert "libpango" in caught.value.hint
+
+
+def test_addresses_wrap_only_at_their_boundaries_and_long_parts_in_pieces() -> None:
+    address = "https://downloads.example.org/firmware/" + "a1b2" * 10 + ".bin"
+    shown = str(linkify(address)).split(">", 1)[1].removesuffix("</a>")
+    parts = shown.split("<wbr>")
+    assert "".join(parts) == address  # <wbr> adds no character: a copied address is unchanged
+    assert parts[:5] == ["https://", "downloads", ".example", ".org/", "firmware/"]
+    assert all(len(part) <= 24 for part in parts)  # the 40-character name is cut in pieces
+    assert parts[-1] == ".bin"
+
+
+def test_the_full_document_links_the_package_copy_of_the_sbom_by_what_it_is(camera: Part) -> None:
+    from securable.package.machine.sbom import SBOM_PATH
+
+    page = html_of(camera, "aud-researchers")
+    link = f'<a href="../{SBOM_PATH}">Software bill of materials (CycloneDX JSON)</a>'
+    assert f"<dt>Software bill of materials</dt><dd>{link}</dd>" in page
+    assert "Sbom.cdx.json" not in page

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from securable.oscal.resolution.resolve import Resolved
     from securable.oscal.validate import ValidationReport
     from securable.package.build import PackageResult
+    from securable.package.documents.paper import Paper
     from securable.package.manifest import VerifyReport
 
 __all__ = [
@@ -279,13 +280,15 @@ def package(
     vex: str | os.PathLike[str] | None = None,
     pdf: bool = True,
     strict: bool = False,
+    paper: Paper | None = None,
 ) -> BuildResult:
     """Build the customer package of ``product`` into the folder ``out_dir`` (replaced atomically).
 
     ``date`` fixes the package date (reproducible builds); else it is ``today``, never the release
     date (a security.txt must not expire before customers read it); ``today`` also judges expiry.
     ``key`` signs the manifest. With ``strict``, unstated customer topics raise
-    :class:`~securable.package.build.GapsFound` and nothing is written.
+    :class:`~securable.package.build.GapsFound` and nothing is written. ``paper`` (``"a4"`` or
+    ``"letter"``) fixes the PDFs' paper size; else it follows the product's markets.
     """
     from securable.package.build import build_package
 
@@ -299,6 +302,7 @@ def package(
         strict=strict,
         date=date,
         today=today,
+        paper=paper,
     )
     inputs = [product_path, *([Path(vex)] if vex is not None else [])]
     inputs += _sbom_of(product_path)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from securable.cli.args import Args
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Literal
+
 
 class PackageArgs(Args):
     product: str
@@ -18,6 +22,7 @@ class PackageArgs(Args):
     vex: str | None
     date: str | None
     no_pdf: bool
+    paper: Literal["a4", "letter"] | None
     strict: bool
     allow_incomplete: bool
 

@@ -26,6 +26,7 @@ def package(args: PackageArgs) -> int:
         key=Path(args.key) if args.key else None,
         vex=Path(args.vex) if args.vex else None,
         pdf=not args.no_pdf,
+        paper=args.paper,
         strict=args.strict,
         date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
         today=clock_date(),  # the package date otherwise, and always the day expiry is judged on

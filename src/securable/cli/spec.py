@@ -82,6 +82,13 @@ COMMANDS = (
                 help="skip PDF and PNG renderings (HTML and machine-readable files only)",
             ),
             Opt(
+                "--paper",
+                metavar="SIZE",
+                choices=("a4", "letter"),
+                help="paper size of the PDFs (default: US Letter when every market the product "
+                "names is in the US, Canada or Mexico, else A4)",
+            ),
+            Opt(
                 "--strict",
                 flag=True,
                 help="refuse to build when the description leaves customer topics unstated",

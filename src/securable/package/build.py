@@ -33,6 +33,7 @@ from securable.package.manifest import MANIFEST, RESERVED, SIGNATURE, make_manif
 
 if TYPE_CHECKING:
     from securable.assess.report import Assessment
+    from securable.package.documents.paper import Paper
     from securable.product import LoadedProduct
 
 Generator = Callable[[PackageContext], Part]
@@ -107,12 +108,14 @@ def build_package(
     strict: bool = False,
     date: date | None = None,
     today: date,
+    paper: Paper | None = None,
     generators: Iterable[Generator] | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
 
     ``date`` fixes the package date; else it is ``today``, which also judges security.txt expiry
-    (the CLI passes the clock's UTC day).
+    (the CLI passes the clock's UTC day). ``paper`` fixes the PDFs' paper size; else it follows the
+    product's markets (:mod:`securable.package.documents.paper`).
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
@@ -133,6 +136,7 @@ def build_package(
             strict=strict,
             date=date,
             today=today,
+            paper=paper,
             generators=generators,
         )
 
@@ -147,6 +151,7 @@ def _build(
     strict: bool,
     date: date | None,
     today: date,
+    paper: Paper | None,
     generators: Iterable[Generator] | None,
 ) -> PackageResult:
     from dataclasses import replace
@@ -156,7 +161,7 @@ def _build(
     from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
 
-    ctx = make_context(product_path, vex=vex, date=date, today=today)
+    ctx = make_context(product_path, vex=vex, date=date, today=today, paper=paper)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
     ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
@@ -213,9 +218,15 @@ def expiry_warnings(security_txt: bytes | None, today: date) -> list[str]:
 
 
 def make_context(
-    product_path: Path, *, vex: Path | None = None, date: date | None = None, today: date
+    product_path: Path,
+    *,
+    vex: Path | None = None,
+    date: date | None = None,
+    today: date,
+    paper: Paper | None = None,
 ) -> PackageContext:
-    """Load the product and assess it as of the package date (``date`` if pinned, else ``today``)."""
+    """Load the product and assess it as of the package date (``date`` if pinned, else ``today``);
+    the PDFs are on ``paper``, else on the paper of the product's markets."""
     from securable.product import load_document
 
     loaded = load_document(product_path)
@@ -228,6 +239,7 @@ def make_context(
         documentation_url=(info.documentation_url if info else None) or "",
         vex_path=vex,
         assessment=_assessment(loaded, when),
+        paper=paper,
     )
     return ctx
 

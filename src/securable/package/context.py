@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the package must not import the assessment at start-up
     from securable.assess.report import Assessment
+    from securable.package.documents.paper import Paper
     from securable.package.documents.renderings import Renderings
     from securable.product.model import Product
 
@@ -48,6 +49,7 @@ class PackageContext:
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
     assessment: Assessment | None = None
     renderings: Renderings | None = None  # PDFs shared within the build and kept from the last one
+    paper: Paper | None = None  # the PDFs' paper size (--paper); None: the markets' (documents.paper)
 
     @property
     def base_dir(self) -> Path:

@@ -2,8 +2,10 @@
 
 Accessibility: the page language is set, there is one ``h1`` and no skipped heading level, a skip
 link leads to the main content, every table has a caption and header cells with ``scope``, and a
-status is always written out in words (colour only repeats it). The stylesheet is inline so the
-page opens anywhere, from an email attachment to an air-gapped laptop.
+status is always written out in words (colour only repeats it). The stylesheet is the customer
+documents' (:mod:`securable.rendering.stylesheet`, light and dark), inline so the page opens
+anywhere, from an email attachment to an air-gapped laptop; wide tables scroll inside their own
+box on a phone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from securable import __version__
 from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation
@@ -34,21 +35,9 @@ from securable.agency.evaluation.report import (
 from securable.agency.requirements.links import FEDERAL
 from securable.rendering.formats import RenderOptions
 from securable.rendering.htmltext import finalize
+from securable.rendering.stylesheet import stylesheet
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_CSS = """
-body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 75rem; margin: 0 auto;
-       padding: 1rem; color: #1b1b1b; background: #fff; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-caption { text-align: left; font-weight: bold; }
-th, td { border: 1px solid #565c65; padding: .25rem .5rem; vertical-align: top; }
-th { text-align: left; } td.num { text-align: right; }
-.met { background: #e3f5e1; } .partial, .customer-burden { background: #fef0c8; }
-.silent { background: #f0f0f0; }
-.skip-link { position: absolute; left: -999px; } .skip-link:focus { position: static; }
-a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
-ul.checklist { list-style: none; padding-left: 0; } ul.checklist li { margin: .5rem 0; }
-"""
 
 
 @cache
@@ -71,7 +60,7 @@ def to_html(ev: Evaluation, options: RenderOptions) -> str:
         req=ev.requirements,
         found=counts(ev),
         version=__version__,
-        css=Markup(_CSS),  # our own constant: trusted
+        css=stylesheet(),
         statuses=STATUSES,
         labels=LABELS,
         meanings=MEANINGS,

@@ -1,6 +1,7 @@
 """The requirements report as one accessible HTML page, from ``templates/requirements.html.j2``.
 
-The page says what the other formats say (:func:`securable.agency.requirements.report.view`).
+The page says what the other formats say (:func:`securable.agency.requirements.report.view`), in
+the customer documents' stylesheet (:mod:`securable.rendering.stylesheet`, light and dark).
 The environment autoescapes; the ``h`` filter also folds runs of white space into one space, as
 the catalogs' texts carry line breaks from the PDFs they were taken from.
 """
@@ -21,17 +22,9 @@ from securable.agency.requirements.report import DERIVED, Group, Item, label, la
 from securable.oscal.blocks import oscal_id
 from securable.rendering.formats import RenderOptions
 from securable.rendering.htmltext import finalize
+from securable.rendering.stylesheet import stylesheet
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_CSS = """
-body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60rem; margin: 0 auto;
-       padding: 1rem; color: #1b1b1b; background: #fff; }
-table { border-collapse: collapse; } th, td { border: 1px solid #565c65; padding: .25rem .5rem; }
-th { text-align: left; } td.num { text-align: right; }
-.calls { color: #3d4551; } .derived { font-style: italic; }
-ul.req li { margin: .25rem 0; } ul.req ul { margin: 0; }
-a { color: #005ea2; } a:focus { outline: 3px solid #2491ff; }
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +43,7 @@ def to_html(req: Requirements, options: RenderOptions) -> str:
         req=req,
         title=f"IoT device requirements: {req.controls.title}",
         version=__version__,
-        css=Markup(_CSS),  # our own constant: trusted
+        css=stylesheet(),
         sections=view(req),
         summary=summary(req),
         notes=notes(req),

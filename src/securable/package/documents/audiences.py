@@ -28,6 +28,7 @@ from securable.package.context import Gap, PackageContext, Part
 from securable.package.documents import full as doc_full
 from securable.package.documents import plain as doc_plain
 from securable.package.documents.answers import Reader
+from securable.package.documents.paper import page_size
 from securable.package.documents.shared_sections import contact
 from securable.package.documents.templating import render
 from securable.package.documents.view import Block, Document, Inline, Para
@@ -109,6 +110,7 @@ def render_html(ctx: PackageContext, doc: Document) -> str:
         documentation_url=ctx.documentation_url,
         product_facts=_product_facts(ctx),
         body_class=f"document {doc.level}",
+        page_size=page_size(ctx),
     )
 
 

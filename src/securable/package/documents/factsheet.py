@@ -4,9 +4,10 @@ What a buyer checks before buying and an owner needs at hand: the support period
 date, the update policy, how to report a vulnerability, the sensors and the data collected, who
 can access that data, and a QR code to the full documentation (``ctx.documentation_url``).
 
-The PDF must be exactly one page (A4). Long answers are shortened at a word boundary with a
-pointer to the full documents; if the page still overflows, it is laid out again in a compact
-style and then with tighter limits, so the result is one page for any product description.
+The PDF must be exactly one page (A4 or US Letter: :mod:`~securable.package.documents.paper`).
+Long answers are shortened at a word boundary with a pointer to the full documents; if the page
+still overflows, it is laid out again in a compact style and then with tighter limits, so the
+result is one page for any product description.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from markupsafe import Markup, escape
 from securable.package.context import PackageContext, Part
 from securable.package.documents.answers import Reader
 from securable.package.documents.audiences import product_name
+from securable.package.documents.paper import page_size
 from securable.package.documents.shared_sections import data_access
-from securable.package.documents.view import Inline, Missing
+from securable.package.documents.view import Inline, Link, Missing
 from securable.package.documents.wording import (
     CHANNEL_KIND,
     DELIVERY,
@@ -58,7 +60,7 @@ class Card:
 
 
 def _cut(value: Inline, limit: int) -> Inline:
-    return value if isinstance(value, Missing) else shorten(value, limit)
+    return value if isinstance(value, Missing | Link) else shorten(value, limit)
 
 
 def _listed(values: list[Inline], limits: Limits) -> tuple[tuple[Inline, ...], int]:
@@ -166,6 +168,7 @@ def _html(ctx: PackageContext, r: Reader, limits: Limits) -> str:
         qr=qr_svg(ctx.documentation_url),
         documentation_url=ctx.documentation_url,
         body_class=f"factsheet {limits.style}".strip(),
+        page_size=page_size(ctx),
     )
 
 

@@ -15,7 +15,7 @@ from securable.package.documents.shared_sections import (
     physical_facts,
     reporting,
 )
-from securable.package.documents.view import Block, Facts, Inline, Para, Section, Table, table
+from securable.package.documents.view import Block, Facts, Inline, Link, Para, Section, Table, table
 from securable.package.documents.wording import (
     DATA_CATEGORY,
     DELIVERY,
@@ -186,11 +186,26 @@ def _vulnerabilities(summary: SbomSummary) -> tuple[Block, ...]:
     return (Para("No vulnerability status was supplied with this package; see the patch status above."),)
 
 
+# How the SBOM copied into the package is named in a document, by its place in the package.
+_SBOM_FORMAT = {".cdx.json": "CycloneDX JSON", ".cdx.xml": "CycloneDX XML", ".spdx.json": "SPDX JSON"}
+
+
+def _sbom(r: Reader, summary: SbomSummary) -> Inline:
+    """A link to the package's copy of the SBOM, named for what it is; the product file's answer
+    (a file name such as ``sbom.cdx.json``) when there is no copy."""
+    answer = r.text("composition.software_inventory.sbom")
+    path = summary.sbom.package_path if summary.sbom else None
+    if path is None:
+        return answer
+    kind = next((name for end, name in _SBOM_FORMAT.items() if path.endswith(end)), "SPDX tag-value")
+    return Link(f"Software bill of materials ({kind})", "../" + path)
+
+
 def _software(r: Reader, summary: SbomSummary) -> Section:
     i = "composition.software_inventory."
     facts = Facts(
         (
-            ("Software bill of materials", r.text(i + "sbom")),
+            ("Software bill of materials", _sbom(r, summary)),
             ("Patch status and known vulnerabilities", r.text(i + "vulnerability_status")),
             ("Current inventory on demand", r.text(i + "on_demand")),
         )

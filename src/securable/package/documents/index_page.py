@@ -2,8 +2,9 @@
 
 It is made from the file list alone (titles of HTML files are read from their ``<title>``), so a
 new generator's files appear here without changes. Accessibility: one ``h1`` and ``h2`` per group,
-real lists and links whose text names the document and its format, ``lang`` set, no scripts, and
-colours that pass WCAG AA contrast in light and dark mode.
+real lists and links whose text names the document and its format, ``lang`` set, a skip link, no
+scripts, and the documents' stylesheet (:mod:`securable.rendering.stylesheet`), whose colours pass
+WCAG AA contrast in light and dark mode.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import html
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from markupsafe import Markup
 
 from securable.package.context import Gap, PackageContext
 from securable.package.documents.wording import long_date
@@ -56,17 +55,6 @@ _KNOWN = (
     ("product.json", "The product description and its assessment as JSON"),
 )
 
-_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5;max-width:46rem;
-margin:0 auto;padding:1.5rem;color:#1a1a1a;background:#fff}
-a{color:#0b57d0}a:focus{outline:3px solid #f4b400;outline-offset:2px}
-h1{font-size:1.75rem;margin-bottom:.25rem}h2{font-size:1.25rem;margin-top:2rem}
-.meta{color:#444;margin-top:0}code{font-size:.95em;word-break:break-all}
-li{margin:.35rem 0}.format{color:#444}
-@media (prefers-color-scheme:dark){body{color:#eee;background:#121212}a{color:#8ab4f8}
-.meta,.format{color:#bbb}}
-""".strip()
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -97,7 +85,6 @@ def render_index(
     page = render(
         "index.html.j2",
         title=f"{name} {version}".strip() if version else name,
-        style=Markup(_STYLE),  # our own constant: trusted
         manufacturer=manufacturer.rstrip(".") if manufacturer else None,
         date=long_date(ctx.date),
         groups=_grouped(files),

@@ -18,7 +18,15 @@ class Missing:
     text: str
 
 
-Inline = str | Missing  # a value as shown in a document: text, or a statement of what is missing
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to another file of the package, named for what it is rather than by its file name."""
+
+    text: str
+    href: str  # relative to the document
+
+
+Inline = str | Missing | Link  # a value as shown in a document: text, a link, or what is missing
 
 
 @dataclass(frozen=True, slots=True)
