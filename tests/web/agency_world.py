@@ -50,8 +50,8 @@ class Packages:
     fingerprint: str
 
 
-@pytest.fixture(scope="session")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> Packages:
+@pytest.fixture(scope="session", name="packages")
+def packages_fixture(tmp_path_factory: pytest.TempPathFactory) -> Packages:
     work = tmp_path_factory.mktemp("agency-packages")
     fingerprint = keygen(work / "private.pem", work / "public.pem")
     keygen(work / "other-private.pem", work / "other-public.pem")

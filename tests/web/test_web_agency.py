@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import stat
+import struct
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -36,7 +37,7 @@ from securable.web.orgs.models import Organization
 from securable.web.orgs.services import CreateOrganization, create_organization
 from securable.web.service import Conflict, Forbidden
 
-from .agency_world import Packages, approved_set, packages  # noqa: F401  (a fixture)
+from .agency_world import Packages, approved_set, packages_fixture  # noqa: F401  (the packages fixture)
 from .conftest import ROOT, actor
 from .test_web_pages import assert_csp_clean
 
@@ -66,7 +67,8 @@ def test_a_baseline_set_matches_the_cli_and_exports_what_evaluate_reads(
     expected = api.requirements(baseline="moderate")
     assert version.export == expected.report("oscal")
     assert version.counts["technical"] == len(expected.requirements.technical)
-    assert version.status == "draft" and version.number == 1
+    assert version.status == "draft"
+    assert version.number == 1
     # The export is a requirements profile the core's evaluation accepts.
     result = api.evaluate(api.Document("req.json", version.export.encode()), [])
     assert len(result.evaluation.requirements.section("technical")) == version.counts["technical"]
@@ -89,14 +91,17 @@ def test_tailoring_makes_a_new_draft_version_with_the_reason(
     assert second.export == expected.report("oscal")
     # The approved version is unchanged; a stale form (based on version 1) is refused.
     first.refresh_from_db()
-    assert first.status == "approved" and first.tailoring == []
+    assert first.status == "approved"
+    assert first.tailoring == []
     with pytest.raises(Conflict):
         tailor_requirement_set(actor(owner), agency, TailorRequirements(slug, 1, "drop", "again", ref="DI-2"))
     # Taking the step back is itself a change with a reason: version 3, as derived at first.
     third = tailor_requirement_set(
         actor(owner), agency, TailorRequirements(slug, 2, "remove", "not isolated", step=0)
     )
-    assert third.tailoring == [] and third.export == first.export and third.status == "draft"
+    assert third.tailoring == []
+    assert third.export == first.export
+    assert third.status == "draft"
     assert _actions(agency)[-3:] == ["requirements.approve", "requirements.tailor", "requirements.tailor"]
 
 
@@ -110,7 +115,7 @@ def test_tailoring_makes_a_new_draft_version_with_the_reason(
     ],
 )
 def test_bad_tailoring_changes_nothing(
-    agency: Organization, owner: Any, action: str, ref: str, reason: str, error: type[Exception]
+    *, agency: Organization, owner: Any, action: str, ref: str, reason: str, error: type[Exception]
 ) -> None:
     version = create_requirement_set(actor(owner), agency, CreateRequirementSet("Sensors", baseline="low"))
     with pytest.raises(error):
@@ -137,7 +142,8 @@ def test_the_author_never_approves_their_own_version(
     with pytest.raises(Conflict):  # version 1 was replaced
         approve_requirement_set(actor(reviewer), agency, ApproveRequirements("sensors", version.number))
     approved = approve_requirement_set(actor(reviewer), agency, ApproveRequirements("sensors", 2, why="ok"))
-    assert approved.status == "approved" and approved.approver is not None
+    assert approved.status == "approved"
+    assert approved.approver is not None
     with pytest.raises(Conflict):
         approve_requirement_set(actor(owner), agency, ApproveRequirements("sensors", 2))
 
@@ -148,7 +154,8 @@ def test_a_set_from_an_uploaded_oscal_profile(agency: Organization, owner: Any) 
         actor(owner), agency, CreateRequirementSet("From profile", profile=profile, profile_name="low.json")
     )
     assert version.counts["technical"] == len(api.requirements(baseline="low").requirements.technical)
-    assert "upstream" not in version.report and "upstream" not in version.export  # no server path
+    assert "upstream" not in version.report
+    assert "upstream" not in version.export  # no server path
     assert bytes(version.profile) == profile
 
 
@@ -188,7 +195,8 @@ def test_a_signed_package_is_verified_on_arrival(
     )
     assert package.status == "verified"
     assert package.key_fingerprint == packages.fingerprint
-    assert package.verification["signature"] == "valid" and package.verification["files_checked"] > 5
+    assert package.verification["signature"] == "valid"
+    assert package.verification["files_checked"] > 5
     assert "package" not in package.verification  # the server's temporary folder is not kept
     assert _actions(agency)[-1] == "vendor.upload"
 
@@ -229,13 +237,17 @@ def _symlink(name: str, target: str) -> zipfile.ZipInfo:
     return info
 
 
-def _lying_size() -> bytes:
-    """A zip whose header claims a tiny file that decompresses far past the cap."""
+def _bomb(*, lie: bool) -> bytes:
+    """Zeros that unpack past the cap, from a small zip; with ``lie``, headers claiming 10 bytes."""
     data = bytearray(_zip([("pkg/big.bin", b"\0" * (archive.MAX_TOTAL + 1))]))
+    if lie:  # the uncompressed size, in the local header (offset 22) and the central one (offset 24)
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = data.index(signature) + offset
+            data[at : at + 4] = struct.pack("<I", 10)
     return bytes(data)
 
 
-HOSTILE = {
+HOSTILE: dict[str, Callable[[], bytes]] = {
     "dot-dot": lambda: _zip([("pkg/../../escape.txt", b"x")]),
     "absolute": lambda: _zip([("/etc/cron.d/x", b"x")]),
     "backslash": lambda: _zip([("pkg\\..\\x", b"x")]),
@@ -244,7 +256,8 @@ HOSTILE = {
     "fifo": lambda: _zip([(_fifo("pkg/pipe"), b"")]),
     "duplicate": lambda: _zip([("pkg/a", b"1"), ("pkg/A", b"2")]),
     "entries": lambda: _zip([(f"pkg/{i}", b"") for i in range(archive.MAX_ENTRIES + 1)]),
-    "bomb": _lying_size,
+    "bomb": lambda: _bomb(lie=False),
+    "lying size": lambda: _bomb(lie=True),
     "not a zip": lambda: b"PK\x03\x04 this is not a zip",
 }
 
@@ -282,7 +295,8 @@ def test_a_zip_without_a_top_folder_is_the_package_itself(packages: Packages, tm
     with zipfile.ZipFile(io.BytesIO(packages.sensor)) as z:
         flat = _zip([(i.filename.split("/", 1)[1], z.read(i)) for i in z.infolist()])
     folder = archive.unpack(flat, tmp_path)
-    assert folder == tmp_path and (folder / "manifest.json").is_file()
+    assert folder == tmp_path
+    assert (folder / "manifest.json").is_file()
 
 
 # ---- evaluations ----------------------------------------------------------------------------------
@@ -312,7 +326,8 @@ def test_an_evaluation_is_the_cores_and_a_rerun_is_a_new_one(
     )
     # The same as the core's own evaluation of the same inputs.
     for name, data in (("a", packages.sensor), ("b", packages.vendor_b)):
-        archive.unpack(data, (tmp_path / name).mkdir() or tmp_path / name)
+        (tmp_path / name).mkdir()
+        archive.unpack(data, tmp_path / name)
     (tmp_path / "key.pem").write_bytes(packages.public_key)
     core = api.evaluate(
         api.Document("requirements.json", version.export.encode()),
@@ -329,7 +344,8 @@ def test_an_evaluation_is_the_cores_and_a_rerun_is_a_new_one(
     assert str(tmp_path) not in json.dumps(first.result)
     assert not first.failed
     second = run_evaluation(actor(owner), agency, RunEvaluation("sensors", version.number, (a.pk,)))
-    assert second.pk != first.pk and Evaluation.objects.for_org(agency).count() == 2
+    assert second.pk != first.pk
+    assert Evaluation.objects.for_org(agency).count() == 2
     assert list(first.packages.order_by("pk")) == [a, b]
     assert _actions(agency)[-2:] == ["vendor.evaluate", "vendor.evaluate"]
 
@@ -383,6 +399,7 @@ def _reviewer(org: Organization, owner: Any, make_user: Callable[[str], Any]) ->
 
 
 def test_pages_upload_verify_and_evaluate(
+    *,
     agency: Organization,
     owner: Any,
     member_of: Callable[[Organization, str], Any],
@@ -397,7 +414,8 @@ def test_pages_upload_verify_and_evaluate(
     )
     assert made.status_code == 302
     page = client.get(made["Location"])
-    assert page.status_code == 200 and b"You drafted this version" in page.content
+    assert page.status_code == 200
+    assert b"You drafted this version" in page.content
     assert_csp_clean(page.content.decode())
     # A second person approves through the page.
     reviewer = client_of(member_of(agency, "reviewer"))
@@ -427,7 +445,8 @@ def test_pages_upload_verify_and_evaluate(
         assert (b"verified" if name == "aerolume" else b"failed") in shown.content
     good, bad = (VendorPackage.objects.for_org(agency).get(name=n) for n in ("aerolume", "tampered"))
     form = client.get(reverse("evaluations", kwargs={"org": org}))
-    assert f'value="{good.pk}"'.encode() in form.content and f'value="{bad.pk}"'.encode() not in form.content
+    assert f'value="{good.pk}"'.encode() in form.content
+    assert f'value="{bad.pk}"'.encode() not in form.content
     refused = client.post(
         reverse("evaluation_run", kwargs={"org": org}), {"requirements": "sensors:1", "packages": [bad.pk]}
     )
@@ -485,4 +504,5 @@ def test_new_report_fields_are_shown_by_name(
         .content.decode()
     )
     assert "support_ends: 2041-12-31" in text
-    assert "bottom_line" in text and "aerolume states an end of life" in text
+    assert "bottom_line" in text
+    assert "aerolume states an end of life" in text
