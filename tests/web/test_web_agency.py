@@ -506,3 +506,21 @@ def test_new_report_fields_are_shown_by_name(
     assert "support_ends: 2041-12-31" in text
     assert "bottom_line" in text
     assert "aerolume states an end of life" in text
+
+
+def test_an_added_requirement_is_shown_with_its_reason(
+    agency: Organization, owner: Any, client_of: Callable[[Any], Client]
+) -> None:
+    create_requirement_set(actor(owner), agency, CreateRequirementSet("Sensors", baseline="low"))
+    version = tailor_requirement_set(
+        actor(owner), agency, TailorRequirements("sensors", 1, "add", "badge readers need it", ref="DI-1.1")
+    )
+    added = [r for r in json.loads(version.report)["technical"] if r.get("added")]
+    assert [r["id"] for r in added] == ["DI-1.1"]
+    page = client_of(owner).get(reverse("requirement_set", kwargs={"org": agency.slug, "slug": "sensors"}))
+    assert "(added: badge readers need it)" in page.content.decode()
+    older = client_of(owner).get(
+        reverse("requirement_set", kwargs={"org": agency.slug, "slug": "sensors"}) + "?version=1"
+    )
+    assert "An older version" in older.content.decode()
+    assert "badge readers" not in older.content.decode()
