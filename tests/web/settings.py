@@ -15,11 +15,5 @@ os.environ.setdefault("SECURABLE_WEB_DATA", os.path.join(tempfile.gettempdir(), 
 
 from securable.web.settings import *  # noqa: F403
 
-# NIST's catalog from the repository, so uploaded OSCAL profiles resolve in the agency tests.
-SECURABLE_SP800_53_CATALOG = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-    "upstream/sources/nist-sp800-53-rev5-oscal/5.0.1_a849dbc/NIST_SP-800-53_rev5_catalog.json",
-)
-
 # Argon2 stays the production hasher (settings.py); tests make many accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

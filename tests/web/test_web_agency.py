@@ -524,3 +524,15 @@ def test_an_added_requirement_is_shown_with_its_reason(
     )
     assert "An older version" in older.content.decode()
     assert "badge readers" not in older.content.decode()
+
+
+def test_without_a_catalog_profiles_are_refused(
+    agency: Organization, owner: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.SECURABLE_SP800_53_CATALOG = str(tmp_path / "absent.json")
+    profile = (NIST / "NIST_SP-800-53_rev5_LOW-baseline_profile.json").read_bytes()
+    with pytest.raises(InputError, match="resolves no OSCAL profiles"):
+        create_requirement_set(
+            actor(owner), agency, CreateRequirementSet("P", profile=profile, profile_name="p.json")
+        )
+    assert not RequirementSet.objects.for_org(agency).exists()

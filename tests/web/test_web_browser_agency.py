@@ -1,5 +1,5 @@
 """Browser test of the agency's side: Playwright drives Debian's Chromium (/usr/bin/chromium) against
-a live server: derive and tailor requirements, a second person approves them, upload a vendor's
+a live server: derive and tailor requirements, add a second person who approves them, upload a vendor's
 package, see it verified, evaluate it and see the verdicts, questions and clauses.
 
 Playwright's own browser downloads are never used (`playwright install` is not run anywhere).
@@ -14,11 +14,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from securable.web.orgs.models import Organization
-from securable.web.orgs.services import AddMember, add_member
-
 from .agency_world import Packages, packages_fixture  # noqa: F401  (the packages fixture)
-from .conftest import PASSWORD, actor
+from .conftest import PASSWORD
 from .test_web_browser import ARGS, CHROMIUM
 
 pytestmark = [
@@ -36,6 +33,11 @@ def test_requirements_upload_verify_and_evaluate(
     base = live_server.url
     (tmp_path / "aerolume.zip").write_bytes(packages.sensor)
     (tmp_path / "aerolume.pem").write_bytes(packages.public_key)
+    # Accounts are made before the browser starts: ORM calls made while Playwright's event loop runs
+    # would use a connection of their own, left open at the end.
+    get_user_model().objects.create_user(
+        username="ciso@agency.example", email="ciso@agency.example", password=PASSWORD
+    )
     problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=60_000)
@@ -68,14 +70,12 @@ def test_requirements_upload_verify_and_evaluate(
             assert "Version 2: draft" in lead.locator("main p").first.inner_text()
             assert "isolated network" in lead.locator("main").inner_text()
 
-            # A second person approves.
-            user = get_user_model().objects.create_user(
-                username="ciso@agency.example", email="ciso@agency.example", password=PASSWORD
-            )
-            founder = get_user_model().objects.get(email="officer@agency.example")
-            add_member(
-                actor(founder), Organization.objects.get(slug="agency"), AddMember(user.email, "reviewer")
-            )
+            # The owner adds a second person, who approves.
+            lead.get_by_role("link", name="Members").click()
+            lead.fill("input[name=email]", "ciso@agency.example")
+            lead.select_option("form.stack select[name=role]", "reviewer")
+            lead.get_by_role("button", name="Add").click()
+            assert "ciso@agency.example" in lead.locator("main").inner_text()
             second = browser.new_context().new_page()
             second.set_default_timeout(30_000)
             second.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
