@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "securable.web.audit",
     "securable.web.products",
     "securable.web.api",
+    "securable.web.agency",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,9 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads are product descriptions: the core refuses YAML over 1 MiB; the request cap sits just above.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# NIST's SP 800-53 Rev. 5 catalog (JSON): stands in for what an uploaded OSCAL profile imports.
+SECURABLE_SP800_53_CATALOG = _env.get("SECURABLE_WEB_SP800_53_CATALOG", "")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

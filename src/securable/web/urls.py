@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
+from securable.web.agency import urls as agency_urls
 from securable.web.api import views as api_views
 from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
@@ -29,4 +30,5 @@ urlpatterns = [
     path("o/<slug:org>/audit.jsonl", audit_views.audit_export, name="audit_export"),
     path("o/<slug:org>/audit-checkpoints.jsonl", audit_views.checkpoints_export, name="audit_checkpoints"),
     path("o/<slug:org>/tokens/", api_views.tokens, name="tokens"),
+    *agency_urls.urlpatterns,
 ]

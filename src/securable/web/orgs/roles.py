@@ -9,7 +9,10 @@ PERMISSIONS: dict[str, str] = {
     "product.view": "see products, their versions and assessments",
     "product.edit": "import product descriptions (new versions)",
     "package.sign": "sign customer packages with the organization's key",
-    "requirements.approve": "approve tailored requirement sets",
+    "agency.view": "see requirement sets, vendor packages and evaluations",
+    "requirements.edit": "derive and tailor requirement sets (each change is a new draft version)",
+    "requirements.approve": "approve tailored requirement sets (never one's own version)",
+    "vendor.upload": "upload vendor packages, verified with the vendor's key on arrival",
     "vendor.evaluate": "evaluate vendor packages",
     "member.manage": "add and remove members, change their roles",
     "token.manage": "create and revoke API tokens for CI",
@@ -20,15 +23,20 @@ _ALL = frozenset(PERMISSIONS)
 
 ROLES: dict[str, frozenset[str]] = {
     "owner": _ALL,
-    "editor": frozenset({"product.view", "product.edit", "vendor.evaluate", "token.manage"}),
-    "reviewer": frozenset({"product.view", "package.sign", "requirements.approve", "vendor.evaluate"}),
-    "auditor": frozenset({"product.view", "audit.view"}),  # read-only
+    "editor": frozenset(
+        {"product.view", "product.edit", "vendor.evaluate", "token.manage"}
+        | {"agency.view", "requirements.edit", "vendor.upload"}
+    ),
+    "reviewer": frozenset(
+        {"product.view", "package.sign", "requirements.approve", "vendor.evaluate", "agency.view"}
+    ),
+    "auditor": frozenset({"product.view", "audit.view", "agency.view"}),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {
     "owner": "everything, including members and API tokens",
-    "editor": "imports products and creates API tokens for CI",
-    "reviewer": "signs packages and approves requirements; cannot edit products",
+    "editor": "imports products, drafts requirement sets, uploads vendor packages, creates API tokens",
+    "reviewer": "signs packages and approves requirements; cannot edit products or requirements",
     "auditor": "reads products and the audit log; changes nothing",
 }
 
