@@ -48,6 +48,7 @@ class PackageContext:
     vex_path: Path | None = None  # CycloneDX VEX, OpenVEX or CSAF file with vulnerability status
     assessment: Assessment | None = None
     renderings: Renderings | None = None  # PDFs shared within the build and kept from the last one
+    key_fingerprint: str | None = None  # of the key that signs the package; documents publish it
 
     @property
     def base_dir(self) -> Path:

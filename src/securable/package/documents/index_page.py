@@ -56,6 +56,17 @@ _KNOWN = (
     ("product.json", "The product description and its assessment as JSON"),
 )
 
+# Checking the package without Securable: OpenSSL 3, jq and coreutils. The public key is saved as
+# public.pem beside the package folder (inside it, it would be a file the manifest does not list) and
+# the commands run in the package folder. tests/test_package_verify_recipe.py runs these very lines.
+KEY_FILE = "../public.pem"
+RECIPE = (
+    f"openssl pkey -pubin -in {KEY_FILE} -outform DER | tail -c 32 | sha256sum",
+    "openssl base64 -d -A -in manifest.sig -out ../manifest.sig.bin",
+    f"openssl pkeyutl -verify -pubin -inkey {KEY_FILE} -rawin -in manifest.json -sigfile ../manifest.sig.bin",
+    """jq -r '.files[] | "\\(.sha256)  \\(.path)"' manifest.json | sha256sum --check --strict""",
+)
+
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5;max-width:46rem;
 margin:0 auto;padding:1.5rem;color:#1a1a1a;background:#fff}
@@ -106,8 +117,18 @@ def render_index(
         manifest=MANIFEST,
         signature=SIGNATURE,
         key_fingerprint=key_fingerprint,
+        fingerprint_hex=(key_fingerprint or "").removeprefix("sha256:"),
+        recipe=RECIPE,
+        key_sources=_key_sources(ctx),
     )
     return page.encode("utf-8")
+
+
+def _key_sources(ctx: PackageContext) -> list[str]:
+    """Where the product description says customers reach the manufacturer: where to ask for the key."""
+    info = ctx.product.product
+    found = [ctx.documentation_url, (info.security_contact if info else None) or ""]
+    return [place for place in dict.fromkeys(found) if place]
 
 
 def _grouped(files: Mapping[str, bytes]) -> list[tuple[str, list[Entry]]]:
