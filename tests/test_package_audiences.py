@@ -202,6 +202,18 @@ def test_home_document_says_plainly_when_updates_stop_before_use_ends(camera: Pa
     assert stop not in at_release
 
 
+def test_a_period_of_use_given_in_words_is_read_as_a_number(tmp_path: Path) -> None:
+    text = CAMERA.read_text(encoding="utf-8")
+    first = text.index("    period_of_use_years: {min: 3, max: 6}\n")
+    path = tmp_path / "securable.yaml"
+    path.write_text(text[:first] + text[first:].replace("    period_of_use_years: {min: 3, max: 6}\n", "", 1))
+    (tmp_path / "sbom.cdx.json").write_bytes((CAMERA.parent / "sbom.cdx.json").read_bytes())
+    home = text_of(page(documents(path), "aud-home"))
+    sentence = home[home.index("Security updates stop on") :].split(" without security updates")[0]
+    assert "used for about 6 years, it would go" in sentence  # "3 to 6 years; many owners keep..."
+    assert "'" not in sentence
+
+
 # ---- the assessment summary -----------------------------------------------------------------------
 
 

@@ -81,7 +81,14 @@ def updates_stop_early(r: Reader, cases: tuple[UseCase, ...], today: date) -> st
         except OverflowError:  # past year 9999
             needed = date.max
         if needed - support_end > TOLERANCE and (worst is None or needed > worst[0]):
-            worst = (needed, period.longest)
+            # A period read from the manufacturer's sentence is quoted in check's messages; a
+            # reader gets the number it gave.
+            words = (
+                period.longest
+                if period.field == "period_of_use_years"
+                else _duration(timedelta(days=period.days[1]))
+            )
+            worst = (needed, words)
     if worst is None:
         return None
     needed, longest = worst
