@@ -163,8 +163,14 @@ def _build(
 
     ctx = make_context(product_path, vex=vex, date=date, today=today, paper=paper)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
-    ctx = replace(ctx, renderings=Renderings(previous))
     signing_key = load_private_key(key) if key is not None else None
+    signed_fp = None
+    if signing_key is not None:
+        from securable.package.keys import fingerprint
+
+        signed_fp = fingerprint(signing_key.public_key())
+    # The documents publish the fingerprint, so customers can check the key they are given.
+    ctx = replace(ctx, renderings=Renderings(previous), key_fingerprint=signed_fp)
     inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
     if inside:
         raise InputError(
@@ -181,11 +187,6 @@ def _build(
     warnings += expiry_warnings(files.get(SECURITY_TXT), today)
     if strict and gaps:
         raise GapsFound(gaps)
-    signed_fp = None
-    if signing_key is not None:
-        from securable.package.keys import fingerprint
-
-        signed_fp = fingerprint(signing_key.public_key())
     files[INDEX] = render_index(ctx, files, gaps, signed_fp)
     signed = make_manifest(
         files,

@@ -50,6 +50,7 @@ class PackageContext:
     assessment: Assessment | None = None
     renderings: Renderings | None = None  # PDFs shared within the build and kept from the last one
     paper: Paper | None = None  # the PDFs' paper size (--paper); None: the markets' (documents.paper)
+    key_fingerprint: str | None = None  # of the key that signs the package; documents publish it
 
     @property
     def base_dir(self) -> Path:

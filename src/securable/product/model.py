@@ -664,6 +664,18 @@ class Audience(_Model):
 
     id: Id = item_id("Identifier of the audience, referenced by use cases.", "aud-1")
     name: Text = detail("Who they are, e.g. 'Home users', 'Enterprise IT administrators'.")
+    role: (
+        Literal[
+            "home", "small-business", "operator", "clinical", "it-admin", "security-officer", "researcher"
+        ]
+        | None
+    ) = detail(
+        "What they do with the device, which decides what their document covers: home (household users), "
+        "small-business (owners without IT staff), operator (facility managers, installers, biomedical "
+        "engineers: setup, hardening, maintenance), clinical (clinicians who use it on patients), it-admin "
+        "(enterprise or agency IT), security-officer (security teams assessing it), researcher (security "
+        "researchers). Without it, terminology and detail_level choose a plain or a full document."
+    )
     terminology: Literal["plain", "technical", "expert"] | None = answer(
         "Q4.1-1",
         description="Terminology they understand: plain (home users), technical, expert (e.g. CVE numbers "

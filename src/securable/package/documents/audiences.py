@@ -1,20 +1,11 @@
 """Customer documents: ``docs/<audience-id>.html`` and ``.pdf`` for every audience of Activity 5.
 
-Which document an audience gets follows its answers to NISTIR 8259 4.1 questions 1 and 2:
-
-* **plain** (the essentials in plain words) when its terminology is ``plain`` or the detail it
-  needs is ``essentials``;
-* **full** (every Activity 6 topic in detail) otherwise: ``technical`` or ``expert`` terminology
-  with ``standard`` or ``comprehensive`` detail, or nothing stated.
-
-A home user (plain, essentials) thus reads how long updates come, how updating works, what the
-device collects and who sees it, what it does when the network or power fails and after wrong
-PINs, and how to wipe it before passing it on; an enterprise
-administrator (technical or expert) reads everything, including configuration and hardening,
-the software inventory with known vulnerabilities, network behaviour and shared
-responsibilities. When the audience's needs are not stated the full document is the safe choice:
-it leaves nothing out. A product that declares no audience gets one full document,
-``docs/customers``.
+What each audience's document covers, at which level and in which words, comes from the table in
+:mod:`~securable.package.documents.profiles`, chosen by the audience's ``role`` (or, without one,
+by its terminology and detail level): a home user reads what to do in plain words, a researcher the
+software inventory, vulnerability status, protocols and interfaces, an operator setup, hardening and
+maintenance, enterprise readers a summary of the assessment first. A product that declares no
+audience gets one document with every topic, ``docs/customers``.
 
 Each document is built with its own :class:`~securable.package.documents.answers.Reader`, so its closing
 list of what the manufacturer has not stated names exactly the gaps that document met.
@@ -22,29 +13,20 @@ list of what the manufacturer has not stated names exactly the gaps that documen
 
 from __future__ import annotations
 
-from typing import Literal
-
 from securable.package.context import Gap, PackageContext, Part
-from securable.package.documents import full as doc_full
-from securable.package.documents import plain as doc_plain
 from securable.package.documents.answers import Reader
 from securable.package.documents.paper import page_size
-from securable.package.documents.shared_sections import contact
+from securable.package.documents.profiles import level_for, profile_for
 from securable.package.documents.templating import render
+from securable.package.documents.topics import Material, build_sections
 from securable.package.documents.view import Block, Document, Inline, Para
 from securable.package.documents.wording import long_date
 from securable.package.machine.sbom import SbomSummary, read_sbom
 from securable.product.model import Audience, Product
 
-Level = Literal["plain", "full"]
+__all__ = ["build_documents", "level_for", "product_name"]
+
 DEFAULT_AUDIENCE_ID = "customers"  # the one document of a product that declares no audience
-
-
-def level_for(audience: Audience | None) -> Level:
-    """The document level an audience needs (see the module docstring)."""
-    if audience is not None and (audience.terminology == "plain" or audience.detail_level == "essentials"):
-        return "plain"
-    return "full"
 
 
 def product_name(product: Product) -> str:
@@ -61,6 +43,8 @@ def _product_facts(ctx: PackageContext) -> tuple[tuple[str, Inline], ...]:
         if info.release_date:
             facts.append(("Released", long_date(info.release_date)))
     facts += [("Documentation", ctx.documentation_url), ("Issued", long_date(ctx.date))]
+    if ctx.key_fingerprint:
+        facts.append(("Package signing key", ctx.key_fingerprint))
     return tuple(facts)
 
 
@@ -68,28 +52,22 @@ def _document(
     ctx: PackageContext, summary: SbomSummary, audience: Audience | None, index: int
 ) -> tuple[Document, Reader]:
     reader = Reader(ctx.product)
-    level = level_for(audience)
-    name = product_name(ctx.product)
-    intro: tuple[Block, ...] = ()
+    profile = profile_for(audience)
+    intro: list[Block] = [Para(profile.lead)]
     if audience is None:
-        intro = (
+        intro.append(
             Para(
                 "The manufacturer has not said which audiences it writes for, so this document gives "
                 "the full detail."
-            ),
+            )
         )
-    if level == "plain":
-        title = f"{name}: security essentials"
-        sections = (*doc_plain.sections(reader, audience), contact(reader, audience, index))
-    else:
-        title = f"{name}: security and lifecycle information"
-        sections = (contact(reader, audience, index), *doc_full.sections(reader, summary))
+    material = Material(ctx, reader, summary, audience, index, profile.topics)
     doc = Document(
-        title=title,
+        title=f"{product_name(ctx.product)}: {profile.title}",
         audience=(audience.name if audience and audience.name else "all customers"),
-        level=level,
-        intro=intro,
-        sections=sections,
+        level=profile.level,
+        intro=tuple(intro),
+        sections=build_sections(profile.topics, material),
         not_stated=tuple(dict.fromkeys(g.message for g in reader.gaps)),
     )
     return doc, reader

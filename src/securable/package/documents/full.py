@@ -1,8 +1,9 @@
-"""The full customer document, for technical audiences such as enterprise administrators.
+"""Reference sections for technical audiences: administrators, operators, security staff.
 
-It has one section per NISTIR 8259 Activity 6 topic (4.2.1 to 4.2.6), each with a stable id, and
-says in place what the manufacturer has not stated. All wording of answers comes from the product
-description; this module only chooses labels and order.
+There is one builder per NISTIR 8259 Activity 6 topic (4.2.1 to 4.2.6) and per part of one, each
+section with a stable id, saying in place what the manufacturer has not stated. All wording of
+answers comes from the product description; this module only chooses labels and order. Which
+sections a document holds is decided by :mod:`~securable.package.documents.profiles`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from securable.package.documents.answers import Reader, show
 from securable.package.documents.shared_sections import (
     data_access,
     list_or_gap,
-    means,
     physical_facts,
     reporting,
 )
@@ -39,7 +39,7 @@ TOPICS = (
     ("retirement", "Retirement: passing on or disposing of the device"),
     ("means", "Who provides which protection"),
 )
-_TITLE = dict(TOPICS)
+TITLE = dict(TOPICS)
 
 
 def _table_or_gap(r: Reader, path: str, listing: Table) -> tuple[Block, ...]:
@@ -63,8 +63,8 @@ def assumptions(r: Reader) -> Section:
         "Shared responsibilities",
         _table_or_gap(r, a + "shared_responsibilities", listing),
     )
-    cases = _use_cases(r)
-    return Section("assumptions", _TITLE["assumptions"], (facts,), (child, *_known(r), *cases))
+    cases = use_cases(r)
+    return Section("assumptions", TITLE["assumptions"], (facts,), (child, *_known(r), *cases))
 
 
 def _known(r: Reader) -> tuple[Section, ...]:
@@ -85,7 +85,7 @@ def _known(r: Reader) -> tuple[Section, ...]:
     return (Section("known-requirements", "Known requirements", (listing,)),)
 
 
-def _use_cases(r: Reader) -> tuple[Section, ...]:
+def use_cases(r: Reader) -> tuple[Section, ...]:
     """Per use case, whether it acts on the physical world, whether it is safety-critical and what
     the device does in a degraded state: the design assumptions an operator plans around. Only the
     answers given are shown, so a description without them adds no section."""
@@ -120,7 +120,7 @@ def _period_of_use(r: Reader) -> tuple[Block, ...]:
     return (table("Expected period of use", ("Use case", "Period of use", "In years"), tuple(rows)),)
 
 
-def support(r: Reader) -> Section:
+def support(r: Reader, *, with_reporting: bool = True) -> Section:
     s = "support."
     facts = Facts(
         (
@@ -138,10 +138,11 @@ def support(r: Reader) -> Section:
             ("Files or data made public for continued support", r.text(s + "public_release")),
         )
     )
-    return Section("support", _TITLE["support"], (facts, *_period_of_use(r)), (reporting(r, full=True),))
+    children = (reporting(r, full=True),) if with_reporting else ()
+    return Section("support", TITLE["support"], (facts, *_period_of_use(r)), children)
 
 
-def _guidance(r: Reader) -> Section:
+def guidance(r: Reader) -> Section:
     g = "composition.guidance."
     facts = Facts(
         (
@@ -154,6 +155,81 @@ def _guidance(r: Reader) -> Section:
         )
     )
     return Section("guidance", "Installation, configuration and hardening", (facts,))
+
+
+def maintenance(r: Reader) -> tuple[Section, ...]:
+    """Who maintains the device, how often and with what records, and how data is protected when it
+    leaves for repair: what an operator schedules. Only the answers given are shown."""
+    kept = r.product.support.maintenance if r.product.support else None
+    blocks: list[Block] = []
+    guidance_ = r.product.composition.guidance if r.product.composition else None
+    if guidance_ is not None and guidance_.maintenance:
+        blocks.append(Facts((("Security maintenance tasks", guidance_.maintenance),)))
+    rows = tuple(
+        (
+            a.what or "Not stated",
+            {"local": "On site", "nonlocal": "Remote"}.get(a.kind or "", ""),
+            a.frequency or "",
+            {"manufacturer": "The manufacturer", "third-party": "A third party", "customer": "You"}.get(
+                a.performed_by or "", ""
+            ),
+            a.records or "",
+        )
+        for a in (kept.activities if kept else None) or ()
+    )
+    if rows:
+        columns = ("Activity", "Where", "How often", "Done by", "Records")
+        blocks.append(table("Maintenance activities", columns, rows))
+    repair: list[tuple[str, Inline]] = []
+    if kept is not None and kept.offsite_repair is not None:
+        repair.append(("Repaired off site", show(kept.offsite_repair)))
+    if kept is not None and kept.data_removal_before_repair:
+        repair.append(("Data removed before repair", kept.data_removal_before_repair))
+    if repair:
+        blocks.append(Facts(tuple(repair)))
+    return (Section("maintenance", "Maintenance", tuple(blocks)),) if blocks else ()
+
+
+def interfaces(r: Reader) -> tuple[Section, ...]:
+    """The interfaces and services the device does not need and how each is disabled, and its
+    hardware security: where a researcher starts. Only the answers given are shown."""
+    planning = r.product.support_planning
+    unneeded = tuple(
+        (
+            c.name or "Unnamed",
+            {
+                "local-interface": "Local interface",
+                "network-interface": "Network interface",
+                "service": "Service",
+                "other": "Other",
+            }.get(c.kind or "", ""),
+            "" if c.enabled_by_default is None else show(c.enabled_by_default),
+            c.how_disabled or "",
+        )
+        for c in (planning.unneeded_capabilities if planning else None) or ()
+    )
+    hardware = tuple(
+        (
+            c.name or "Unnamed",
+            c.purpose or "",
+            "" if c.updatable is None else show(c.updatable),
+        )
+        for c in (planning.hardware_capabilities if planning else None) or ()
+    )
+    blocks: list[Block] = []
+    if unneeded:
+        blocks.append(
+            table(
+                "Interfaces and services the device does not need",
+                ("Interface or service", "Kind", "Enabled as shipped", "How it is disabled"),
+                unneeded,
+            )
+        )
+    if hardware:
+        blocks.append(
+            table("Hardware security capabilities", ("Capability", "Purpose", "Can be updated"), hardware)
+        )
+    return (Section("interfaces", "Interfaces and hardware security", tuple(blocks)),) if blocks else ()
 
 
 # CycloneDX/OpenVEX/CSAF statuses as normalized by securable.package.machine.sbom, in customers' words.
@@ -198,10 +274,10 @@ def _sbom(r: Reader, summary: SbomSummary) -> Inline:
     if path is None:
         return answer
     kind = next((name for end, name in _SBOM_FORMAT.items() if path.endswith(end)), "SPDX tag-value")
-    return Link(f"Software bill of materials ({kind})", "../" + path)
+    return Link(f"{kind} file in this package", "../" + path)
 
 
-def _software(r: Reader, summary: SbomSummary) -> Section:
+def software(r: Reader, summary: SbomSummary) -> Section:
     i = "composition.software_inventory."
     facts = Facts(
         (
@@ -222,7 +298,7 @@ def _software(r: Reader, summary: SbomSummary) -> Section:
     return Section("software", "Software inventory", tuple(blocks), (child,))
 
 
-def _sources(r: Reader) -> Section:
+def sources(r: Reader) -> Section:
     items = r.product.composition.sources if r.product.composition else None
     rows = tuple(
         (
@@ -239,7 +315,7 @@ def _sources(r: Reader) -> Section:
     return Section("sources", "Where the parts come from", _table_or_gap(r, "composition.sources", listing))
 
 
-def _network(r: Reader) -> Section:
+def network(r: Reader) -> Section:
     o = "composition.operational."
     flows = (
         r.product.composition.operational.network
@@ -273,9 +349,9 @@ def _network(r: Reader) -> Section:
     return Section("network", "Network behaviour", tuple(blocks))
 
 
-def _functions(r: Reader) -> Section:
+def functions(r: Reader) -> Section:
     c = r.product.composition
-    functions = tuple(
+    listed = tuple(
         (f.name or "Unnamed function", f.description or "") for f in (c.functions if c else None) or ()
     )
     sensors = tuple(
@@ -289,7 +365,7 @@ def _functions(r: Reader) -> Section:
     )
     blocks = (
         *_table_or_gap(
-            r, "composition.functions", table("Functions", ("Function", "What it involves"), functions)
+            r, "composition.functions", table("Functions", ("Function", "What it involves"), listed)
         ),
         *_table_or_gap(
             r,
@@ -300,7 +376,7 @@ def _functions(r: Reader) -> Section:
     return Section("functions", "Functions and sensors", blocks)
 
 
-def _data(r: Reader) -> Section:
+def data(r: Reader) -> Section:
     rows = []
     for d, access in data_access(r):
         protection = [
@@ -326,7 +402,7 @@ def _data(r: Reader) -> Section:
     )
 
 
-def _parties(r: Reader) -> Section:
+def parties(r: Reader) -> Section:
     c = r.product.composition
     rows = tuple(
         (p.name or p.id, p.role or "", p.access or "Not stated", p.control or "Not stated")
@@ -342,15 +418,15 @@ def _parties(r: Reader) -> Section:
 
 def composition(r: Reader, summary: SbomSummary) -> Section:
     children = (
-        _guidance(r),
-        _software(r, summary),
-        _sources(r),
-        _network(r),
-        _functions(r),
-        _data(r),
-        _parties(r),
+        guidance(r),
+        software(r, summary),
+        sources(r),
+        network(r),
+        functions(r),
+        data(r),
+        parties(r),
     )
-    return Section("composition", _TITLE["composition"], (), children)
+    return Section("composition", TITLE["composition"], (), children)
 
 
 def updates(r: Reader) -> Section:
@@ -376,7 +452,7 @@ def updates(r: Reader) -> Section:
         items.append(("Recovery from a failed update", extra.recovery))
     if extra is not None and extra.low_bandwidth:
         items.append(("Slow or unreliable networks", extra.low_bandwidth))
-    return Section("updates", _TITLE["updates"], (Facts(tuple(items)),))
+    return Section("updates", TITLE["updates"], (Facts(tuple(items)),))
 
 
 def retirement(r: Reader) -> Section:
@@ -399,22 +475,10 @@ def retirement(r: Reader) -> Section:
     inoperable.append(("How", r.text(i + "how")))
     return Section(
         "retirement",
-        _TITLE["retirement"],
+        TITLE["retirement"],
         (),
         (
             Section("transfer", "Passing the device on", (transfer,)),
             Section("inoperable", "Making the device permanently unusable", (Facts(tuple(inoperable)),)),
         ),
-    )
-
-
-def sections(r: Reader, summary: SbomSummary) -> tuple[Section, ...]:
-    """Every Activity 6 topic, in NISTIR 8259 order."""
-    return (
-        assumptions(r),
-        support(r),
-        composition(r, summary),
-        updates(r),
-        retirement(r),
-        means(r, _TITLE["means"]),
     )

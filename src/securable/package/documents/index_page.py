@@ -44,8 +44,9 @@ _FORMATS = {
 _KNOWN = (
     ("security.txt", "security.txt (RFC 9116): where to report vulnerabilities"),
     ("sbom-summary", "Summary of the software bill of materials"),
-    (".cdx.json", "Software bill of materials (CycloneDX)"),
-    (".spdx.json", "Software bill of materials (SPDX)"),
+    (".cdx.json", "Software bill of materials (CycloneDX JSON)"),
+    (".cdx.xml", "Software bill of materials (CycloneDX XML)"),
+    (".spdx.json", "Software bill of materials (SPDX JSON)"),
     ("mud", "Manufacturer Usage Description (RFC 8520): the network access the device needs"),
     ("component-definition", "OSCAL component definition: the device's security capabilities"),
     ("sp800-213a.oscal", "NIST SP 800-213A catalog (OSCAL), referenced by the component definition"),
@@ -53,6 +54,17 @@ _KNOWN = (
     ("nistir-8259b.oscal", "NISTIR 8259B non-technical baseline (OSCAL profile)"),
     ("vex", "Vulnerability status (VEX)"),
     ("product.json", "The product description and its assessment as JSON"),
+)
+
+# Checking the package without Securable: OpenSSL 3, jq and coreutils. The public key is saved as
+# public.pem beside the package folder (inside it, it would be a file the manifest does not list) and
+# the commands run in the package folder. tests/test_package_verify_recipe.py runs these very lines.
+KEY_FILE = "../public.pem"
+RECIPE = (
+    f"openssl pkey -pubin -in {KEY_FILE} -outform DER | tail -c 32 | sha256sum",
+    "openssl base64 -d -A -in manifest.sig -out ../manifest.sig.bin",
+    f"openssl pkeyutl -verify -pubin -inkey {KEY_FILE} -rawin -in manifest.json -sigfile ../manifest.sig.bin",
+    """jq -r '.files[] | "\\(.sha256)  \\(.path)"' manifest.json | sha256sum --check --strict""",
 )
 
 
@@ -93,8 +105,18 @@ def render_index(
         manifest=MANIFEST,
         signature=SIGNATURE,
         key_fingerprint=key_fingerprint,
+        fingerprint_hex=(key_fingerprint or "").removeprefix("sha256:"),
+        recipe=RECIPE,
+        key_sources=_key_sources(ctx),
     )
     return page.encode("utf-8")
+
+
+def _key_sources(ctx: PackageContext) -> list[str]:
+    """Where the product description says customers reach the manufacturer: where to ask for the key."""
+    info = ctx.product.product
+    found = [ctx.documentation_url, (info.security_contact if info else None) or ""]
+    return [place for place in dict.fromkeys(found) if place]
 
 
 def _grouped(files: Mapping[str, bytes]) -> list[tuple[str, list[Entry]]]:

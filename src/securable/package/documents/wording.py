@@ -154,8 +154,8 @@ def join(items: Iterable[str]) -> str:
 
 def capfirst(text: str) -> str:
     """Start a value that stands on its own (a fact, a list item) with a capital letter, as the
-    product file's authors often write fragments; addresses are left as written."""
-    if not text or not text[0].islower() or text.startswith(("http://", "https://", "mailto:")):
+    product file's authors often write fragments; addresses and key fingerprints are left as written."""
+    if not text or not text[0].islower() or text.startswith(("http://", "https://", "mailto:", "sha256:")):
         return text
     return text[0].upper() + text[1:]
 
