@@ -322,9 +322,9 @@ COMMANDS = (
             ),
             Opt(
                 "--format",
-                choices=("table", "markdown", "html", "json"),
+                choices=("table", "markdown", "html", "json", "csv", "xlsx"),
                 default="table",
-                help="report format",
+                help="report format (csv and xlsx: the requirement table, highest priority first)",
             ),
             Opt(
                 "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"

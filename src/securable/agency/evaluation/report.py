@@ -276,5 +276,20 @@ def customer_ids(ev: Evaluation, vendor: int) -> tuple[str, str]:
 
 
 def render(ev: Evaluation, fmt: str, options: RenderOptions | None = None) -> str:
-    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    """The report in format ``fmt`` (a text format of :data:`FORMATS`); an unknown format is a
+    UsageError."""
+    if fmt in BINARY:
+        from securable.errors import UsageError
+
+        raise UsageError(f"--format {fmt} is a binary file", hint=f"write it to a file: -o NAME.{fmt}")
     return formats.render("evaluation report", WRITERS, ev, fmt, options)
+
+
+def render_bytes(ev: Evaluation, fmt: str) -> bytes:
+    """The report in a binary format of :data:`BINARY` (XLSX)."""
+    from importlib import import_module
+
+    module, _, name = BINARY[fmt].partition(":")
+    writer = getattr(import_module(module), name)
+    data: bytes = writer(ev)
+    return data
