@@ -117,13 +117,13 @@ class Verdict:
             )
         if self.coarser:
             return (
-                f"not claimed at this level of detail: the vendor claims {_named(self.via)} as a whole "
+                f"not claimed at this level of detail: the vendor claims {named(self.via)} as a whole "
                 "without naming this requirement"
             )
         notes = []
         if self.via:
             notes.append(
-                f"claimed for {_named(self.via)} as a whole"
+                f"claimed for {named(self.via)} as a whole"
                 + (", not for this requirement" if self.contained else "")
             )
         if self.through:
@@ -141,7 +141,7 @@ class Verdict:
             }
             # Name the capability a claim came through: the agency asks which sub-capability is met.
             notes += [
-                f"the vendor cites {_baseline_named(r)} as a whole; NIST meets that with the whole "
+                f"the vendor cites {baseline_named(r)} as a whole; NIST meets that with the whole "
                 f"{capability} capability, and the vendor does not say which of its parts the product meets"
                 for r, capability in shared.items()
                 if capability
@@ -149,7 +149,7 @@ class Verdict:
             several = [r for r, capability in shared.items() if not capability]
             if several:
                 notes.append(
-                    f"the vendor cites {', '.join(_baseline_named(r) for r in several)}, which NIST meets "
+                    f"the vendor cites {', '.join(baseline_named(r) for r in several)}, which NIST meets "
                     "with several requirements together; the vendor does not say which of them the "
                     "product meets"
                 )
@@ -329,7 +329,7 @@ def _silent(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
     return Verdict("silent", record=record_id)
 
 
-def _baseline_named(element: str) -> str:
+def baseline_named(element: str) -> str:
     """A NISTIR 8259A/8259B element in words: "NISTIR 8259A's Roll back updates (8259A-SU.3)"."""
     from securable.agency.evaluation.vendors import BASELINES
 
@@ -340,7 +340,7 @@ def _baseline_named(element: str) -> str:
     return element
 
 
-def _named(record_id: str) -> str:
+def named(record_id: str) -> str:
     """A record in words: "DC-2 (Ability to change ...)", shortened to keep the note readable."""
     record = api.load(CAPABILITIES).get(record_id)
     words = (record.text or record.title) if record else ""
