@@ -40,17 +40,22 @@ _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
 
 
 def evaluate(args: EvaluateArgs) -> int:
-    from securable import api
+    from dataclasses import replace
 
+    from securable import api
+    from securable.cli.dates import run_date
+
+    day = run_date(args.date)  # a bad --date is a usage error before any vendor is read
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise UsageError(
+            "--format xlsx writes a binary workbook", hint="write it to a file: -o requirements.xlsx"
+        )
     given = list(args.vendor or ())
     sources = vendor_sources(given, args.key or ())
     vendors = [api.VendorInput(s.name, s.path, s.key) for s in sources]
     result = api.evaluate(args.requirements, vendors)
-    from dataclasses import replace
-    from datetime import date
-
-    # The report names its day; the library never reads the clock, so the command says it.
-    evaluation = replace(result.evaluation, date=date.today().isoformat())
+    # The report names its day; the library never reads the clock, so the command says which.
+    evaluation = replace(result.evaluation, date=day.isoformat())
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
     for vendor in evaluation.failed:

@@ -329,6 +329,11 @@ COMMANDS = (
             Opt(
                 "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
             ),
+            Opt(
+                "--date",
+                metavar="YYYY-MM-DD",
+                help="the evaluation date the report names (default: today, or SOURCE_DATE_EPOCH)",
+            ),
         ),
         "securable.cli.evaluate_cmd:evaluate",
         a.EvaluateArgs,

@@ -132,7 +132,10 @@ def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
         ("signature", sig),
         ("package date", f.package_date or ("none (a single file)" if v.kind == "file" else "not stated")),
         ("evaluated on", ev.date or "not recorded"),
-        ("support period", f"until {f.support_end}" if f.support_end else missing),
+        (
+            "support period",
+            f"until {f.support_end}{_left(f.support_end, ev.date)}" if f.support_end else missing,
+        ),
         ("end of life", f.end_of_life or missing),
         ("SBOM", sbom),
         ("vulnerability reporting", f.vulnerability_reporting or missing),
@@ -152,6 +155,20 @@ def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
         ),
     ]
     return pairs
+
+
+def _left(until: str, day: str) -> str:
+    """How the end of support stands on the evaluation day: " (ended)", " (about 7 years left)"."""
+    from datetime import date
+
+    try:
+        end, today = date.fromisoformat(until), date.fromisoformat(day)
+    except ValueError:  # no evaluation date, or the vendor's text is not a date
+        return ""
+    if end < today:
+        return " (ended before the evaluation)"
+    years = (end - today).days // 365
+    return f" (about {years} year{'s' if years != 1 else ''} left)" if years else " (less than a year left)"
 
 
 def prose(ev: Evaluation, vendor: int) -> str:
