@@ -191,6 +191,9 @@ def test_silent_requirements_tell_a_coarser_claim_from_no_claim(tmp_path: Path) 
     assert verdicts["DI-1.2"].note == ""
     counts = _summary(ev, 0)["requirements"]
     assert f"1 {NOT_DETAILED}, 1 {NOT_ADDRESSED}" in counts
+    asked = {q.requirements: q.text for q in ev.questions}
+    assert "claims what contains DP-3.1.1 as a whole, without naming it" in asked[("DP-3.1.1",)]
+    assert "Your component definition does not mention it" in asked[("DI-1.2",)]
 
 
 def test_topics_answered_in_prose_are_named(example: Evaluation) -> None:
@@ -241,6 +244,11 @@ def test_sp800_53_claims_are_mapped_never_claimed() -> None:
     assert pe3
     assert all(cell(verdicts[r]) == f"{MAPPED}, customer" for r in pe3)
     assert "only mapped from SP 800-53" in _summary(ev, 0)["requirements"]
+    mapped_questions = [q for q in ev.questions if "claims SP 800-53 controls that NIST maps to" in q.text]
+    assert mapped_questions
+    assert {r for q in mapped_questions for r in q.requirements} == {
+        r for r, v in verdicts.items() if v.mapped
+    }
     data = json.loads(render(ev, "json"))
     row = next(r for r in data["evaluation"] if r["id"] in ac7)
     assert row["verdicts"]["kestrel"]["mapped"] is True

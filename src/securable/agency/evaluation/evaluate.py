@@ -450,29 +450,40 @@ def _questions(
 ) -> tuple[Question, ...]:
     out = [_error_question(v) for v in failed]
     for i, vendor in enumerate(evaluated):
-        # One question per sub-capability and status keeps the list short enough to send.
-        open_items: dict[tuple[str, str], list[str]] = {}
+        # One question per sub-capability and status keeps the list short enough to send; a silence
+        # under a coarser claim and a verdict resting on SP 800-53 controls ask something else.
+        open_items: dict[tuple[str, str, str], list[str]] = {}
         for row in rows:
-            status = row.verdicts[i].status
-            if status in OPEN:
+            found = row.verdicts[i]
+            if found.status in OPEN:
+                flavor = "coarser" if found.coarser else "mapped" if found.mapped else ""
                 group = group_of(row.item.record.id)
-                open_items.setdefault((group.id, status), []).append(row.item.record.id)
+                open_items.setdefault((group.id, found.status, flavor), []).append(row.item.record.id)
         order = {s: n for n, s in enumerate(OPEN)}
-        for (group_id, status), ids in sorted(open_items.items(), key=lambda kv: order[kv[0][1]]):
+        for (group_id, status, flavor), ids in sorted(open_items.items(), key=lambda kv: order[kv[0][1]]):
             group = group_of(group_id)
             heading = f"{group.id} {group.label}"
-            out.append(
-                Question(
-                    vendor.name, status, group.id, group.label, tuple(ids), _ask(vendor, status, heading, ids)
-                )
-            )
+            text = _ask(vendor, status, heading, ids, flavor)
+            out.append(Question(vendor.name, status, group.id, group.label, tuple(ids), text))
     return tuple(out)
 
 
-def _ask(vendor: Vendor, status: str, group: str, ids: Sequence[str]) -> str:
+def _ask(vendor: Vendor, status: str, group: str, ids: Sequence[str], flavor: str = "") -> str:
     what = vendor.product or vendor.name
     listed = _listing(ids)
     title = group.rstrip(".")
+    if flavor == "coarser":
+        return (
+            f"{title}: your component definition claims what contains {listed} as a whole, without "
+            f"naming {'it' if len(ids) == 1 else 'them'}. Which of {'it' if len(ids) == 1 else 'them'} "
+            "does the product meet, and by which means?"
+        )
+    if flavor == "mapped":
+        return (
+            f"{title}: your component definition claims SP 800-53 controls that NIST maps to {listed}, "
+            f"not {'it' if len(ids) == 1 else 'them'}. How does {what} meet "
+            f"{'it' if len(ids) == 1 else 'them'}: device, related device, service or non-technical support?"
+        )
     if status == "silent":
         return (
             f"{title}: how does {what} meet {listed}? Your component definition does not mention "
