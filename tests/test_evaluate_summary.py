@@ -190,7 +190,7 @@ def test_silent_requirements_tell_a_coarser_claim_from_no_claim(tmp_path: Path) 
     )
     assert verdicts["DI-1.2"].note == ""
     counts = _summary(ev, 0)["requirements"]
-    assert f"1 {NOT_DETAILED}, 1 {NOT_ADDRESSED}" in counts
+    assert f"1 not claimed at this level of detail, 1 {NOT_ADDRESSED}" in counts
     asked = {q.requirements: q.text for q in ev.questions}
     assert "claims what contains DP-3.1.1 as a whole, without naming it" in asked[("DP-3.1.1",)]
     assert "Your component definition does not mention it" in asked[("DI-1.2",)]

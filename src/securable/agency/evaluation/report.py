@@ -50,12 +50,12 @@ MEANINGS = {
     "silent": "the vendor's component definition does not address it",
 }
 # Silent splits in two, and a partial verdict that rests only on SP 800-53 controls is "mapped".
-NOT_DETAILED = "not claimed at this level of detail"
+NOT_DETAILED = "not detailed"  # short for table cells: not claimed at this level of detail
 NOT_ADDRESSED = "not addressed"
 MAPPED = "mapped"
 SILENT_MEANINGS = {
-    NOT_DETAILED: "the vendor claims the capability, sub-capability or element above it as a whole, "
-    "without naming this requirement",
+    NOT_DETAILED: "not claimed at this level of detail: the vendor claims the capability, sub-capability "
+    "or element above it as a whole, without naming this requirement",
     NOT_ADDRESSED: "nothing the vendor claims names it or anything above it",
     MAPPED: "the vendor claims SP 800-53 controls that NIST's mapping links to it, not the requirement "
     "itself: ask how the device meets it",
@@ -150,7 +150,8 @@ def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
             "requirements",
             f"{met} met, {per['partial']} partly met"
             + (f" ({mapped} of them only mapped from SP 800-53)" if mapped else "")
-            + f", {per['customer-burden']} left to the customer, {coarser} {NOT_DETAILED}, "
+            + f", {per['customer-burden']} left to the customer, "
+            f"{coarser} not claimed at this level of detail, "
             f"{unaddressed} {NOT_ADDRESSED} (of {len(ev.rows)})",
         ),
     ]
