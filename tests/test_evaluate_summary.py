@@ -400,3 +400,25 @@ def test_the_demo_signs_each_vendor_with_its_own_key() -> None:
     assert keys[0] != keys[1]
     northwind_key = keys[1].replace("public", "private")
     assert f"agency-vendor-b --key {northwind_key}" in makefile
+
+
+def test_the_requirements_report_leads_with_the_ones_that_decide() -> None:
+    from securable.agency.requirements.derive import derive, from_baseline
+    from securable.agency.requirements.report import render as render_requirements
+
+    req = derive(from_baseline("moderate"))
+    data = json.loads(render_requirements(req, "json"))
+    ranked = {item["id"]: item["priority"] for item in (*data["technical"], *data["support"])}
+    assert set(ranked.values()) == {1, 2, 3}
+    assert all("priority" not in item for item in data["agency"])  # the agency's own duties
+    first = sorted(r for r, p in ranked.items() if p == 1)
+    # The same requirements decide in the evaluation of the example, which is this baseline's profile.
+    assert first == sorted(
+        r.item.record.id
+        for r in evaluate(read_requirements(AGENCY / "moderate-requirements.json"), []).deciding()
+    )
+    markdown = render_requirements(req, "markdown")
+    assert markdown.index("## Requirements that decide (") < markdown.index("## 1. Device cybersecurity")
+    page = render_requirements(req, "html")
+    section = page[page.index('<section aria-labelledby="deciding">') :]
+    assert section[: section.index("</section>")].count("<li>") == len(first)

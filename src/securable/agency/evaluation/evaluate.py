@@ -59,6 +59,7 @@ from securable.agency.evaluation.clauses import Clause, checklist
 from securable.agency.evaluation.requirements_profile import AgencyRequirements, Wanted
 from securable.agency.evaluation.vendors import ROLES, Claim, Vendor, whole_capability
 from securable.agency.requirements.links import CAPABILITIES
+from securable.agency.requirements.priority import priority as rank
 
 STATUSES = (
     "met-by-device",
@@ -235,41 +236,9 @@ def evaluate(requirements: AgencyRequirements, vendors: Sequence[Vendor]) -> Eva
     )
 
 
-PRIORITIES = {
-    1: "decides: a NISTIR 8259A/8259B core baseline element that even the LOW baseline calls for, "
-    "or one the agency added",
-    2: "high: called for by a control of the LOW baseline, so needed at every impact level",
-    3: "normal: called for only by controls above the LOW baseline",
-}
-
-
 def priority(item: Wanted) -> int:
-    """How much a requirement weighs in choosing a vendor, from the controls that call for it: 1 when
-    it is an element of the IoT core baseline (NISTIR 8259A/8259B name it as realizing one of theirs)
-    and a LOW-baseline control calls for it (or nothing says which control does), or when the agency
-    added it by tailoring; 2 when a LOW-baseline control calls for it, so every system needs it;
-    3 otherwise. The core baseline is what NIST expects of every IoT device; the LOW baseline is what
-    every federal system needs."""
-    if item.added:
-        return 1
-    every_level = not item.calls or bool(set(item.calls) & _low_baseline())
-    if item.record.id in _core_elements() and every_level:
-        return 1
-    return 2 if item.calls and every_level else 3
-
-
-@cache
-def _low_baseline() -> frozenset[str]:
-    from securable.agency.requirements.links import CONTROLS
-
-    return frozenset(api.load(CONTROLS).baselines.get("LOW", ()))
-
-
-@cache
-def _core_elements() -> frozenset[str]:
-    from securable.agency.evaluation.vendors import BASELINES, realized_by
-
-    return frozenset(r for b in BASELINES for record in api.load(b) for r in realized_by(record))
+    """How much a requirement weighs in choosing a vendor (:mod:`securable.agency.requirements.priority`)."""
+    return rank(item.record.id, item.calls, added=bool(item.added))
 
 
 def _index(claims: Sequence[Claim]) -> dict[str, list[Claim]]:

@@ -11,10 +11,11 @@ reads the clock, so the output is reproducible.
 
 from __future__ import annotations
 
-from securable.agency.evaluation.evaluate import MET, PRIORITIES, ROLE_WORDS, Evaluation, Row, Verdict
+from securable.agency.evaluation.evaluate import MET, ROLE_WORDS, Evaluation, Row, Verdict
 from securable.agency.evaluation.facts import TOPICS
 from securable.agency.evaluation.vendors import Problem, Vendor
 from securable.agency.requirements.links import CAPABILITIES, FEDERAL
+from securable.agency.requirements.priority import PRIORITIES, WORDS
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 
@@ -60,7 +61,7 @@ SILENT_MEANINGS = {
     MAPPED: "the vendor claims SP 800-53 controls that NIST's mapping links to it, not the requirement "
     "itself: ask how the device meets it",
 }
-PRIORITY_WORDS = {1: "decides", 2: "high", 3: "normal"}
+PRIORITY_WORDS = WORDS
 SIGNATURE_WORDS = {
     "verified": "verified",
     "not-checked": "not checked (no key given)",
