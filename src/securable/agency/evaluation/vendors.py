@@ -51,13 +51,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from securable import catalog as api
 from securable.agency.evaluation.facts import NO_FACTS, Facts
 from securable.agency.requirements.links import CAPABILITIES, CONTROLS
+from securable.agency.requirements.priority import BASELINES
 from securable.errors import InputError
 from securable.oscal.blocks import one_line, oscal_id
 from securable.oscal.export import catalog_href
 
 JSON = dict[str, Any]
 COMPONENT_PATH = "machine/oscal/component-definition.json"  # where `securable package` writes it
-BASELINES = ("nistir-8259a", "nistir-8259b")
 ROLES = ("device", "related-device", "service", "non-technical")
 ERROR_KINDS = ("unreadable", "not-oscal", "invalid-oscal", "unknown-controls", "verification")
 SIGNATURES = ("verified", "not-checked", "failed", "not-a-package")
