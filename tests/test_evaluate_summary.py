@@ -29,13 +29,8 @@ from securable.agency.evaluation.report import (
     summary,
 )
 from securable.agency.evaluation.requirements_profile import read_requirements, requirements_from_document
-from securable.agency.evaluation.vendors import (
-    BASELINES,
-    VendorSource,
-    read_vendor,
-    read_vendors,
-    realized_by,
-)
+from securable.agency.evaluation.vendors import VendorSource, read_vendor, read_vendors, realized_by
+from securable.agency.requirements.priority import BASELINES
 from securable.cli import main
 from securable.package.keys import fingerprint, load_public_key
 from securable.rendering.formats import RenderOptions

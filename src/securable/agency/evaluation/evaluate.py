@@ -300,7 +300,7 @@ def _silent(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
 
 def baseline_named(element: str) -> str:
     """A NISTIR 8259A/8259B element in words: "NISTIR 8259A's Roll back updates (8259A-SU.3)"."""
-    from securable.agency.evaluation.vendors import BASELINES
+    from securable.agency.requirements.priority import BASELINES
 
     for baseline in BASELINES:
         record = api.load(baseline).get(element)
