@@ -147,6 +147,14 @@ def test_a_single_component_definition_has_no_facts_to_summarize(tmp_path: Path)
     assert facts["evaluated on"] == "not recorded"  # nothing in the library reads the clock
 
 
+def test_an_unverified_package_says_its_sbom_signature_was_not_checked(packages: Path) -> None:
+    vendor = read_vendor(VendorSource("aerolume", packages / "aerolume"))  # no key given
+    ev = evaluate(read_requirements(AGENCY / "moderate-requirements.json"), [vendor])
+    facts = _summary(ev, 0)
+    assert facts["SBOM"].endswith("listed in the manifest, whose signature was not checked (no key given)")
+    assert facts["signature"].startswith("not checked (no key given); the manifest names key sha256:")
+
+
 def test_a_broken_product_description_leaves_the_facts_out_with_a_warning(
     packages: Path, tmp_path: Path
 ) -> None:

@@ -89,6 +89,7 @@ class Facts:
     end_of_life: str = ""
     sbom: str = ""  # what the SBOM is ("CycloneDX 1.6, 12 components"), "" when there is none
     sbom_signed: bool = False  # listed in a manifest whose signature was verified
+    sbom_listed: bool = False  # listed in the package's manifest, verified or not
     vulnerability_reporting: str = ""
     update_policy: str = ""
     fingerprint: str = ""  # of the key the package verified against, else the manifest's own claim
@@ -140,6 +141,7 @@ def read_facts(folder: Path, *, verified_with: str = "") -> tuple[Facts, tuple[s
         end_of_life=_text(_at(body, ("support", "end_of_life"))),
         sbom=_sbom(sbom, sbom_file) if sbom_file and (folder / sbom_path).is_file() else "",
         sbom_signed=bool(verified_with) and sbom_path in listed,
+        sbom_listed=bool(sbom_path) and sbom_path in listed,
         vulnerability_reporting=_reporting(
             _dict(_at(body, ("support", "vulnerability_reporting"))), (folder / SECURITY_TXT).is_file()
         ),

@@ -121,7 +121,13 @@ def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
         )
     sbom = missing if not stated else "none in the package"
     if f.sbom:
-        sbom = f.sbom + ("; signed (listed in the verified manifest)" if f.sbom_signed else "; not signed")
+        sbom = f.sbom + (
+            "; signed (listed in the verified manifest)"
+            if f.sbom_signed
+            else "; listed in the manifest, whose signature was not checked (no key given)"
+            if f.sbom_listed
+            else "; not covered by the package's signature"
+        )
     per = ev.overall(vendor)
     coarser, unaddressed = silent_split(ev, vendor)
     met = sum(per[s] for s in MET)
@@ -210,7 +216,9 @@ def bottom_line(ev: Evaluation, vendor: int) -> str:
     if f.read:
         parts.append(f"supported until {f.support_end}" if f.support_end else "states no support period")
         parts.append(
-            "SBOM " + ("signed" if f.sbom_signed else "present, not signed") if f.sbom else "no SBOM"
+            ("SBOM signed" if f.sbom_signed else "SBOM present, signature not verified")
+            if f.sbom
+            else "no SBOM"
         )
         unstated = f.unstated()
         if unstated:
