@@ -155,11 +155,10 @@ def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
         ),
         (
             "requirements",
-            f"{met} met, {per['partial']} partly met"
-            + (f" ({mapped} of them only mapped from SP 800-53)" if mapped else "")
-            + f", {per['customer-burden']} left to the customer, "
+            f"{met} met, {per['partial']} partly met, {per['customer-burden']} left to the customer, "
             f"{coarser} not claimed at this level of detail, "
-            f"{unaddressed} {NOT_ADDRESSED} (of {len(ev.rows)})",
+            f"{unaddressed} {NOT_ADDRESSED} (of {len(ev.rows)})"
+            + (f"; {mapped} of them only mapped from SP 800-53 controls the vendor claims" if mapped else ""),
         ),
     ]
     return pairs
@@ -223,9 +222,13 @@ def bottom_line(ev: Evaluation, vendor: int) -> str:
         unstated = f.unstated()
         if unstated:
             parts.append("states nothing on " + ", ".join(t.title for t in unstated))
+    elif v.kind == "file":
+        parts.append("a single component definition, so no signature, support period, SBOM or update policy")
     else:
-        parts.append("support period, SBOM and update policy unknown (no product description)")
-    if v.signature != "verified":
+        parts.append(
+            "support period, SBOM and update policy unknown (the package has no product description)"
+        )
+    if v.kind == "package" and v.signature != "verified":
         parts.append("package signature " + SIGNATURE_WORDS[v.signature])
     return f"{v.name}: " + "; ".join(parts) + "."
 
