@@ -17,7 +17,7 @@ PKGS   := out/packages
 EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/securable.yaml))))
 EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-requirements.json \
 	aerolume=$(PKGS)/federal-env-sensor northwind=$(PKGS)/agency-vendor-b \
-	--key aerolume=$(KEYS)/public.pem --key northwind=$(KEYS)/public.pem
+	--key aerolume=$(KEYS)/public.pem --key northwind=$(KEYS)/northwind-public.pem
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
@@ -92,7 +92,8 @@ demo: $(STAMP)
 	  $(BIN)/securable verify $(PKGS)/$$x --key $(KEYS)/public.pem || exit 1; \
 	done
 	@echo "== Agency side: two competing sensor vendors against the MODERATE requirements =="
-	$(BIN)/securable package examples/agency/vendor-b/securable.yaml -o $(PKGS)/agency-vendor-b --key $(KEYS)/private.pem --no-pdf
+	@test -f $(KEYS)/northwind-private.pem || $(BIN)/securable keygen --force $(KEYS)/northwind-private.pem $(KEYS)/northwind-public.pem
+	$(BIN)/securable package examples/agency/vendor-b/securable.yaml -o $(PKGS)/agency-vendor-b --key $(KEYS)/northwind-private.pem --no-pdf
 	$(EVALUATE) --format markdown -o $(OUT)/evaluation.md
 	$(EVALUATE) --format html -o $(OUT)/evaluation.html
 	$(EVALUATE) || test $$? -eq 1

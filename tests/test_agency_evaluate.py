@@ -25,7 +25,7 @@ from golden import assert_golden
 from htmlcheck import accessibility_problems
 from securable import catalog as api
 from securable.agency.evaluation.clauses import THEMES, checklist
-from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation, evaluate
+from securable.agency.evaluation.evaluate import MET, STATUSES, Evaluation, baseline_named, evaluate, named
 from securable.agency.evaluation.report import render
 from securable.agency.evaluation.requirements_profile import read_requirements, requirements_from_document
 from securable.agency.evaluation.vendors import VendorSource, read_vendor, read_vendors
@@ -52,6 +52,22 @@ TECHNICAL = [
 ]
 SUPPORT = ["doc-1.a.1.1", "ea-1.a.1.1"]
 AGENCY = ["fpn-lai-1.a5", "fpn-dp-7.a1", "fpn-ma-6.a1"]
+
+
+def several(element: str) -> str:
+    """The note on a claim through a baseline element that several records realize together."""
+    return (
+        f"the vendor cites {baseline_named(element)}, which NIST meets with several requirements together; "
+        "the vendor does not say which of them the product meets"
+    )
+
+
+def whole(element: str, capability: str) -> str:
+    """The note on a claim through a baseline element that a whole capability realizes."""
+    return (
+        f"the vendor cites {baseline_named(element)} as a whole; NIST meets that with the whole {capability} "
+        "capability, and the vendor does not say which of its parts the product meets"
+    )
 
 
 def alpha() -> dict[str, Any]:
@@ -93,7 +109,7 @@ def beta() -> dict[str, Any]:
             "service",
             "Beta Other",
             requirement("ac-2"),
-            source="https://example.com/NIST_SP-800-53_rev5.json",
+            source="https://example.com/ISO-27001-2022_controls.json",
         ),
     )
 
@@ -156,11 +172,13 @@ def test_every_status_branch_for_a_package_like_vendor(scenario: Evaluation) -> 
     assert rows["DP-3.1"].customer_share
     assert rows["DP-3.1"].note == "the customer carries part of it"
     assert rows["DP-3.1.1"].via == "DP-3.1"
-    assert rows["DP-3.1.1"].note == "claimed for DP-3.1 as a whole; the customer carries part of it"
+    assert (
+        rows["DP-3.1.1"].note == f"claimed for {named('DP-3.1')} as a whole; the customer carries part of it"
+    )
     assert rows["LAI-2.1"].parts == ("LAI-2.1.1",)
     assert rows["LAI-2.1.1"].note == "the vendor says its means are only partly in place"
     assert rows["SU-1.1"].via == "SU-1"
-    assert rows["SU-1.1"].note == "claimed for SU-1 as a whole, not for this requirement"
+    assert rows["SU-1.1"].note == f"claimed for {named('SU-1')} as a whole, not for this requirement"
     assert [c.component.title for c in rows["DC-1"].claims] == ["Alpha Sensor", "Alpha Cloud"]
     assert rows["CSA-1.1"].claims[0].means == ("m-agency-logs",)
     assert not rows["CSA-1.1"].customer_share  # the customer carries all of it, not a share
@@ -194,9 +212,7 @@ def test_every_status_branch_for_a_hand_written_vendor(scenario: Evaluation) -> 
         ("Beta Other", "service"),
     ]
     dp = next(r for r in scenario.rows if r.item.record.id == "DP-3.1").verdicts[1]
-    assert dp.note == (
-        "claimed through 8259A-DP.1, which several records realize together without saying which one is met"
-    )
+    assert dp.note == several("8259A-DP.1")
     csa = next(r for r in scenario.rows if r.item.record.id == "CSA-1.1").verdicts[1]
     assert csa.customer_share  # the customer role sits on a statement
     lai = next(r for r in scenario.rows if r.item.record.id == "LAI-2.1").verdicts[1]
@@ -645,8 +661,7 @@ DOC_ACTIONS = [f"sp800-213a:DOC-1.a.1.{n}" for n in range(1, 8)]  # the sub-acti
                 "DP-3.1",
                 "partial",
                 "partial",
-                "claimed through 8259A-DP.1, which several records realize together without saying which "
-                "one is met",
+                several("8259A-DP.1"),
             ),
             id="a-shared-claim-and-some-parts",
         ),
@@ -663,8 +678,7 @@ DOC_ACTIONS = [f"sp800-213a:DOC-1.a.1.{n}" for n in range(1, 8)]  # the sub-acti
                 "LAI-2.1",
                 "partial",
                 "partial",
-                "claimed through 8259A-LAI.3, which several records realize together without saying which "
-                "one is met",
+                several("8259A-LAI.3"),
             ),
             id="parts-claimed-through-a-shared-baseline-element",
         ),
@@ -739,10 +753,7 @@ def test_check_and_evaluate_agree_on_a_capability_realized_by_a_whole_capability
     ):
         verdict, note, status = by_id[rid]
         assert (verdict, status) == ("partial", "partial"), rid
-        assert note == (
-            f"claimed through {cited}, which NIST realizes by the whole {capability} capability, "
-            "without saying which of its sub-capabilities is met"
-        )
+        assert note == whole(cited, capability)
     # ... and nothing for the elements inside the sub-capabilities, in either command
     for rid in ("DC-5.1", "DI-2.1", "LAI-1.1", "CSA-1.1", "SU-1.1", "SU-2.1"):
         assert (by_id[rid][0], by_id[rid][2]) == ("silent", "gap"), rid
@@ -776,10 +787,7 @@ def test_a_hand_written_baseline_claim_realized_by_a_whole_capability(tmp_path: 
         "DC-1": "partial",
         "DC-5.1": "silent",
     }
-    assert verdicts["DC-1"].note == (
-        "claimed through 8259A-DC, which NIST realizes by the whole DC capability, without saying "
-        "which of its sub-capabilities is met"
-    )
+    assert verdicts["DC-1"].note == whole("8259A-DC", "DC")
 
 
 def test_securable_claim_scope_is_read(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def handler(
 ) -> int:
     """The command's handler with several vendors, whatever the parser of the day does with positionals."""
     values = {"requirements": str(requirements), "vendor": list(vendors), "key": list(keys)}
-    return evaluate(EvaluateArgs({**values, "format": fmt, "output": output}))
+    return evaluate(EvaluateArgs({**values, "format": fmt, "output": output, "date": "2026-12-01"}))
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ class EvaluateArgs(Args):
     key: list[str] | None
     format: str
     output: str | None
+    date: str | None
 
 
 class ResolveArgs(Args):

@@ -32,6 +32,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from securable.agency.evaluation.evaluate import Evaluation
     from securable.agency.evaluation.vendors import VendorSource
     from securable.cli.arguments import EvaluateArgs
 
@@ -39,19 +40,35 @@ _IN_PACKAGE = ("machine", "oscal", "component-definition.json")
 
 
 def evaluate(args: EvaluateArgs) -> int:
-    from securable import api
+    from dataclasses import replace
 
+    from securable import api
+    from securable.cli.dates import run_date
+
+    day = run_date(args.date)  # a bad --date is a usage error before any vendor is read
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise UsageError(
+            "--format xlsx writes a binary workbook", hint="write it to a file: -o requirements.xlsx"
+        )
     given = list(args.vendor or ())
     sources = vendor_sources(given, args.key or ())
     vendors = [api.VendorInput(s.name, s.path, s.key) for s in sources]
     result = api.evaluate(args.requirements, vendors)
+    # The report names its day; the library never reads the clock, so the command says which.
+    evaluation = replace(result.evaluation, date=day.isoformat())
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)
-    for vendor in result.evaluation.failed:
+    for vendor in evaluation.failed:
         assert vendor.error is not None
         message = f"securable: vendor {vendor.name} was not evaluated: {vendor.error.message}"
         print(terminal(message), file=sys.stderr)
-    text = result.report(args.format, api.RenderOptions(width=width()))
+    code = ExitCode.FINDINGS if evaluation.failed else ExitCode.OK
+    if args.format == "xlsx":
+        _write_binary(evaluation, args.output)
+        return code
+    from securable.agency.evaluation.report import render
+
+    text = render(evaluation, args.format, api.RenderOptions(width=width()))
     if args.format == "table":  # for terminals, also when written to a file and shown later
         text = terminal(text)
     if args.output:
@@ -61,7 +78,26 @@ def evaluate(args: EvaluateArgs) -> int:
     else:
         emit(text)
     # Vendors that failed verification or validation are findings; the report covers the others.
-    return ExitCode.FINDINGS if result.evaluation.failed else ExitCode.OK
+    return code
+
+
+def _write_binary(evaluation: Evaluation, output: str | None) -> None:
+    """The XLSX workbook to ``output``, or to standard output when that is not a terminal."""
+    from securable.agency.evaluation.report import render_bytes
+
+    if output is None and sys.stdout.isatty():
+        raise UsageError(
+            "--format xlsx writes a binary workbook", hint="write it to a file: -o requirements.xlsx"
+        )
+    data = render_bytes(evaluation, "xlsx")
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from securable.fileio import write_files
+
+    write_files([(Path(output), data)])
 
 
 def vendor_sources(values: Sequence[str], keys: Sequence[str]) -> list[VendorSource]:

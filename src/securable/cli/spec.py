@@ -329,12 +329,17 @@ COMMANDS = (
             ),
             Opt(
                 "--format",
-                choices=("table", "markdown", "html", "json"),
+                choices=("table", "markdown", "html", "json", "csv", "xlsx"),
                 default="table",
-                help="report format",
+                help="report format (csv and xlsx: the requirement table, highest priority first)",
             ),
             Opt(
                 "-o", "--output", metavar="FILE", help="write here (atomically) instead of to standard output"
+            ),
+            Opt(
+                "--date",
+                metavar="YYYY-MM-DD",
+                help="the evaluation date the report names (default: today, or SOURCE_DATE_EPOCH)",
             ),
         ),
         "securable.cli.evaluate_cmd:evaluate",

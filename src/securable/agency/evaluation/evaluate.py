@@ -59,6 +59,7 @@ from securable.agency.evaluation.clauses import Clause, checklist
 from securable.agency.evaluation.requirements_profile import AgencyRequirements, Wanted
 from securable.agency.evaluation.vendors import ROLES, Claim, Vendor, whole_capability
 from securable.agency.requirements.links import CAPABILITIES
+from securable.agency.requirements.priority import priority as rank
 
 STATUSES = (
     "met-by-device",
@@ -94,14 +95,36 @@ class Verdict:
     # the role of the nearest means that meets that part (by a claim for it, or through its parts).
     through: tuple[tuple[str, str], ...] = ()
     every_part: bool = False  # each of its parts is claimed, though not necessarily in full
+    # Silent only: the vendor claims a record above it (its capability, sub-capability or element)
+    # in a way that names none of the records inside, so it is not claimed at this level of detail,
+    # which differs from a requirement the vendor does not address at all.
+    coarser: bool = False
+    record: str = ""  # the requirement's ID
+
+    @property
+    def mapped(self) -> bool:
+        """Every claim behind it is mapped from an SP 800-53 control, none names SP 800-213A."""
+        return bool(self.claims) and all(c.mapped_from for c in self.claims)
 
     @property
     def note(self) -> str:
         """Why this status, in words; empty when the status says it all."""
+        if self.mapped:
+            controls = ", ".join(dict.fromkeys(c.mapped_from.upper() for c in self.claims))
+            where = "this requirement" if any(c.record == self.record for c in self.claims) else "its parts"
+            return (
+                f"mapped, not claimed: the vendor claims SP 800-53 {controls}, which NIST's mapping links "
+                f"to {where}; the vendor does not say how it meets the requirement itself"
+            )
+        if self.coarser:
+            return (
+                f"not claimed at this level of detail: the vendor claims {named(self.via)} as a whole "
+                "without naming this requirement"
+            )
         notes = []
         if self.via:
             notes.append(
-                f"claimed for {self.via} as a whole"
+                f"claimed for {named(self.via)} as a whole"
                 + (", not for this requirement" if self.contained else "")
             )
         if self.through:
@@ -111,7 +134,7 @@ class Verdict:
             claimed = "its parts" if self.every_part else "part of it"
             notes.append(f"claimed only for {claimed}: {', '.join(self.parts)}")
         if self.status == "partial" and (self.every_part or not self.parts):
-            provided = [c for c in self.claims if c.provider]
+            provided = [c for c in self.claims if c.provider and not c.mapped_from]
             if any(c.partial and not c.shared for c in provided):
                 notes.append("the vendor says its means are only partly in place")
             shared = {
@@ -119,16 +142,17 @@ class Verdict:
             }
             # Name the capability a claim came through: the agency asks which sub-capability is met.
             notes += [
-                f"claimed through {r}, which NIST realizes by the whole {capability} capability, "
-                "without saying which of its sub-capabilities is met"
+                f"the vendor cites {baseline_named(r)} as a whole; NIST meets that with the whole "
+                f"{capability} capability, and the vendor does not say which of its parts the product meets"
                 for r, capability in shared.items()
                 if capability
             ]
             several = [r for r, capability in shared.items() if not capability]
             if several:
                 notes.append(
-                    f"claimed through {', '.join(several)}, which several records realize together "
-                    "without saying which one is met"
+                    f"the vendor cites {', '.join(baseline_named(r) for r in several)}, which NIST meets "
+                    "with several requirements together; the vendor does not say which of them the "
+                    "product meets"
                 )
             elif not shared and any(c.shared for c in provided):
                 notes.append("claimed together with other records, without saying which one is met")
@@ -141,6 +165,7 @@ class Verdict:
 class Row:
     item: Wanted
     verdicts: tuple[Verdict, ...]  # one per evaluated vendor, in vendor order
+    priority: int = 3  # 1 decides, 2 high, 3 the rest: see :func:`priority`
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +197,7 @@ class Evaluation:
     totals: tuple[Totals, ...]
     questions: tuple[Question, ...]
     clauses: tuple[Clause, ...]
+    date: str = ""  # the day of the evaluation (ISO), when the caller says; nothing here reads the clock
 
     @property
     def evaluated(self) -> tuple[Vendor, ...]:
@@ -180,6 +206,11 @@ class Evaluation:
     @property
     def failed(self) -> tuple[Vendor, ...]:
         return tuple(v for v in self.vendors if not v.ok)
+
+    def deciding(self) -> tuple[Row, ...]:
+        """The priority-1 requirements, those where the vendors' verdicts differ first."""
+        rows = [r for r in self.rows if r.priority == 1]
+        return tuple(sorted(rows, key=lambda r: len({v.status in MET for v in r.verdicts}) != 2))
 
     def overall(self, vendor: int) -> dict[str, int]:
         """Status -> count over every evaluated requirement, for the ``vendor``-th evaluated vendor."""
@@ -190,7 +221,7 @@ def evaluate(requirements: AgencyRequirements, vendors: Sequence[Vendor]) -> Eva
     evaluated = [v for v in vendors if v.ok]
     indexes = [_index(v.claims) for v in evaluated]
     rows = tuple(
-        Row(item, tuple(verdict(item.record.id, index) for index in indexes))
+        Row(item, tuple(verdict(item.record.id, index) for index in indexes), priority(item))
         for item in requirements.items
         if item.section in EVALUATED
     )
@@ -203,6 +234,11 @@ def evaluate(requirements: AgencyRequirements, vendors: Sequence[Vendor]) -> Eva
         questions=_questions(rows, evaluated, [v for v in vendors if not v.ok]),
         clauses=checklist(agency),
     )
+
+
+def priority(item: Wanted) -> int:
+    """How much a requirement weighs in choosing a vendor (:mod:`securable.agency.requirements.priority`)."""
+    return rank(item.record.id, item.calls, added=bool(item.added))
 
 
 def _index(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
@@ -236,7 +272,7 @@ def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
     elif relevant:
         status = "customer-burden"
     else:
-        return Verdict("silent")
+        return _silent(record_id, claims)
     # The parts explain the verdict only when a claim naming the requirement does not reach as far.
     through = cover.through if reach is not None and reach != named else ()
     return Verdict(
@@ -248,7 +284,37 @@ def verdict(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
         contained=via_container,
         through=tuple((part, ROLES[r]) for part, r in through),
         every_part=cover.every_part,
+        record=record_id,
     )
+
+
+def _silent(record_id: str, claims: dict[str, list[Claim]]) -> Verdict:
+    """Silent, and whether the vendor claims something above the requirement (a shared claim, which
+    covers nothing inside the record it names) or nothing at all."""
+    catalog = api.load(CAPABILITIES)
+    for ancestor in reversed(catalog.ancestors(record_id)):  # nearest first
+        if any(not c.mapped_from for c in claims.get(ancestor.id, ())):
+            return Verdict("silent", via=ancestor.id, coarser=True, record=record_id)
+    return Verdict("silent", record=record_id)
+
+
+def baseline_named(element: str) -> str:
+    """A NISTIR 8259A/8259B element in words: "NISTIR 8259A's Roll back updates (8259A-SU.3)"."""
+    from securable.agency.requirements.priority import BASELINES
+
+    for baseline in BASELINES:
+        record = api.load(baseline).get(element)
+        if record is not None:
+            return f"NISTIR {baseline.split('-')[1].upper()}'s “{record.title}” ({element})"
+    return element
+
+
+def named(record_id: str) -> str:
+    """A record in words: "DC-2 (Ability to change ...)", shortened to keep the note readable."""
+    record = api.load(CAPABILITIES).get(record_id)
+    words = (record.text or record.title) if record else ""
+    words = words if len(words) <= 80 else words[:79].rstrip() + "…"
+    return f"{record_id} ({words.rstrip('.')})" if words else record_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,29 +419,40 @@ def _questions(
 ) -> tuple[Question, ...]:
     out = [_error_question(v) for v in failed]
     for i, vendor in enumerate(evaluated):
-        # One question per sub-capability and status keeps the list short enough to send.
-        open_items: dict[tuple[str, str], list[str]] = {}
+        # One question per sub-capability and status keeps the list short enough to send; a silence
+        # under a coarser claim and a verdict resting on SP 800-53 controls ask something else.
+        open_items: dict[tuple[str, str, str], list[str]] = {}
         for row in rows:
-            status = row.verdicts[i].status
-            if status in OPEN:
+            found = row.verdicts[i]
+            if found.status in OPEN:
+                flavor = "coarser" if found.coarser else "mapped" if found.mapped else ""
                 group = group_of(row.item.record.id)
-                open_items.setdefault((group.id, status), []).append(row.item.record.id)
+                open_items.setdefault((group.id, found.status, flavor), []).append(row.item.record.id)
         order = {s: n for n, s in enumerate(OPEN)}
-        for (group_id, status), ids in sorted(open_items.items(), key=lambda kv: order[kv[0][1]]):
+        for (group_id, status, flavor), ids in sorted(open_items.items(), key=lambda kv: order[kv[0][1]]):
             group = group_of(group_id)
             heading = f"{group.id} {group.label}"
-            out.append(
-                Question(
-                    vendor.name, status, group.id, group.label, tuple(ids), _ask(vendor, status, heading, ids)
-                )
-            )
+            text = _ask(vendor, status, heading, ids, flavor)
+            out.append(Question(vendor.name, status, group.id, group.label, tuple(ids), text))
     return tuple(out)
 
 
-def _ask(vendor: Vendor, status: str, group: str, ids: Sequence[str]) -> str:
+def _ask(vendor: Vendor, status: str, group: str, ids: Sequence[str], flavor: str = "") -> str:
     what = vendor.product or vendor.name
     listed = _listing(ids)
     title = group.rstrip(".")
+    if flavor == "coarser":
+        return (
+            f"{title}: your component definition claims what contains {listed} as a whole, without "
+            f"naming {'it' if len(ids) == 1 else 'them'}. Which of {'it' if len(ids) == 1 else 'them'} "
+            "does the product meet, and by which means?"
+        )
+    if flavor == "mapped":
+        return (
+            f"{title}: your component definition claims SP 800-53 controls that NIST maps to {listed}, "
+            f"not {'it' if len(ids) == 1 else 'them'}. How does {what} meet "
+            f"{'it' if len(ids) == 1 else 'them'}: device, related device, service or non-technical support?"
+        )
     if status == "silent":
         return (
             f"{title}: how does {what} meet {listed}? Your component definition does not mention "

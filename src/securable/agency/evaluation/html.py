@@ -24,13 +24,18 @@ from securable.agency.evaluation.report import (
     MEANINGS,
     SECTION_TITLES,
     SIGNATURE_WORDS,
+    bottom_line,
     cell,
     claims_text,
     counts,
     customer_ids,
     four,
     notes,
+    priority_notes,
+    priority_text,
     result,
+    row_prose,
+    summary,
 )
 from securable.agency.requirements.links import FEDERAL
 from securable.rendering.formats import RenderOptions
@@ -77,6 +82,12 @@ def to_html(ev: Evaluation, options: RenderOptions) -> str:
         css_class=lambda status: "met" if status in MET else status,
         claims_text=claims_text,
         customer_ids=customer_ids,
+        bottom_lines=[bottom_line(ev, i) for i in range(len(ev.evaluated))],
+        summaries=[summary(ev, i) for i in range(len(ev.evaluated))],
+        deciding=ev.deciding(),
+        priority_text=priority_text,
+        priority_notes=priority_notes(),
+        row_prose=row_prose,
     )
 
 

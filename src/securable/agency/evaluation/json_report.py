@@ -9,7 +9,17 @@ from typing import Any
 from securable import __version__
 from securable.agency.evaluation.clauses import Clause
 from securable.agency.evaluation.evaluate import STATUSES, Evaluation, Verdict, group_of
-from securable.agency.evaluation.report import LABELS, MEANINGS, counts, notes
+from securable.agency.evaluation.report import (
+    LABELS,
+    MEANINGS,
+    bottom_line,
+    cell,
+    counts,
+    mapped_count,
+    notes,
+    silent_split,
+    summary,
+)
 from securable.agency.evaluation.vendors import Vendor
 from securable.rendering.formats import RenderOptions
 
@@ -38,6 +48,7 @@ def to_json(ev: Evaluation, options: RenderOptions) -> str:
                 "text": row.item.record.text or row.item.record.title,
                 "called_for_by": list(row.item.calls),
                 "added": row.item.added or None,
+                "priority": row.priority,
                 "verdicts": {name: _verdict_json(v) for name, v in zip(names, row.verdicts, strict=True)},
             }
             for row in ev.rows
@@ -68,6 +79,9 @@ def to_json(ev: Evaluation, options: RenderOptions) -> str:
         # Format 1 promised this field (fields are only ever added): it says whether a vendor
         # failed, in the CLI's words; the CLI itself decides its exit code from ``ev.failed``.
         "exit_code": 1 if ev.failed else 0,
+        "date": ev.date or None,
+        "summaries": [_summary_json(ev, i) for i in range(len(ev.evaluated))],
+        "deciding": [row.item.record.id for row in ev.deciding()],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -96,9 +110,39 @@ def _vendor_json(ev: Evaluation, vendor: Vendor) -> dict[str, Any]:
     }
 
 
+def _summary_json(ev: Evaluation, vendor: int) -> dict[str, Any]:
+    facts = ev.evaluated[vendor].facts
+    coarser, unaddressed = silent_split(ev, vendor)
+    return {
+        "vendor": ev.evaluated[vendor].name,
+        "bottom_line": bottom_line(ev, vendor),
+        "items": [{"label": label, "value": value} for label, value in summary(ev, vendor)],
+        "facts": {
+            "read": facts.read,
+            "version": facts.version or None,
+            "package_date": facts.package_date or None,
+            "support_end": facts.support_end or None,
+            "end_of_life": facts.end_of_life or None,
+            "sbom": facts.sbom or None,
+            "sbom_signed": facts.sbom_signed,
+            "vulnerability_reporting": facts.vulnerability_reporting or None,
+            "update_policy": facts.update_policy or None,
+            "key_fingerprint": facts.fingerprint or None,
+            "answered": list(facts.answered),
+            "unstated": [t.key for t in facts.unstated()],
+            "not_detailed": coarser,
+            "not_addressed": unaddressed,
+            "mapped": mapped_count(ev, vendor),
+        },
+    }
+
+
 def _verdict_json(verdict: Verdict) -> dict[str, Any]:
     return {
         "status": verdict.status,
+        "label": cell(verdict),
+        "coarser": verdict.coarser,
+        "mapped": verdict.mapped,
         "via": verdict.via or None,
         "parts": list(verdict.parts),
         "customer_share": verdict.customer_share,
@@ -114,6 +158,7 @@ def _verdict_json(verdict: Verdict) -> dict[str, Any]:
                 "means": list(c.means),
                 "text": c.text,
                 "where": c.where,
+                "mapped_from": c.mapped_from or None,
             }
             for c in verdict.claims
         ],

@@ -14,14 +14,19 @@ from securable.agency.evaluation.report import (
     MEANINGS,
     SECTION_TITLES,
     SIGNATURE_WORDS,
+    bottom_line,
     cell,
     claims_text,
     counts,
     customer_ids,
     four,
     notes,
+    priority_notes,
+    priority_text,
     problem_text,
     result,
+    row_prose,
+    summary,
 )
 from securable.agency.requirements.links import FEDERAL
 from securable.rendering.formats import RenderOptions
@@ -42,6 +47,7 @@ def to_markdown(ev: Evaluation, options: RenderOptions) -> str:
         f"support requirements and {found['agency']} Agency actions. Evaluated by Securable "
         f"{__version__}: {len(ev.evaluated)} of {len(ev.vendors)} vendors.",
         "",
+        *_md_lead(ev),
         *_md_vendors(ev),
         *_md_summary(ev),
         *_md_side_by_side(ev),
@@ -52,8 +58,33 @@ def to_markdown(ev: Evaluation, options: RenderOptions) -> str:
         "## Notes",
         "",
         *(f"- {_md(n)}" for n in notes(ev)),
+        *(f"- priority {_md(n)}" for n in priority_notes()),
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_lead(ev: Evaluation) -> list[str]:
+    """The bottom line, one summary per vendor, and the requirements that decide."""
+    vendors = ev.evaluated
+    if not vendors:
+        return []
+    lines = ["## Bottom line", "", *(f"- {_md(bottom_line(ev, i))}" for i in range(len(vendors))), ""]
+    for i, vendor in enumerate(vendors):
+        lines += [f"## Summary: {_md(vendor.name)}", "", "| | |", "|---|---|"]
+        lines += [f"| {label} | {_md(value)} |" for label, value in summary(ev, i)]
+        lines.append("")
+    lines += [
+        "## Requirements that decide",
+        "",
+        "| requirement | " + " | ".join(_md(v.name) for v in vendors) + " |",
+        "|---|" + "---|" * len(vendors),
+    ]
+    for row in ev.deciding():
+        text = _md(row.item.record.text or row.item.record.title)
+        lines.append(
+            f"| **{row.item.record.id}** {text} | " + " | ".join(cell(v) for v in row.verdicts) + " |"
+        )
+    return [*lines, ""]
 
 
 def _md_vendors(ev: Evaluation) -> list[str]:
@@ -122,13 +153,14 @@ def _md_side_by_side(ev: Evaluation) -> list[str]:
             lines += [
                 f"#### {root} {_md(title)}",
                 "",
-                "| requirement | " + " | ".join(_md(v.name) for v in vendors) + " |",
-                "|---|" + "---|" * len(vendors),
+                "| requirement | priority | " + " | ".join(_md(v.name) for v in vendors) + " |",
+                "|---|---|" + "---|" * len(vendors),
             ]
         text = _md(record.text or record.title)
         if row.item.added:
             text += f" *(added by the agency: {_md(row.item.added)})*"
-        lines.append(f"| **{record.id}** {text} | " + " | ".join(cell(v) for v in row.verdicts) + " |")
+        cells = " | ".join(cell(v) for v in row.verdicts)
+        lines.append(f"| **{record.id}** {text} | {priority_text(row)} | {cells} |")
     return [*lines, ""]
 
 
@@ -140,7 +172,19 @@ def _md_how(ev: Evaluation) -> list[str]:
         lines += [] if items else ["Nothing is claimed for any requirement."]
         for row, verdict in items:
             note = f" ({_md(verdict.note)})" if verdict.note else ""
-            lines.append(f"- **{row.item.record.id}** {cell(verdict)}: {_md(claims_text(verdict))}{note}")
+            how = _md(claims_text(verdict, vendor))
+            lines.append(f"- **{row.item.record.id}** {cell(verdict)}: {how}{note}")
+        coarser = [row for row in ev.rows if row.verdicts[i].coarser]
+        if coarser:
+            lines += ["", f"Not claimed at this level of detail ({len(coarser)}):", ""]
+            lines += [f"- **{row.item.record.id}**: {_md(row.verdicts[i].note)}" for row in coarser]
+        prose: dict[str, list[str]] = {}
+        for row in ev.rows:
+            if text := row_prose(ev, i, row):
+                prose.setdefault(text, []).append(row.item.record.id)
+        if prose:
+            lines += ["", "Silent requirements whose topic the vendor's documents answer in prose:", ""]
+            lines += [f"- {_md(p)}: {', '.join(ids)}" for p, ids in prose.items()]
         lines.append("")
     return lines
 

@@ -11,9 +11,11 @@ reads the clock, so the output is reproducible.
 
 from __future__ import annotations
 
-from securable.agency.evaluation.evaluate import MET, ROLE_WORDS, Evaluation, Verdict
+from securable.agency.evaluation.evaluate import MET, ROLE_WORDS, Evaluation, Row, Verdict
+from securable.agency.evaluation.facts import TOPICS
 from securable.agency.evaluation.vendors import Problem, Vendor
 from securable.agency.requirements.links import CAPABILITIES, FEDERAL
+from securable.agency.requirements.priority import PRIORITIES, WORDS
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 
@@ -23,8 +25,11 @@ WRITERS = {
     "markdown": "securable.agency.evaluation.markdown:to_markdown",
     "html": "securable.agency.evaluation.html:to_html",
     "json": "securable.agency.evaluation.json_report:to_json",
+    "csv": "securable.agency.evaluation.spreadsheet:to_csv",
 }
-FORMATS = tuple(WRITERS)
+# Formats that are bytes, not text: written by ``render_bytes`` to a file (never to a terminal).
+BINARY = {"xlsx": "securable.agency.evaluation.spreadsheet:to_xlsx"}
+FORMATS = (*WRITERS, *BINARY)
 SECTION_TITLES = {"technical": "Device cybersecurity capabilities", "support": "Manufacturer support"}
 # Short words for table cells, and the full meaning for the legend.
 LABELS = {
@@ -45,6 +50,18 @@ MEANINGS = {
     "customer-burden": "left to the customer by the vendor's own account",
     "silent": "the vendor's component definition does not address it",
 }
+# Silent splits in two, and a partial verdict that rests only on SP 800-53 controls is "mapped".
+NOT_DETAILED = "not detailed"  # short for table cells: not claimed at this level of detail
+NOT_ADDRESSED = "not addressed"
+MAPPED = "mapped"
+SILENT_MEANINGS = {
+    NOT_DETAILED: "not claimed at this level of detail: the vendor claims the capability, sub-capability "
+    "or element above it as a whole, without naming this requirement",
+    NOT_ADDRESSED: "nothing the vendor claims names it or anything above it",
+    MAPPED: "the vendor claims SP 800-53 controls that NIST's mapping links to it, not the requirement "
+    "itself: ask how the device meets it",
+}
+PRIORITY_WORDS = WORDS
 SIGNATURE_WORDS = {
     "verified": "verified",
     "not-checked": "not checked (no key given)",
@@ -62,7 +79,166 @@ MAX_PROBLEMS = 20  # problems of one vendor shown in text reports; JSON has them
 
 
 def cell(verdict: Verdict) -> str:
+    if verdict.status == "silent":
+        return NOT_DETAILED if verdict.coarser else NOT_ADDRESSED
+    if verdict.mapped:
+        return MAPPED + (", customer" if verdict.status == "customer-burden" else "")
     return LABELS[verdict.status] + (" + customer" if verdict.customer_share else "")
+
+
+def silent_split(ev: Evaluation, vendor: int) -> tuple[int, int]:
+    """Silent requirements of one evaluated vendor: not claimed at this level of detail, not addressed."""
+    silent = [r.verdicts[vendor] for r in ev.rows if r.verdicts[vendor].status == "silent"]
+    coarser = sum(1 for v in silent if v.coarser)
+    return coarser, len(silent) - coarser
+
+
+def mapped_count(ev: Evaluation, vendor: int) -> int:
+    return sum(1 for r in ev.rows if r.verdicts[vendor].mapped)
+
+
+def summary(ev: Evaluation, vendor: int) -> list[tuple[str, str]]:
+    """The one-page summary of the ``vendor``-th evaluated vendor, as (label, value) pairs in order."""
+    v = ev.evaluated[vendor]
+    f = v.facts
+    stated = f.read
+    missing = (
+        "not stated"
+        if stated
+        else "unknown: "
+        + (
+            "a single component definition does not say"
+            if v.kind == "file"
+            else "the package has no product description"
+        )
+    )
+    sig = SIGNATURE_WORDS[v.signature]
+    if f.fingerprint:
+        sig += (
+            f", key {f.fingerprint}"
+            if v.signature == "verified"
+            else f"; the manifest names key {f.fingerprint}"
+        )
+    sbom = missing if not stated else "none in the package"
+    if f.sbom:
+        sbom = f.sbom + (
+            "; signed (listed in the verified manifest)"
+            if f.sbom_signed
+            else "; listed in the manifest, whose signature was not checked (no key given)"
+            if f.sbom_listed
+            else "; not covered by the package's signature"
+        )
+    per = ev.overall(vendor)
+    coarser, unaddressed = silent_split(ev, vendor)
+    met = sum(per[s] for s in MET)
+    mapped = mapped_count(ev, vendor)
+    deciding = [r for r in ev.rows if r.priority == 1]
+    pairs = [
+        ("product", " ".join(w for w in (v.product, f.version and f"version {f.version}") if w) or v.path),
+        ("manufacturer", v.manufacturer or "not stated"),
+        ("signature", sig),
+        ("package date", f.package_date or ("none (a single file)" if v.kind == "file" else "not stated")),
+        ("evaluated on", ev.date or "not recorded"),
+        (
+            "support period",
+            f"until {f.support_end}{_left(f.support_end, ev.date)}" if f.support_end else missing,
+        ),
+        ("end of life", f.end_of_life or missing),
+        ("SBOM", sbom),
+        ("vulnerability reporting", f.vulnerability_reporting or missing),
+        ("update policy", f.update_policy or missing),
+        ("unstated topics", ", ".join(t.title for t in f.unstated()) or ("none" if stated else missing)),
+        ("answered in prose", prose(ev, vendor) or "none"),
+        (
+            "decisive requirements",
+            f"{sum(1 for r in deciding if r.verdicts[vendor].status in MET)} of {len(deciding)} met",
+        ),
+        (
+            "requirements",
+            f"{met} met, {per['partial']} partly met, {per['customer-burden']} left to the customer, "
+            f"{coarser} not claimed at this level of detail, "
+            f"{unaddressed} {NOT_ADDRESSED} (of {len(ev.rows)})"
+            + (f"; {mapped} of them only mapped from SP 800-53 controls the vendor claims" if mapped else ""),
+        ),
+    ]
+    return pairs
+
+
+def _left(until: str, day: str) -> str:
+    """How the end of support stands on the evaluation day: " (ended)", " (about 7 years left)"."""
+    from datetime import date
+
+    try:
+        end, today = date.fromisoformat(until), date.fromisoformat(day)
+    except ValueError:  # no evaluation date, or the vendor's text is not a date
+        return ""
+    if end < today:
+        return " (ended before the evaluation)"
+    years = (end - today).days // 365
+    return f" (about {years} year{'s' if years != 1 else ''} left)" if years else " (less than a year left)"
+
+
+def prose(ev: Evaluation, vendor: int) -> str:
+    """The topics the vendor's documents answer in prose where its claims leave requirements of the
+    topic's capabilities silent: "event logging (54 CSA requirements not claimed)"."""
+    v = ev.evaluated[vendor]
+    silent: dict[str, int] = {}
+    for row in ev.rows:
+        if row.verdicts[vendor].status == "silent":
+            root = row.item.record.id.split("-", 1)[0]
+            silent[root] = silent.get(root, 0) + 1
+    out = []
+    for topic in TOPICS:
+        if topic.key in v.facts.answered:
+            roots = [r for r in topic.capabilities if silent.get(r)]
+            if roots:
+                count = sum(silent[r] for r in roots)
+                out.append(f"{topic.title} ({count} {'/'.join(roots)} requirements not claimed)")
+    return "; ".join(out)
+
+
+def row_prose(ev: Evaluation, vendor: int, row: Row) -> str:
+    """For a silent requirement, the topics of its capability the vendor answers in prose."""
+    if row.verdicts[vendor].status != "silent":
+        return ""
+    topics = ev.evaluated[vendor].facts.in_prose(row.item.record.id.split("-", 1)[0])
+    return f"the vendor's documents describe {', '.join(t.title for t in topics)} in prose" if topics else ""
+
+
+def bottom_line(ev: Evaluation, vendor: int) -> str:
+    """One sentence an officer can act on: what stands out for this vendor."""
+    v = ev.evaluated[vendor]
+    f = v.facts
+    deciding = [r for r in ev.rows if r.priority == 1]
+    met = sum(1 for r in deciding if r.verdicts[vendor].status in MET)
+    parts = [f"meets {met} of the {len(deciding)} requirements that decide"]
+    if f.read:
+        parts.append(f"supported until {f.support_end}" if f.support_end else "states no support period")
+        parts.append(
+            ("SBOM signed" if f.sbom_signed else "SBOM present, signature not verified")
+            if f.sbom
+            else "no SBOM"
+        )
+        unstated = f.unstated()
+        if unstated:
+            parts.append("states nothing on " + ", ".join(t.title for t in unstated))
+    elif v.kind == "file":
+        parts.append("a single component definition, so no signature, support period, SBOM or update policy")
+    else:
+        parts.append(
+            "support period, SBOM and update policy unknown (the package has no product description)"
+        )
+    if v.kind == "package" and v.signature != "verified":
+        parts.append("package signature " + SIGNATURE_WORDS[v.signature])
+    return f"{v.name}: " + "; ".join(parts) + "."
+
+
+def priority_text(row: Row) -> str:
+    return PRIORITY_WORDS[row.priority]
+
+
+def priority_notes() -> list[str]:
+    return [f"{PRIORITY_WORDS[n]}: {PRIORITIES[n].split(': ', 1)[1]}" for n in sorted(PRIORITIES)]
 
 
 def notes(ev: Evaluation) -> list[str]:
@@ -74,6 +250,7 @@ def notes(ev: Evaluation) -> list[str]:
         "for a whole capability, sub-capability or topic names none of the requirements in it, so it "
         "counts as partial for each.",
         "'+ customer' marks requirements the customer shares by the vendor's own account.",
+        *(f"'{label}': {meaning}." for label, meaning in SILENT_MEANINGS.items()),
         f"The requirements come from NIST's DRAFT mappings of {CAPABILITIES} to SP 800-53 Rev. 5; the "
         f"Agency actions of {FEDERAL} behind the contract clauses were linked to controls by Securable, "
         "not by NIST. The clause wording is Securable's.",
@@ -88,16 +265,21 @@ def result(vendor: Vendor) -> str:
     return f"not evaluated: {ERROR_WORDS[vendor.error.kind]}"
 
 
-def claims_text(verdict: Verdict) -> str:
-    """The claims behind a verdict, one per component and share: "GW-10 (related device; means m-1)"."""
+def claims_text(verdict: Verdict, vendor: Vendor | None = None) -> str:
+    """The claims behind a verdict in plain words, one per component and share:
+    "GW-10 gateway (related device: LoRaWAN join server)"; the means are named by their titles in the
+    vendor's product description (an internal means ID is no help to an officer)."""
     merged: dict[tuple[str, str], list[str]] = {}
     for claim in verdict.claims:
-        share = "customer" if claim.customer_only else ROLE_WORDS[claim.component.role]
-        key = (claim.component.title, share + (", partly" if claim.partial else ""))
+        share = "the customer" if claim.customer_only else ROLE_WORDS[claim.component.role]
+        if claim.mapped_from:
+            share += f", through SP 800-53 {claim.mapped_from.upper()}"
+        key = (claim.component.title, share + (", partly" if claim.partial and not claim.mapped_from else ""))
         means = merged.setdefault(key, [])
-        means += [m for m in claim.means if m not in means]
+        titles = [vendor.facts.means_title(m) if vendor else "" for m in claim.means]
+        means += [t for t in titles if t and t not in means]
     return "; ".join(
-        f"{title} ({share}{'; means ' + ', '.join(means) if means else ''})"
+        f"{title} ({share}{': ' + ', '.join(means) if means else ''})"
         for (title, share), means in merged.items()
     )
 
@@ -124,5 +306,20 @@ def customer_ids(ev: Evaluation, vendor: int) -> tuple[str, str]:
 
 
 def render(ev: Evaluation, fmt: str, options: RenderOptions | None = None) -> str:
-    """The report in format ``fmt`` (one of :data:`FORMATS`); an unknown format is a UsageError."""
+    """The report in format ``fmt`` (a text format of :data:`FORMATS`); an unknown format is a
+    UsageError."""
+    if fmt in BINARY:
+        from securable.errors import UsageError
+
+        raise UsageError(f"--format {fmt} is a binary file", hint=f"write it to a file: -o NAME.{fmt}")
     return formats.render("evaluation report", WRITERS, ev, fmt, options)
+
+
+def render_bytes(ev: Evaluation, fmt: str) -> bytes:
+    """The report in a binary format of :data:`BINARY` (XLSX)."""
+    from importlib import import_module
+
+    module, _, name = BINARY[fmt].partition(":")
+    writer = getattr(import_module(module), name)
+    data: bytes = writer(ev)
+    return data

@@ -40,7 +40,7 @@ capability). Implementations against any other source are skipped with a warning
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,14 +49,15 @@ from urllib.parse import unquote, urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from securable import catalog as api
-from securable.agency.requirements.links import CAPABILITIES
+from securable.agency.evaluation.facts import NO_FACTS, Facts
+from securable.agency.requirements.links import CAPABILITIES, CONTROLS
+from securable.agency.requirements.priority import BASELINES
 from securable.errors import InputError
 from securable.oscal.blocks import one_line, oscal_id
 from securable.oscal.export import catalog_href
 
 JSON = dict[str, Any]
 COMPONENT_PATH = "machine/oscal/component-definition.json"  # where `securable package` writes it
-BASELINES = ("nistir-8259a", "nistir-8259b")
 ROLES = ("device", "related-device", "service", "non-technical")
 ERROR_KINDS = ("unreadable", "not-oscal", "invalid-oscal", "unknown-controls", "verification")
 SIGNATURES = ("verified", "not-checked", "failed", "not-a-package")
@@ -114,6 +115,9 @@ class Claim:
     # partial for this record, and no claim for the records inside it.
     shared: bool = False
     realizes: tuple[str, ...] = ()  # the baseline elements cited, when the claim says
+    # Not a claim for this record: the SP 800-53 control (e.g. "ac-2") the vendor claims, which NIST's
+    # mapping links to this record. It never meets the record and covers nothing inside it.
+    mapped_from: str = ""
 
     @property
     def customer_only(self) -> bool:
@@ -132,6 +136,7 @@ class Vendor:
     claims: tuple[Claim, ...] = ()
     warnings: tuple[str, ...] = ()
     error: VendorError | None = None
+    facts: Facts = NO_FACTS  # what its package states beyond claims (support, SBOM, updates, ...)
 
     @property
     def ok(self) -> bool:
@@ -183,16 +188,25 @@ def read_vendor(source: VendorSource, key: Ed25519PublicKey | None = None) -> Ve
                         "package folder to verify it",
                     )
                 )
-            _verify(source.path, key)
+            verified_with = _verify(source.path, key)
+        else:
+            verified_with = ""
         body = _load(source.path / COMPONENT_PATH if kind == "package" else source.path, kind)
-        return _read_claims(Vendor(source.name, str(source.path), kind, signature), body)
+        vendor = _read_claims(Vendor(source.name, str(source.path), kind, signature), body)
+        if kind != "package":
+            return vendor
+        from securable.agency.evaluation.facts import read_facts
+
+        facts, warnings = read_facts(source.path, verified_with=verified_with)
+        return replace(vendor, facts=facts, warnings=(*vendor.warnings, *warnings))
     except _Failed as failed:
         if failed.error.kind == "verification":
             signature = "failed"
         return Vendor(source.name, str(source.path), kind, signature, error=failed.error)
 
 
-def _verify(directory: Path, key: Ed25519PublicKey) -> None:
+def _verify(directory: Path, key: Ed25519PublicKey) -> str:
+    """The fingerprint of ``key`` once the package at ``directory`` verifies against it."""
     from securable.package.manifest import verify
 
     try:
@@ -215,6 +229,7 @@ def _verify(directory: Path, key: Ed25519PublicKey) -> None:
                 problems,
             )
         )
+    return report.key_fingerprint
 
 
 def read_vendor_document(name: str, data: bytes, *, label: str) -> Vendor:
@@ -280,11 +295,17 @@ def _read_claims(base: Vendor, body: JSON) -> Vendor:
     for i, (item, component) in enumerate(zip(raw, components, strict=True)):
         for j, implementation in enumerate(item.get("control-implementations", ())):
             where = f"$.component-definition.components[{i}].control-implementations[{j}]"
+            if _is_sp800_53(str(implementation["source"])):
+                mapped, unmapped = _mapped_claims(implementation, component, where)
+                claims += mapped
+                warnings += [unmapped] if unmapped else []
+                continue
             resolve = _resolver(str(implementation["source"]))
             if resolve is None:
                 warnings.append(
                     f"{where}: skipped, its source {implementation['source']!r} is not the SP 800-213A "
-                    f"catalog ({catalog_href(CAPABILITIES)}) or a NISTIR 8259A/8259B profile"
+                    f"catalog ({catalog_href(CAPABILITIES)}), a NISTIR 8259A/8259B profile or "
+                    "SP 800-53 Rev. 5"
                 )
                 continue
             for k, requirement in enumerate(implementation["implemented-requirements"]):
@@ -346,6 +367,45 @@ def _components(raw: Sequence[JSON]) -> list[Component]:
     return out
 
 
+def _is_sp800_53(source: str) -> bool:
+    """Whether a control implementation's source is SP 800-53 Rev. 5: NIST's OSCAL catalog or one of
+    its baseline profiles (``NIST_SP-800-53_rev5_catalog.json``, ``..._MODERATE-baseline_profile.json``)
+    or Securable's own export of it, matched by file name as the other sources are."""
+    name = PurePosixPath(unquote(urlsplit(source).path)).name.lower()
+    return name == catalog_href(CONTROLS).lower() or ("800-53" in name and "rev5" in name)
+
+
+def _mapped_claims(implementation: JSON, component: Component, where: str) -> tuple[list[Claim], str]:
+    """What the SP 800-53 controls an implementation claims say about SP 800-213A, through NIST's
+    mappings: a mapped claim (never a claim) for each record mapped to each control; and a warning
+    naming the controls that map to nothing here."""
+    controls = api.load(CONTROLS)
+    claims: list[Claim] = []
+    unmapped: list[str] = []
+    for k, requirement in enumerate(implementation["implemented-requirements"]):
+        control = str(requirement["control-id"]).lower()
+        records = (
+            [r.id for r in api.records_mapped_to(control) if r.catalog == CAPABILITIES]
+            if controls.get(control) is not None
+            else []
+        )
+        if not records:
+            unmapped.append(str(requirement["control-id"]))
+            continue
+        at = f"{where}.implemented-requirements[{k}]"
+        for record in dict.fromkeys(records):
+            claim = _claim(record, component, requirement, at)
+            if claim is not None:
+                claims.append(replace(claim, partial=True, shared=True, mapped_from=control))
+    if not unmapped:
+        return claims, ""
+    shown = ", ".join(unmapped[:10]) + (" ..." if len(unmapped) > 10 else "")
+    return claims, (
+        f"{where}: {len(unmapped)} SP 800-53 control{'s' if len(unmapped) != 1 else ''} that NIST maps to "
+        f"no {CAPABILITIES} record (or that SP 800-53 Rev. 5 does not have): {shown}"
+    )
+
+
 _Resolved = tuple[list[str], "_Baseline | None"]
 
 
@@ -375,7 +435,7 @@ def _resolver(source: str) -> Callable[[str], _Resolved] | None:
         record = api.load(baseline).get(elements.get(token, ""))
         if record is None:
             return [], None
-        records = list(_realized_by(record))
+        records = list(realized_by(record))
         # One whole capability stands for its sub-capabilities together, as `securable package` lists
         # it, so a hand-written citation reads like a package's; which of them is met is not said,
         # nor is it when several records realize the element.
@@ -387,7 +447,7 @@ def _resolver(source: str) -> Callable[[str], _Resolved] | None:
     return resolve
 
 
-def _realized_by(record: api.Record) -> tuple[str, ...]:
+def realized_by(record: api.Record) -> tuple[str, ...]:
     """The SP 800-213A records NIST names as realizing a baseline record (IDs without catalog)."""
     prefix = f"{CAPABILITIES}:"
     return tuple(
@@ -406,7 +466,7 @@ def whole_capability(element: str) -> str:
         record = api.load(baseline).get(element)
         if record is None:
             continue
-        targets = _realized_by(record)
+        targets = realized_by(record)
         only = api.load(CAPABILITIES).get(targets[0]) if len(targets) == 1 else None
         return only.id if only is not None and only.parent is None else ""
     return ""

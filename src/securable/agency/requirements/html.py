@@ -18,7 +18,18 @@ from markupsafe import Markup
 
 from securable import __version__
 from securable.agency.requirements.derive import Requirements, Tailoring
-from securable.agency.requirements.report import DERIVED, Group, Item, label, labels, notes, summary, view
+from securable.agency.requirements.report import (
+    DECIDING_INTRO,
+    DERIVED,
+    Group,
+    Item,
+    deciding,
+    label,
+    labels,
+    notes,
+    summary,
+    view,
+)
 from securable.oscal.blocks import oscal_id
 from securable.rendering.formats import RenderOptions
 from securable.rendering.htmltext import finalize
@@ -51,6 +62,9 @@ def to_html(req: Requirements, options: RenderOptions) -> str:
         tree=_tree,
         changed=_changed,
         uncalled=Markup(uncalled),  # escaped item by item above
+        deciding=deciding(req),
+        deciding_intro=DECIDING_INTRO,
+        labels=labels,
     )
 
 

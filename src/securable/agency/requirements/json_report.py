@@ -6,7 +6,8 @@ import json
 
 from securable import __version__
 from securable.agency.requirements.derive import Call, Requirement, Requirements
-from securable.agency.requirements.report import notes
+from securable.agency.requirements.links import CAPABILITIES
+from securable.agency.requirements.report import notes, priority_of
 from securable.rendering.formats import RenderOptions
 
 
@@ -24,6 +25,8 @@ def to_json(req: Requirements, options: RenderOptions) -> str:
         out: dict[str, object] = {"id": r.record.id, "catalog": r.record.catalog, "kind": r.record.kind}
         out["text"] = r.record.text or r.record.title
         out["calls"] = [call(c) for c in r.calls]
+        if r.record.catalog == CAPABILITIES:  # Agency actions are the agency's own: not ranked
+            out["priority"] = priority_of(r)
         if r.added:
             out["added"] = r.added
         return out

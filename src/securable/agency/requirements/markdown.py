@@ -6,7 +6,17 @@ from securable import __version__
 from securable import catalog as api
 from securable.agency.requirements.derive import Requirements
 from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL
-from securable.agency.requirements.report import DERIVED, Group, label, labels, notes, summary, view
+from securable.agency.requirements.report import (
+    DECIDING_INTRO,
+    DERIVED,
+    Group,
+    deciding,
+    label,
+    labels,
+    notes,
+    summary,
+    view,
+)
 from securable.rendering.formats import RenderOptions
 from securable.textsafety import markdown
 
@@ -26,6 +36,13 @@ def to_markdown(req: Requirements, options: RenderOptions) -> str:
         *(f"> {_md(n)}" for n in notes(req)),
         "",
     ]
+    decide = deciding(req)
+    if decide:
+        lines += [f"## Requirements that decide ({len(decide)})", "", _md(DECIDING_INTRO), ""]
+        for r in decide:
+            called = f" — called for by {labels(r.calls)}" if r.calls else ""
+            lines.append(f"- **{r.record.id}** {_md(r.record.text or r.record.title)}{called}")
+        lines.append("")
     for number, section in enumerate(view(req), 1):
         lines += [f"## {number}. {section.title} ({section.count})", "", _md(section.intro), ""]
         for part in section.parts:

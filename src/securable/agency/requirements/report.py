@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from securable import catalog as api
 from securable.agency.requirements.derive import Call, Requirement, Requirements
 from securable.agency.requirements.links import CAPABILITIES, CONTROLS, FEDERAL, THRESHOLD
+from securable.agency.requirements.priority import PRIORITIES, priority
 from securable.rendering import formats
 from securable.rendering.formats import RenderOptions
 from securable.rendering.layout import block, table, wrap
@@ -29,6 +30,11 @@ WRITERS = {
 }
 FORMATS = tuple(WRITERS)
 DERIVED = "Securable-derived, not NIST's"
+DECIDING_INTRO = (
+    "The requirements to read first when choosing a device (priority 1): "
+    + PRIORITIES[1].split(": ", 1)[1]
+    + "."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,17 @@ def _count(req: Requirements, action: str) -> int:
     return sum(len(t.affected) for t in req.tailoring if t.action == action)
 
 
+def deciding(req: Requirements) -> list[Requirement]:
+    """The device and manufacturer requirements of priority 1 (:mod:`.priority`), in catalog order."""
+    return [r for r in (*req.technical, *req.support) if priority_of(r) == 1]
+
+
+def priority_of(requirement: Requirement) -> int:
+    return priority(
+        requirement.record.id, (c.control for c in requirement.calls), added=bool(requirement.added)
+    )
+
+
 def notes(req: Requirements) -> list[str]:
     notes = [
         f"The {CAPABILITIES} to SP 800-53 Rev. 5 mappings are NIST's DRAFT mappings (2021-04-21 workbooks).",
@@ -193,6 +210,12 @@ def to_table(req: Requirements, options: RenderOptions) -> str:
     out = [f"IoT device requirements: {req.controls.title}\n\n"]
     out.append(block(summary(req), width=width))
     out += [f"note: {n}\n" for n in notes(req)]
+    decide = deciding(req)
+    if decide:
+        out.append(f"\n== Requirements that decide ({len(decide)}) ==\n")
+        out.append(f"note: {DECIDING_INTRO}\n")
+        rows = [(r.record.id, labels(r.calls) or "(added)", r.record.text or r.record.title) for r in decide]
+        out.append(table(("ID", "CALLED FOR BY", "REQUIREMENT"), rows, width=width))
     for section in view(req):
         out.append(f"\n== {section.title} ({section.count}) ==\n")
         for part in section.parts:
