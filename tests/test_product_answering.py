@@ -35,7 +35,9 @@ def test_an_answer_closes_the_question_it_was_missing_for() -> None:
     assert state.missing == ("use_cases[0].where",)
     done = answer(raw, state.missing[0], "Europe\nNorth America")
     assert _status(done, "Q3.1-4") == "answered"
-    assert parse_product(done.decode(), filename="x").use_cases[0].where == ("Europe", "North America")
+    use_cases = parse_product(done.decode(), filename="x").use_cases
+    assert use_cases is not None
+    assert use_cases[0].where == ("Europe", "North America")
 
 
 def test_the_rewritten_file_holds_the_same_data_besides_the_answer() -> None:
@@ -55,7 +57,11 @@ def test_the_rewritten_file_holds_the_same_data_besides_the_answer() -> None:
 def test_values_are_typed_by_their_field() -> None:
     raw = _named()
     done = answer(raw, "use_cases[0].period_of_use_years.min", "3")
-    assert parse_product(done.decode(), filename="x").use_cases[0].period_of_use_years.min == 3
+    use_cases = parse_product(done.decode(), filename="x").use_cases
+    assert use_cases is not None
+    years = use_cases[0].period_of_use_years
+    assert years is not None
+    assert years.min == 3
     with pytest.raises(SecurableError):
         answer(raw, "use_cases[0].period_of_use_years.min", "three")
     with pytest.raises(InputError, match="empty"):
@@ -103,4 +109,6 @@ def test_any_text_answer_loads_back_as_typed(text: str) -> None:
         done = answer(raw, "product.model", text)
     except InputError:
         return  # empty or with control characters
-    assert parse_product(done.decode(), filename="x").product.model == text.strip()
+    info = parse_product(done.decode(), filename="x").product
+    assert info is not None
+    assert info.model == text.strip()
