@@ -19,6 +19,7 @@ from securable.web.products.models import Product
 from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, actor
+from .test_web_questions import open_product
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,12 @@ class Endpoint:
             return {"file": SimpleUploadedFile("securable.yaml", CAMERA.read_bytes())}
         if self.name == "member add":
             return {"action": "add", "email": who.email, "role": "auditor"}
+        if self.name == "question answer":  # an open question of the product "open"
+            return {"question": "Q3.1-2", "place": "customers.organizations", "text": "banks", "base": "1"}
+        if self.name == "question comment":
+            return {"question": "Q3.1-2", "text": "who else buys it?"}
+        if self.name == "question assign":
+            return {"question": "Q3.1-2", "assignee": ""}
         if self.name == "token create":  # a role every role that may create tokens can grant
             return {"action": "create", "name": "ci", "role": "editor", "days": "7"}
         return {}
@@ -46,6 +53,11 @@ ENDPOINTS = (
     Endpoint("product", "product.view", "get", "/o/{org}/products/{product}/"),
     Endpoint("product yaml", "product.view", "get", "/o/{org}/products/{product}/securable.yaml"),
     Endpoint("product import", "product.edit", "post", "/o/{org}/products/import"),
+    Endpoint("questions", "product.view", "get", "/o/{org}/products/open/questions/"),
+    Endpoint("question answer", "product.edit", "post", "/o/{org}/products/open/answer"),
+    Endpoint("question comment", "product.comment", "post", "/o/{org}/products/open/comment"),
+    Endpoint("question assign", "product.edit", "post", "/o/{org}/products/open/assign"),
+    Endpoint("my questions", "product.view", "get", "/o/{org}/my-questions/"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
@@ -68,6 +80,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     org_pages = {n for n in named if n not in ("home",)}
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
+    covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 
@@ -77,6 +90,7 @@ def world(
 ) -> tuple[Organization, Organization, str]:
     """Our organization (``org``) with a product, and a foreign one with its own product."""
     import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="ours"))
+    import_product(actor(owner), org, ImportProduct(open_product(), slug="open"))  # questions open
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
     import_product(actor(founder), foreign, ImportProduct(CAMERA.read_bytes(), slug="theirs"))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 PERMISSIONS: dict[str, str] = {
     "product.view": "see products, their versions and assessments",
-    "product.edit": "import product descriptions (new versions)",
-    "package.sign": "sign customer packages with the organization's key",
+    "product.edit": "import product descriptions and answer their questions (new versions)",
+    "product.comment": "comment on a product's questions",
+    "package.sign": "approve releases another member requested, signed with the organization's key",
     "requirements.approve": "approve tailored requirement sets",
     "vendor.evaluate": "evaluate vendor packages",
     "member.manage": "add and remove members, change their roles",
@@ -20,8 +21,12 @@ _ALL = frozenset(PERMISSIONS)
 
 ROLES: dict[str, frozenset[str]] = {
     "owner": _ALL,
-    "editor": frozenset({"product.view", "product.edit", "vendor.evaluate", "token.manage"}),
-    "reviewer": frozenset({"product.view", "package.sign", "requirements.approve", "vendor.evaluate"}),
+    "editor": frozenset(
+        {"product.view", "product.edit", "product.comment", "vendor.evaluate", "token.manage"}
+    ),
+    "reviewer": frozenset(
+        {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
+    ),
     "auditor": frozenset({"product.view", "audit.view"}),  # read-only
 }
 

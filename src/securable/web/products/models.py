@@ -46,3 +46,41 @@ class ProductVersion(models.Model):
             models.UniqueConstraint(fields=["product", "number"], name="version_number_per_product")
         ]
         indexes = [models.Index(fields=["organization", "product", "-number"], name="version_org_product")]
+
+
+class QuestionComment(models.Model):
+    """A remark on one NISTIR 8259 question of a product, for whoever answers it (not in the YAML)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="comments")
+    question = models.CharField(max_length=20)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "product", "question", "id"], name="comment_org_question")
+        ]
+
+
+class QuestionAssignment(models.Model):
+    """Who is to answer an open question of a product: one person per question."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="assignments")
+    question = models.CharField(max_length=20)
+    assignee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "question"], name="one_assignee_per_question")
+        ]
+        # "My open questions": an organization's assignments of one person, newest first.
+        indexes = [models.Index(fields=["organization", "assignee", "-id"], name="assignment_org_assignee")]
