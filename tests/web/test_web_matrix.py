@@ -58,6 +58,7 @@ ENDPOINTS = (
     Endpoint("question comment", "product.comment", "post", "/o/{org}/products/open/comment"),
     Endpoint("question assign", "product.edit", "post", "/o/{org}/products/open/assign"),
     Endpoint("my questions", "product.view", "get", "/o/{org}/my-questions/"),
+    Endpoint("product diff", "product.view", "get", "/o/{org}/products/open/diff"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
@@ -81,6 +82,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
     covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
+    covered |= {"product_diff"}
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 

@@ -21,7 +21,7 @@ from securable.web.orgs.models import Organization
 from securable.web.products.models import Product, ProductVersion
 from securable.web.products.services import ImportProduct, import_product
 
-from .conftest import actor
+from .conftest import CAMERA, actor
 from .test_web_pages import assert_csp_clean
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,30 @@ def test_an_auditor_reads_but_cannot_answer_or_comment(
     assert "Add comment" not in page
     assert _answer(client, org, 1, "use_cases[0].where", "Europe").status_code == 403
     assert _latest(org).number == 1
+
+
+def test_posture_diff_between_two_versions(
+    org: Organization,
+    owner: Any,
+    product: Product,
+    client_of: Callable[[Any], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_of(owner)
+    assert _answer(client, org, 1, "use_cases[0].where", "Europe").status_code == 302
+    with django_assert_max_num_queries(9):
+        page = client.get(_url("product_diff", org))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert_csp_clean(html)
+    assert "<td>Q3.1-4</td><td>open</td><td>answered</td>" in html
+    assert "<code>use_cases[0].where</code>" in html
+    same = client.get(_url("product_diff", org) + "?from=2&to=2").content.decode()
+    assert "No change in answers, coverage or findings" in same
+    # The camera against the open template: coverage and findings change too.
+    import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="open"))
+    full = client.get(_url("product_diff", org) + "?from=1&to=3").content.decode()
+    assert "Requirements whose status changed (0)" not in full
+    assert re.search(r"Gone since version 1 \([1-9]", full)
+    assert client.get(_url("product_diff", org) + "?from=99").status_code == 404
+    assert client.get(_url("product_diff", org) + "?from=x").status_code == 404
