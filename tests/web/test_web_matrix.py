@@ -15,7 +15,15 @@ from django.test import Client
 from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
-from securable.web.products.models import Product
+from securable.web.products import keys
+from securable.web.products.models import Product, Release, ShareLink
+from securable.web.products.releases import (
+    CreateShare,
+    RequestRelease,
+    create_share,
+    record_outcome,
+    request_release,
+)
 from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, actor
@@ -43,6 +51,10 @@ class Endpoint:
             return {"question": "Q3.1-2", "text": "who else buys it?"}
         if self.name == "question assign":
             return {"question": "Q3.1-2", "assignee": ""}
+        if self.name == "release request":
+            return {"product": "ours", "version": "1"}
+        if self.name == "share create":
+            return {"days": "7"}
         if self.name == "token create":  # a role every role that may create tokens can grant
             return {"action": "create", "name": "ci", "role": "editor", "days": "7"}
         return {}
@@ -59,6 +71,13 @@ ENDPOINTS = (
     Endpoint("question assign", "product.edit", "post", "/o/{org}/products/open/assign"),
     Endpoint("my questions", "product.view", "get", "/o/{org}/my-questions/"),
     Endpoint("product diff", "product.view", "get", "/o/{org}/products/open/diff"),
+    Endpoint("releases", "product.view", "get", "/o/{org}/releases/"),
+    Endpoint("release request", "product.edit", "post", "/o/{org}/releases/request"),
+    Endpoint("release approve", "package.sign", "post", "/o/{org}/releases/{release}/approve"),
+    Endpoint("release zip", "product.view", "get", "/o/{org}/releases/{built}/package.zip"),
+    Endpoint("share create", "package.sign", "post", "/o/{org}/releases/{built}/share"),
+    Endpoint("share revoke", "package.sign", "post", "/o/{org}/shares/{share}/revoke"),
+    Endpoint("signing key", "product.view", "get", "/o/{org}/signing-key.pem"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
@@ -82,7 +101,9 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
     covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
-    covered |= {"product_diff"}
+    covered |= {"product_diff", "releases", "release_request", "release_approve", "release_zip"}
+    covered |= {"share_create", "share_revoke", "signing_key"}
+    covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 
@@ -93,16 +114,37 @@ def world(
     """Our organization (``org``) with a product, and a foreign one with its own product."""
     import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="ours"))
     import_product(actor(owner), org, ImportProduct(open_product(), slug="open"))  # questions open
+    _releases(owner, org, "ours")
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
     import_product(actor(founder), foreign, ImportProduct(CAMERA.read_bytes(), slug="theirs"))
+    _releases(founder, foreign, "theirs")
     return org, foreign, "theirs"
+
+
+def _releases(founder: Any, org: Organization, product: str) -> None:
+    """A release waiting for approval, and one built (its package a stand-in) with a share link."""
+    who = actor(founder)
+    request_release(who, org, RequestRelease(product, 1))
+    done = request_release(who, org, RequestRelease(product, 1))
+    key = keys.make_key(org)
+    key.save()
+    done.state = Release.State.BUILDING
+    done.save(update_fields=["state"])
+    record_outcome(org, done, package=b"PK\x05\x06" + bytes(18), fingerprint=key.fingerprint)  # an empty zip
+    create_share(who, org, CreateShare(done.pk, 7))
+
+
+def _ids(org: Organization) -> dict[str, int]:
+    made = Release.objects.for_org(org).order_by("pk")
+    share = ShareLink.objects.for_org(org).get()
+    return {"release": made[0].pk, "built": made[1].pk, "share": share.pk}
 
 
 def _request(
     endpoint: Endpoint, who: Any, org: Organization, product: str, *, token: str | None, target: Any = None
 ) -> Any:
-    path = endpoint.path.format(org=org.slug, product=product)
+    path = endpoint.path.format(org=org.slug, product=product, **_ids(org))
     if endpoint.api:
         client = Client()
         headers = {"Authorization": f"Bearer {token}"}

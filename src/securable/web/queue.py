@@ -1,0 +1,15 @@
+"""The procrastinate task behind ``securable.web.jobs`` (PostgreSQL only; imported by the worker
+through PROCRASTINATE_IMPORT_PATHS, never by the web app on SQLite)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procrastinate.contrib.django import app
+
+from securable.web import jobs
+
+
+@app.task(name=jobs.TASK, queue=jobs.QUEUE)
+def run_job(job: str, args: dict[str, Any]) -> None:
+    jobs.run(job, args)
