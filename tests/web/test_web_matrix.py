@@ -71,6 +71,8 @@ ENDPOINTS = (
     Endpoint("question assign", "product.edit", "post", "/o/{org}/products/open/assign"),
     Endpoint("my questions", "product.view", "get", "/o/{org}/my-questions/"),
     Endpoint("product diff", "product.view", "get", "/o/{org}/products/open/diff"),
+    Endpoint("product coverage", "product.view", "get", "/o/{org}/products/{product}/coverage"),
+    Endpoint("product findings", "product.view", "get", "/o/{org}/products/{product}/findings"),
     Endpoint("releases", "product.view", "get", "/o/{org}/releases/"),
     Endpoint("release request", "product.edit", "post", "/o/{org}/releases/request"),
     Endpoint("release approve", "package.sign", "post", "/o/{org}/releases/{release}/approve"),
@@ -101,6 +103,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
     covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
+    covered |= {"product_coverage", "product_findings"}
     covered |= {"product_diff", "releases", "release_request", "release_approve", "release_zip"}
     covered |= {"share_create", "share_revoke", "signing_key"}
     covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases

@@ -251,3 +251,46 @@ def test_posture_diff_between_two_versions(
     assert re.search(r"Gone since version 1 \([1-9]", full)
     assert client.get(_url("product_diff", org) + "?from=99").status_code == 404
     assert client.get(_url("product_diff", org) + "?from=x").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["product_coverage", "product_findings"])
+def test_coverage_and_findings_charts_are_accessible_svg(
+    org: Organization,
+    owner: Any,
+    client_of: Callable[[Any], Client],
+    django_assert_max_num_queries: Any,
+    page: str,
+) -> None:
+    import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="open"))
+    client = client_of(owner)
+    with django_assert_max_num_queries(10):  # 7 reads, and the session's last-activity update
+        got = client.get(_url(page, org))
+    assert got.status_code == 200
+    html = got.content.decode()
+    assert_csp_clean(html)
+    charts = re.findall(r"<svg [^>]*>", html)
+    assert charts
+    for svg in charts:
+        assert 'role="img"' in svg
+        ident = re.search(r'aria-labelledby="([^ ]+)-t \1-d"', svg)
+        assert ident is not None
+        assert f'<title id="{ident.group(1)}-t">' in html
+        assert f'<desc id="{ident.group(1)}-d">' in html
+    assert html.count("The chart's numbers") == len(charts)  # a table beside each chart
+    assert "Incident Detection" in html  # a NISTIR 8228 risk area
+    if page == "product_coverage":
+        assert "Device Identification" in html  # a capability
+        assert 'fill="#2a7a2a"' in html  # met by the device
+    else:
+        total = len(api.check(api.Document("x", CAMERA.read_bytes()), today=date.today()).assessment.findings)
+        assert f"Every finding ({total})" in html
+
+
+def test_chart_text_is_escaped() -> None:
+    from securable.web.products.charts import COVERAGE, Row, stacked_bars
+
+    svg = stacked_bars("x", "<b>t</b>", "d&", [Row("</text><script>x</script>", {"gap": 2})], COVERAGE)
+    assert "<script>" not in svg
+    assert "&lt;/text&gt;&lt;script&gt;" in svg
+    assert "&lt;b&gt;t&lt;/b&gt;" in svg
+    assert 'width="380.0"' in svg  # the longest bar fills the width

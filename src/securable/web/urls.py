@@ -9,7 +9,7 @@ from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
 from securable.web.orgs import views as org_views
-from securable.web.products import diff_views, questionnaire_views, release_views
+from securable.web.products import assessment_views, diff_views, questionnaire_views, release_views
 from securable.web.products import views as product_views
 
 urlpatterns = [
@@ -32,6 +32,8 @@ urlpatterns = [
     path("o/<slug:org>/products/<slug:product>/answer", questionnaire_views.answer, name="product_answer"),
     path("o/<slug:org>/products/<slug:product>/comment", questionnaire_views.comment, name="product_comment"),
     path("o/<slug:org>/products/<slug:product>/assign", questionnaire_views.assign, name="product_assign"),
+    path("o/<slug:org>/products/<slug:product>/coverage", assessment_views.coverage, name="product_coverage"),
+    path("o/<slug:org>/products/<slug:product>/findings", assessment_views.findings, name="product_findings"),
     path("o/<slug:org>/products/<slug:product>/diff", diff_views.diff, name="product_diff"),
     path("o/<slug:org>/my-questions/", questionnaire_views.my_questions, name="my_questions"),
     path("o/<slug:org>/releases/", release_views.releases, name="releases"),
