@@ -75,10 +75,17 @@ def jobs_done(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
 
 def _worker() -> None:
     """What `manage.py procrastinate worker` runs, until the queue is empty."""
+    import psycopg_pool
+    from procrastinate import PsycopgConnector
     from procrastinate.contrib.django import app
+    from procrastinate.contrib.django.utils import connector_params
 
-    # The command swaps in a connector with its own connection (the Django one is not for workers).
-    with app.replace_connector(app.connector.get_worker_connector()) as worker:  # type: ignore[attr-defined]
+    # As the command does, a connector with its own connection (Django's is not for workers); no
+    # pool, so no connection outlives the worker and the test database can be dropped.
+    connector = PsycopgConnector(
+        kwargs=connector_params("default"), pool_factory=psycopg_pool.AsyncNullConnectionPool
+    )
+    with app.replace_connector(connector) as worker:
         worker.run_worker(wait=False, install_signal_handlers=False, listen_notify=False, queues=[jobs.QUEUE])
 
 

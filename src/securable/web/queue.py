@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections
 from procrastinate.contrib.django import app
 
 from securable.web import jobs
@@ -12,4 +13,9 @@ from securable.web import jobs
 
 @app.task(name=jobs.TASK, queue=jobs.QUEUE)
 def run_job(job: str, args: dict[str, Any]) -> None:
-    jobs.run(job, args)
+    try:
+        jobs.run(job, args)
+    finally:
+        # The worker runs jobs in threads of its own, and Django keeps a connection per thread
+        # (CONN_MAX_AGE): closed after each job, so no idle connection outlives it.
+        connections.close_all()
