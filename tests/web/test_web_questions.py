@@ -187,11 +187,13 @@ def test_comments_and_assignment_and_my_open_questions(
     # Once answered, the question leaves the list.
     assert _answer(mine, org, 1, "use_cases[0].where", "Europe").status_code == 302
     assert "#q-Q3-1-4" not in mine.get(reverse("my_questions", kwargs={"org": org.slug})).content.decode()
-    # Only members can be assigned.
+    # Only members who may answer can be assigned.
     outsider = lead.post(
         _url("product_assign", org), {"question": "Q3.1-2", "assignee": "nobody@else.example"}
     )
     assert outsider.status_code == 400
+    reader = lead.post(_url("product_assign", org), {"question": "Q3.1-2", "assignee": reviewer.email})
+    assert reader.status_code == 400
     actions = [json.loads(e.payload)["action"] for e in AuditEvent.objects.for_org(org)]
     assert {"question.comment", "question.assign", "question.answer"} <= set(actions)
 

@@ -18,6 +18,7 @@ from securable.errors import InputError, NotFoundError
 from securable.web.audit.models import Person
 from securable.web.audit.record import append, person_for
 from securable.web.orgs.models import Membership, Organization
+from securable.web.orgs.roles import allows
 from securable.web.products.models import Product, ProductVersion, QuestionAssignment, QuestionComment
 from securable.web.service import Actor, Conflict, authorize
 
@@ -171,8 +172,8 @@ def assign(actor: Actor, organization: Organization, command: Assign) -> Questio
                 .select_related("user")
                 .first()
             )
-            if member is None:
-                raise InputError("assign questions to members of the organization")
+            if member is None or not allows(member.role, "product.edit"):
+                raise InputError("assign questions to members who may answer them (product.edit)")
             assignee = person_for(member.user)
             made = QuestionAssignment(
                 organization=organization,

@@ -206,8 +206,9 @@ def _activities(rows: Iterable[QuestionRow]) -> list[Activity]:
 
 
 def _members(org: Organization) -> list[str]:
+    """Who questions can be assigned to: the members who may answer them."""
     found = Membership.objects.filter(organization=org).select_related("user").order_by("user__email")
-    return [m.user.email for m in found[:200]]
+    return [m.user.email for m in found[:500] if allows(m.role, "product.edit")][:200]
 
 
 def _after_save(

@@ -119,6 +119,8 @@ def approve_release(actor: Actor, organization: Organization, command: ApproveRe
             )
         if release.state != Release.State.REQUESTED:
             raise Conflict(f"the release is {release.state}, not waiting for approval")
+        # One key per organization: approvals of two releases at once must not both make one.
+        Organization.objects.select_for_update().filter(pk=organization.pk).exists()
         if not SigningKey.objects.for_org(organization).exists():
             key = keys.make_key(organization)
             key.save(force_insert=True)
