@@ -73,7 +73,7 @@ def jobs_done(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
     return done
 
 
-def _worker() -> None:
+def run_worker() -> None:
     """What `manage.py procrastinate worker` runs, until the queue is empty."""
     import psycopg_pool
     from procrastinate import PsycopgConnector
@@ -320,7 +320,7 @@ def test_the_queue_path_with_a_worker(
     approve_release(actor(member_of(org, "reviewer")), org, ApproveRelease(release.pk))
     release.refresh_from_db()
     assert release.state == "building"  # queued, not run
-    _worker()
+    run_worker()
     release.refresh_from_db()
     assert release.state == "built", release.error
 
