@@ -35,19 +35,23 @@ if TYPE_CHECKING:
     from securable.agency.evaluation.evaluate import Evaluation
     from securable.agency.evaluation.vendors import Vendor
     from securable.agency.requirements.derive import Requirements
+    from securable.assess.diff import PostureDiff
     from securable.assess.report import Assessment
     from securable.oscal.resolution.resolve import Resolved
     from securable.oscal.validate import ValidationReport
     from securable.package.build import PackageResult
     from securable.package.documents.paper import Paper
     from securable.package.manifest import VerifyReport
+    from securable.product.questions import QuestionState
 
 __all__ = [
     "DEFAULT_BASELINES",
     "BuildResult",
     "CheckResult",
+    "DiffResult",
     "Document",
     "EvaluationResult",
+    "QuestionsResult",
     "Read",
     "RenderOptions",
     "RequirementsResult",
@@ -56,11 +60,15 @@ __all__ = [
     "ValidateResult",
     "VendorInput",
     "VerifyResult",
+    "answer",
     "check",
+    "diff",
     "evaluate",
     "find",
     "load",
+    "not_applicable",
     "package",
+    "questions",
     "record",
     "requirements",
     "resolve",
@@ -451,3 +459,55 @@ def evaluate(requirements: Source, vendors: Sequence[VendorInput]) -> Evaluation
             found = None
         reads += [found] if found is not None else []
     return EvaluationResult(run(wanted, read_in), wanted.warnings, tuple(reads))
+
+
+# ---- the questionnaire and the posture diff (the workspace's maker pages) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionsResult:
+    states: tuple[QuestionState, ...]  # every NISTIR 8259 question, in document order
+    reads: tuple[Read, ...]
+
+
+def questions(product: Source) -> QuestionsResult:
+    """Which NISTIR 8259 questions a product description answers, leaves open (and where) or marks
+    not applicable, as ``securable questions`` reports them."""
+    from securable.product import parse_document, question_status
+
+    text, read, base_dir = _yaml_input(
+        product, what="file", hint="create one with `securable init --template`"
+    )
+    loaded = parse_document(text, filename=read.name, base_dir=base_dir)
+    return QuestionsResult(question_status(loaded.product), (read,))
+
+
+def answer(product: Document, place: str, text: str) -> bytes:
+    """The description with the value typed as ``text`` at ``place`` (an open question's ``missing``
+    entry, e.g. ``use_cases[0].where``), written anew; it loads with ``securable check``."""
+    from securable.product.answering import answer as put
+
+    return put(product.data, place, text, filename=product.name)
+
+
+def not_applicable(product: Document, question: str, reason: str) -> bytes:
+    """The description with ``question`` marked not applicable for ``reason``, written anew."""
+    from securable.product.answering import not_applicable as mark
+
+    return mark(product.data, question, reason, filename=product.name)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    diff: PostureDiff  # .fields, .questions, .coverage, .totals, .findings_added, .findings_removed
+    reads: tuple[Read, ...]
+
+
+def diff(old: Source, new: Source, *, today: date, baselines: Sequence[str] = ()) -> DiffResult:
+    """What changed between two versions of a product description, in answers, coverage and
+    findings, both assessed as of ``today`` against the same baselines (default: the defaults)."""
+    from securable.assess.diff import compare
+
+    before = check(old, today=today, baselines=baselines)
+    after = check(new, today=today, baselines=baselines)
+    return DiffResult(compare(before.assessment, after.assessment), (*before.reads, *after.reads))

@@ -15,11 +15,20 @@ from django.test import Client
 from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
-from securable.web.products.models import Product
+from securable.web.products import keys
+from securable.web.products.models import Product, Release, ShareLink
+from securable.web.products.releases import (
+    CreateShare,
+    RequestRelease,
+    create_share,
+    record_outcome,
+    request_release,
+)
 from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, actor
 from .test_web_matrix_agency import NAMES as AGENCY_PAGES
+from .test_web_questions import open_product
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +46,16 @@ class Endpoint:
             return {"file": SimpleUploadedFile("securable.yaml", CAMERA.read_bytes())}
         if self.name == "member add":
             return {"action": "add", "email": who.email, "role": "auditor"}
+        if self.name == "question answer":  # an open question of the product "open"
+            return {"question": "Q3.1-2", "place": "customers.organizations", "text": "banks", "base": "1"}
+        if self.name == "question comment":
+            return {"question": "Q3.1-2", "text": "who else buys it?"}
+        if self.name == "question assign":
+            return {"question": "Q3.1-2", "assignee": ""}
+        if self.name == "release request":
+            return {"product": "ours", "version": "1"}
+        if self.name == "share create":
+            return {"days": "7"}
         if self.name == "token create":  # a role every role that may create tokens can grant
             return {"action": "create", "name": "ci", "role": "editor", "days": "7"}
         return {}
@@ -47,6 +66,21 @@ ENDPOINTS = (
     Endpoint("product", "product.view", "get", "/o/{org}/products/{product}/"),
     Endpoint("product yaml", "product.view", "get", "/o/{org}/products/{product}/securable.yaml"),
     Endpoint("product import", "product.edit", "post", "/o/{org}/products/import"),
+    Endpoint("questions", "product.view", "get", "/o/{org}/products/open/questions/"),
+    Endpoint("question answer", "product.edit", "post", "/o/{org}/products/open/answer"),
+    Endpoint("question comment", "product.comment", "post", "/o/{org}/products/open/comment"),
+    Endpoint("question assign", "product.edit", "post", "/o/{org}/products/open/assign"),
+    Endpoint("my questions", "product.view", "get", "/o/{org}/my-questions/"),
+    Endpoint("product diff", "product.view", "get", "/o/{org}/products/open/diff"),
+    Endpoint("product coverage", "product.view", "get", "/o/{org}/products/{product}/coverage"),
+    Endpoint("product findings", "product.view", "get", "/o/{org}/products/{product}/findings"),
+    Endpoint("releases", "product.view", "get", "/o/{org}/releases/"),
+    Endpoint("release request", "product.edit", "post", "/o/{org}/releases/request"),
+    Endpoint("release approve", "package.sign", "post", "/o/{org}/releases/{release}/approve"),
+    Endpoint("release zip", "product.view", "get", "/o/{org}/releases/{built}/package.zip"),
+    Endpoint("share create", "package.sign", "post", "/o/{org}/releases/{built}/share"),
+    Endpoint("share revoke", "package.sign", "post", "/o/{org}/shares/{share}/revoke"),
+    Endpoint("signing key", "product.view", "get", "/o/{org}/signing-key.pem"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
@@ -70,6 +104,11 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
     covered |= AGENCY_PAGES  # test_web_matrix_agency.py
+    covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
+    covered |= {"product_coverage", "product_findings"}
+    covered |= {"product_diff", "releases", "release_request", "release_approve", "release_zip"}
+    covered |= {"share_create", "share_revoke", "signing_key"}
+    covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 
@@ -79,16 +118,38 @@ def world(
 ) -> tuple[Organization, Organization, str]:
     """Our organization (``org``) with a product, and a foreign one with its own product."""
     import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="ours"))
+    import_product(actor(owner), org, ImportProduct(open_product(), slug="open"))  # questions open
+    _releases(owner, org, "ours")
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
     import_product(actor(founder), foreign, ImportProduct(CAMERA.read_bytes(), slug="theirs"))
+    _releases(founder, foreign, "theirs")
     return org, foreign, "theirs"
+
+
+def _releases(founder: Any, org: Organization, product: str) -> None:
+    """A release waiting for approval, and one built (its package a stand-in) with a share link."""
+    who = actor(founder)
+    request_release(who, org, RequestRelease(product, 1))
+    done = request_release(who, org, RequestRelease(product, 1))
+    key = keys.make_key(org)
+    key.save()
+    done.state = Release.State.BUILDING
+    done.save(update_fields=["state"])
+    record_outcome(org, done, package=b"PK\x05\x06" + bytes(18), fingerprint=key.fingerprint)  # an empty zip
+    create_share(who, org, CreateShare(done.pk, 7))
+
+
+def _ids(org: Organization) -> dict[str, int]:
+    made = Release.objects.for_org(org).order_by("pk")
+    share = ShareLink.objects.for_org(org).get()
+    return {"release": made[0].pk, "built": made[1].pk, "share": share.pk}
 
 
 def _request(
     endpoint: Endpoint, who: Any, org: Organization, product: str, *, token: str | None, target: Any = None
 ) -> Any:
-    path = endpoint.path.format(org=org.slug, product=product)
+    path = endpoint.path.format(org=org.slug, product=product, **_ids(org))
     if endpoint.api:
         client = Client()
         headers = {"Authorization": f"Bearer {token}"}

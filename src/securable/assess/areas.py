@@ -94,3 +94,12 @@ def areas_for(capability_id: str, topic_label: str | None = None) -> tuple[str, 
         if code:
             return CAPABILITY_AREAS[code]
     return CAPABILITY_AREAS.get(capability_code(capability_id), ())
+
+
+def areas_of_element(qualified_id: str) -> tuple[str, ...]:
+    """The areas of a catalog element cited by a finding: those of its capability (``8259A-CSA`` for
+    ``nistir-8259a:8259A-CSA.2``, ``DOC`` for ``sp800-213a:DOC-1``); none for an unknown one."""
+    code = capability_code(qualified_id.rsplit(":", 1)[-1].split(".", 1)[0])
+    if code not in CAPABILITY_AREAS:
+        code = code.split("-", 1)[0]  # SP 800-213A numbers its elements under the code: DP-3
+    return CAPABILITY_AREAS.get(code, ())

@@ -69,6 +69,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(_env)}
+# Background jobs (securable.web.jobs): inline on SQLite; on PostgreSQL a procrastinate queue in the
+# same database, run by `manage.py procrastinate worker`.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+    PROCRASTINATE_IMPORT_PATHS = ["securable.web.queue"]
+    PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+# The key that seals organizations' package-signing keys at rest (securable.web.products.keys);
+# without it, one derived from SECRET_KEY.
+SIGNING_KEY_SECRET = _env.get("SECURABLE_WEB_KEY_SECRET", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]

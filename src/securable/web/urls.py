@@ -10,6 +10,7 @@ from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
 from securable.web.orgs import views as org_views
+from securable.web.products import assessment_views, diff_views, questionnaire_views, release_views
 from securable.web.products import views as product_views
 
 urlpatterns = [
@@ -24,6 +25,30 @@ urlpatterns = [
     path(
         "o/<slug:org>/products/<slug:product>/securable.yaml", product_views.product_yaml, name="product_yaml"
     ),
+    path(
+        "o/<slug:org>/products/<slug:product>/questions/",
+        questionnaire_views.questions,
+        name="product_questions",
+    ),
+    path("o/<slug:org>/products/<slug:product>/answer", questionnaire_views.answer, name="product_answer"),
+    path("o/<slug:org>/products/<slug:product>/comment", questionnaire_views.comment, name="product_comment"),
+    path("o/<slug:org>/products/<slug:product>/assign", questionnaire_views.assign, name="product_assign"),
+    path("o/<slug:org>/products/<slug:product>/coverage", assessment_views.coverage, name="product_coverage"),
+    path("o/<slug:org>/products/<slug:product>/findings", assessment_views.findings, name="product_findings"),
+    path("o/<slug:org>/products/<slug:product>/diff", diff_views.diff, name="product_diff"),
+    path("o/<slug:org>/my-questions/", questionnaire_views.my_questions, name="my_questions"),
+    path("o/<slug:org>/releases/", release_views.releases, name="releases"),
+    path("o/<slug:org>/releases/request", release_views.release_request, name="release_request"),
+    path(
+        "o/<slug:org>/releases/<str:release>/approve", release_views.release_approve, name="release_approve"
+    ),
+    path("o/<slug:org>/releases/<str:release>/package.zip", release_views.release_zip, name="release_zip"),
+    path("o/<slug:org>/releases/<str:release>/share", release_views.share_create, name="share_create"),
+    path("o/<slug:org>/shares/<str:share>/revoke", release_views.share_revoke, name="share_revoke"),
+    path("o/<slug:org>/signing-key.pem", release_views.signing_key, name="signing_key"),
+    path("share/<str:token>/", release_views.shared_file, name="shared_index"),
+    path("share/<str:token>/package.zip", release_views.shared_zip, name="shared_zip"),
+    path("share/<str:token>/<path:path>", release_views.shared_file, name="shared_file"),
     path("o/<slug:org>/members/", org_views.members, name="members"),
     path("o/<slug:org>/members/change", org_views.members_change, name="members_change"),
     path("o/<slug:org>/audit/", audit_views.audit, name="audit"),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 PERMISSIONS: dict[str, str] = {
     "product.view": "see products, their versions and assessments",
-    "product.edit": "import product descriptions (new versions)",
-    "package.sign": "sign customer packages with the organization's key",
+    "product.edit": "import product descriptions and answer their questions (new versions)",
+    "product.comment": "comment on a product's questions",
+    "package.sign": "approve releases another member requested, signed with the organization's key",
     "agency.view": "see requirement sets, vendor packages and evaluations",
     "requirements.edit": "derive and tailor requirement sets (each change is a new draft version)",
     "requirements.approve": "approve tailored requirement sets (never one's own version)",
@@ -24,11 +25,12 @@ _ALL = frozenset(PERMISSIONS)
 ROLES: dict[str, frozenset[str]] = {
     "owner": _ALL,
     "editor": frozenset(
-        {"product.view", "product.edit", "vendor.evaluate", "token.manage"}
+        {"product.view", "product.edit", "product.comment", "vendor.evaluate", "token.manage"}
         | {"agency.view", "requirements.edit", "vendor.upload"}
     ),
     "reviewer": frozenset(
-        {"product.view", "package.sign", "requirements.approve", "vendor.evaluate", "agency.view"}
+        {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
+        | {"agency.view"}
     ),
     "auditor": frozenset({"product.view", "audit.view", "agency.view"}),  # read-only
 }

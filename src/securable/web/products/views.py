@@ -58,7 +58,7 @@ def product_import(request: HttpRequest, org: Organization, member: Membership) 
     return redirect("product", org=org.slug, product=version.product.slug)
 
 
-def _version(org: Organization, slug: str, number: str | None) -> tuple[Product, ProductVersion]:
+def version_of(org: Organization, slug: str, number: str | None) -> tuple[Product, ProductVersion]:
     product = Product.objects.for_org(org).filter(slug=slug).first()
     if product is None:
         raise Http404("no such product")
@@ -75,7 +75,7 @@ def _version(org: Organization, slug: str, number: str | None) -> tuple[Product,
 @org_page("product.view")
 @require_GET
 def product(request: HttpRequest, org: Organization, member: Membership, product: str) -> HttpResponse:
-    item, version = _version(org, product, request.GET.get("version"))
+    item, version = version_of(org, product, request.GET.get("version"))
     versions = (
         ProductVersion.objects.for_org(org)
         .filter(product=item)
@@ -106,7 +106,7 @@ def product(request: HttpRequest, org: Organization, member: Membership, product
 @org_page("product.view")
 @require_GET
 def product_yaml(request: HttpRequest, org: Organization, member: Membership, product: str) -> HttpResponse:
-    item, version = _version(org, product, request.GET.get("version"))
+    item, version = version_of(org, product, request.GET.get("version"))
     response = HttpResponse(bytes(version.content), content_type="application/yaml")
     response["Content-Disposition"] = f'attachment; filename="{item.slug}-v{version.number}.securable.yaml"'
     return response
