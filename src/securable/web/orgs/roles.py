@@ -14,22 +14,52 @@ PERMISSIONS: dict[str, str] = {
     "member.manage": "add and remove members, change their roles",
     "token.manage": "create and revoke API tokens for CI",
     "audit.view": "read and export the audit log",
+    "device.view": "see the device register, maintenance records, personnel and diagnostic tools",
+    "device.manage": "add, import and change devices in the register",
+    "maintenance.request": "request maintenance of a device",
+    "maintenance.approve": "approve or reject maintenance requests (never one's own), verify and close work",
+    "maintenance.perform": "record maintenance work, data removal and shipping; propose diagnostic tools",
+    "tools.approve": "approve diagnostic tools (never one's own proposal)",
+    "personnel.manage": "add maintenance organizations and people and their authorizations",
 }
 
 _ALL = frozenset(PERMISSIONS)
 
 ROLES: dict[str, frozenset[str]] = {
     "owner": _ALL,
-    "editor": frozenset({"product.view", "product.edit", "vendor.evaluate", "token.manage"}),
-    "reviewer": frozenset({"product.view", "package.sign", "requirements.approve", "vendor.evaluate"}),
-    "auditor": frozenset({"product.view", "audit.view"}),  # read-only
+    "editor": frozenset(
+        {
+            "product.view",
+            "product.edit",
+            "vendor.evaluate",
+            "token.manage",
+            "device.view",
+            "device.manage",
+            "maintenance.request",
+            "maintenance.perform",
+        }
+    ),
+    # Reviewers approve and verify what editors request and record: the separation of duties the
+    # maintenance rules also enforce per person.
+    "reviewer": frozenset(
+        {
+            "product.view",
+            "package.sign",
+            "requirements.approve",
+            "vendor.evaluate",
+            "device.view",
+            "maintenance.approve",
+            "tools.approve",
+        }
+    ),
+    "auditor": frozenset({"product.view", "audit.view", "device.view"}),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {
     "owner": "everything, including members and API tokens",
-    "editor": "imports products and creates API tokens for CI",
-    "reviewer": "signs packages and approves requirements; cannot edit products",
-    "auditor": "reads products and the audit log; changes nothing",
+    "editor": "imports products, makes CI tokens, keeps the device register, requests and does maintenance",
+    "reviewer": "signs packages; approves requirements, maintenance and diagnostic tools; edits nothing",
+    "auditor": "reads products, devices, maintenance records and the audit log; changes nothing",
 }
 
 
