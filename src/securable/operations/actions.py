@@ -91,3 +91,7 @@ def markdown_table() -> str:
     lines = ["| Agency action | Carried out by |", "| --- | --- |"]
     lines += [f"| {a.id} | {a.workflow} |" for a in seed_actions()]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

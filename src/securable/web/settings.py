@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "securable.web.audit",
     "securable.web.products",
     "securable.web.api",
+    "securable.web.operations",
 ]
 
 MIDDLEWARE = [
