@@ -19,6 +19,7 @@ from securable.web.products.models import Product
 from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, actor
+from .test_web_operations import URL_NAMES as OPERATIONS_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     org_pages = {n for n in named if n not in ("home",)}
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
     covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
+    covered |= OPERATIONS_URLS  # their own matrix, generated from the same role table
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 

@@ -12,7 +12,6 @@ CATALOG = "federal-profile-2020"
 
 # Workflows of the workspace, by the seed's supporting capability (FPN-SEED-n); an action not
 # listed in EXCEPTIONS takes its capability's entry.
-REGISTER = "device register"
 MAINTENANCE = "maintenance records"
 REMOVAL = "offsite repair: data-removal attestation"
 PERSONNEL = "maintenance personnel and authorizations"
@@ -42,7 +41,7 @@ BY_CAPABILITY: dict[str, str] = {
     "FPN-SEED-14": _OUT_PLANNED,
     "FPN-SEED-15": _OUT_PROCUREMENT,
     "FPN-SEED-16": _OUT_PLANNED,
-    "FPN-SEED-17": REGISTER,
+    "FPN-SEED-17": "not yet: a configuration check before a device joins a system",
     "FPN-SEED-18": _OUT_PLANNED,
     "FPN-SEED-19": _OUT_PLANNED,
     "FPN-SEED-20": _OUT_PLANNED,

@@ -39,8 +39,9 @@ MAX_ROWS = 20_000
 MAX_CELL = 200
 WARN_DAYS = 90  # warn this long ahead of support end and end of life
 
-# Seed-page Agency action the register serves: knowing the devices and their configurations.
-ACTIONS = ("FPN-SEED-17.A2",)
+# The register's statuses carry out "control device interactions until these problems are resolved":
+# a device whose post-maintenance check failed stays restricted.
+ACTIONS = ("FPN-SEED-22.A2",)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,9 @@ def import_devices(actor: Actor, organization: Organization, command: ImportDevi
     digest = hashlib.sha256(command.content).hexdigest()
     with transaction.atomic():
         authorize(actor, organization, "device.manage")
-        Device.objects.bulk_create([Device(organization=organization, **_fields(r)) for r in rows])
+        Device.objects.for_org(organization).bulk_create(
+            [Device(organization=organization, **_fields(r)) for r in rows]
+        )
         append(
             actor,
             organization,
