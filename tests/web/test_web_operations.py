@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from securable.errors import InputError
 from securable.operations import maintenance as m
+from securable.operations import policy
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
 from securable.web.operations import services as s
@@ -41,9 +42,10 @@ HEADER = (
 NEXT_YEAR = date.today() + timedelta(days=365)
 
 
-def stock(org: Organization, founder: Any) -> dict[str, int]:
-    """A device, an authorized technician, an approved and a proposed tool, and a maintenance request,
-    all made by the organization's founder through the services."""
+def stock(org: Organization, founder: Any, approver: Any = None) -> dict[str, int]:
+    """A device, an authorized technician, a proposed tool and a maintenance request, made by the
+    organization's founder through the services; with ``approver``, also an approved policy version
+    and a draft."""
     a = actor(founder)
     s.add_device(a, org, DeviceRow("CAM-1", "SN1", device_type="camera", support_end=NEXT_YEAR))
     tech = s.add_technician(a, org, "Alice", "Agency", "staff")
@@ -52,7 +54,15 @@ def stock(org: Organization, founder: Any) -> dict[str, int]:
     row = s.request_maintenance(
         a, org, s.RequestMaintenance("CAM-1", "local", "staff", "lens fogged", tech.pk)
     )
-    return {"technician": tech.pk, "tool": proposed.pk, "number": row.number}
+    made = {"technician": tech.pk, "tool": proposed.pk, "number": row.number}
+    if approver is not None:
+        first = s.draft_policy(a, org, policy.Parameters(org.name))
+        s.approve_policy(actor(approver), org, first.number)
+        made |= {
+            "approved": first.number,
+            "draft": s.draft_policy(a, org, policy.Parameters(org.name)).number,
+        }
+    return made
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,18 @@ class Endpoint:
                 return {"name": f"tool-{role}"}
             case "tool approve":
                 return {"tool": ctx["tool"]}
+            case "policy draft":
+                return {
+                    "agency": "Agency",
+                    "removal_days": "3",
+                    "review_months": "12",
+                    "approver_role": "reviewer",
+                    "documentation_roles": ["owner"],
+                }
+            case "policy approve":
+                return {"number": ctx["draft"]}
+            case "policy acknowledge":
+                return {"number": ctx["approved"]}
         return {}
 
 
@@ -109,6 +131,11 @@ ENDPOINTS = (
     Endpoint("tools", "device.view", "get", "/o/{org}/tools/"),
     Endpoint("tool propose", "maintenance.perform", "post", "/o/{org}/tools/propose"),
     Endpoint("tool approve", "tools.approve", "post", "/o/{org}/tools/approve"),
+    Endpoint("policies", "device.view", "get", "/o/{org}/policies/"),
+    Endpoint("policy draft", "policy.edit", "post", "/o/{org}/policies/draft"),
+    Endpoint("policy approve", "policy.approve", "post", "/o/{org}/policies/approve"),
+    Endpoint("policy acknowledge", "device.view", "post", "/o/{org}/policies/acknowledge"),
+    Endpoint("policy export", "device.view", "get", "/o/{org}/policies/v1.oscal.json"),
 )
 URL_NAMES = {
     "devices",
@@ -127,6 +154,11 @@ URL_NAMES = {
     "tools",
     "tool_propose",
     "tool_approve",
+    "policies",
+    "policy_draft",
+    "policy_approve",
+    "policy_acknowledge",
+    "policy_export",
 }
 
 
@@ -140,12 +172,15 @@ def test_every_operations_url_is_in_the_matrix() -> None:
 
 @pytest.fixture
 def world(
-    org: Organization, owner: Any, make_user: Callable[[str], Any]
+    org: Organization,
+    owner: Any,
+    make_user: Callable[[str], Any],
+    member_of: Callable[[Organization, str], Any],
 ) -> tuple[Organization, Organization, dict[str, int]]:
-    ctx = stock(org, owner)
+    ctx = stock(org, owner, member_of(org, "reviewer"))
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
-    stock(foreign, founder)
+    stock(foreign, founder, member_of(foreign, "reviewer"))
     return org, foreign, ctx
 
 
@@ -446,6 +481,7 @@ def test_pages_stay_within_a_query_budget(
         reverse("maintenance", kwargs={"org": org.slug, "number": ctx["number"]}),
         reverse("personnel", kwargs={"org": org.slug}),
         reverse("tools", kwargs={"org": org.slug}),
+        reverse("policies", kwargs={"org": org.slug}),
     ]
     for url in pages:
         with django_assert_max_num_queries(12):
@@ -459,3 +495,66 @@ def test_pages_stay_within_a_query_budget(
     assert ">D-048<" in first
     assert ">D-048<" not in second
     assert ">D-049<" in second
+
+
+def test_policy_versions_are_approved_by_a_second_person_and_acknowledged(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+) -> None:
+    ctx = stock(org, owner)
+    reviewer, editor = member_of(org, "reviewer"), member_of(org, "editor")
+    draft = s.draft_policy(actor(editor), org, policy.Parameters("Dept. of Things", removal_days=7))
+    with pytest.raises(Forbidden, match=r"policy\.approve"):
+        s.approve_policy(actor(editor), org, draft.number)
+    own = s.draft_policy(actor(owner), org, policy.Parameters("Dept. of Things", removal_days=7))
+    with pytest.raises(Forbidden, match="separation of duties"):
+        s.approve_policy(actor(owner), org, own.number)
+    assert s.policy_for(org).removal_days == s.POLICY.removal_days  # nothing approved yet
+    with pytest.raises(Conflict, match="approved version"):
+        s.acknowledge(actor(editor), org, own.number)
+    s.approve_policy(actor(reviewer), org, own.number)
+    assert s.policy_for(org).removal_days == 7
+
+    client = client_of(reviewer)
+    page = client.get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (3)" in page
+    assert editor.email in page
+    assert "at most 7 days before it leaves" in page
+    assert_csp_clean(page)
+    assert (
+        client.post(
+            reverse("policy_acknowledge", kwargs={"org": org.slug}), {"number": own.number}
+        ).status_code
+        == 302
+    )
+    page = client.get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (2)" in page
+    assert "You have acknowledged this version." in page
+    with pytest.raises(Conflict, match="already"):
+        s.acknowledge(actor(reviewer), org, own.number)
+
+    # The approved parameters drive the maintenance rules: a removal 5 days old may now ship.
+    row = s.request_maintenance(
+        actor(owner), org, s.RequestMaintenance("CAM-1", "offsite", "manufacturer", "dead", ctx["technician"])
+    )
+    s.step(actor(reviewer), org, row.number, s.Approve())
+    when = timezone.now() - timedelta(days=5)
+    s.step(actor(editor), org, row.number, s.Attest("reset", "Ann", when, "log.txt", b"wiped"))
+    assert s.step(actor(editor), org, row.number, s.Ship()).state == "offsite"
+
+    oscal = client.get(
+        reverse("policy_export", kwargs={"org": org.slug, "number": own.number, "fmt": "oscal.json"})
+    )
+    from securable.oscal.validate import validate_document
+
+    assert validate_document(json.loads(oscal.content), name="p.json").ok
+    docx_bytes = client.get(
+        reverse("policy_export", kwargs={"org": org.slug, "number": own.number, "fmt": "docx"})
+    )
+    assert docx_bytes.content[:2] == b"PK"
+    html = client.get(reverse("policy_export", kwargs={"org": org.slug, "number": own.number, "fmt": "html"}))
+    assert "FPN-SEED-2.A1" in html.content.decode()
+    events_ = [e["action"] for e in events(org) if e["object"]["type"] == "policy"]
+    assert events_ == ["policy.draft", "policy.draft", "policy.approve", "policy.acknowledge"]

@@ -47,4 +47,13 @@ urlpatterns = [
     path("o/<slug:org>/tools/", ops.tools, name="tools"),
     path("o/<slug:org>/tools/propose", ops.tool_propose, name="tool_propose"),
     path("o/<slug:org>/tools/approve", ops.tool_approve, name="tool_approve"),
+    path("o/<slug:org>/policies/", ops.policies, name="policies"),
+    path("o/<slug:org>/policies/draft", ops.policy_draft, name="policy_draft"),
+    path("o/<slug:org>/policies/approve", ops.policy_approve, name="policy_approve"),
+    path("o/<slug:org>/policies/acknowledge", ops.policy_acknowledge, name="policy_acknowledge"),
+    re_path(
+        r"^o/(?P<org>[-\w]+)/policies/v(?P<number>[0-9]+)\.(?P<fmt>html|docx|oscal\.json)$",
+        ops.policy_export,
+        name="policy_export",
+    ),
 ]

@@ -186,3 +186,35 @@ class Evidence(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager()
+
+
+class PolicyVersion(models.Model):
+    """One version of the agency's policy set: its parameters and the documents drafted from them."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    parameters = models.TextField()  # JSON
+    documents = models.TextField()  # JSON, as drafted: a later catalog does not rewrite an approved text
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
+    approved = models.DateTimeField(null=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="policy_number_per_org")
+        ]
+
+
+class Acknowledgement(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "person"], name="one_ack_per_person")]

@@ -7,7 +7,9 @@ event in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,15 +19,25 @@ from django.utils import timezone
 
 from securable.errors import InputError, NotFoundError
 from securable.operations import maintenance as m
-from securable.operations import register
+from securable.operations import policy, register
 from securable.web.audit.record import append, person_for
 from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES
-from securable.web.service import Actor, Conflict, authorize
+from securable.web.service import Actor, Conflict, Forbidden, authorize
 
-from .models import Alert, Authorization, Device, Evidence, Maintenance, Technician, Tool
+from .models import (
+    Acknowledgement,
+    Alert,
+    Authorization,
+    Device,
+    Evidence,
+    Maintenance,
+    PolicyVersion,
+    Technician,
+    Tool,
+)
 
-POLICY = m.Policy()  # the agency's own parameters arrive with generated policies (not built yet)
+POLICY = m.Policy()  # until the organization approves a policy version of its own
 MAX_EVIDENCE = 5 * 1024 * 1024
 KINDS = tuple(b.value for b in m.By)
 
@@ -423,7 +435,7 @@ def step(actor: Actor, organization: Organization, number: int, command: StepCom
             raise NotFoundError(f"no maintenance record M-{number}")
         before = row.record()
         now = timezone.now()
-        after = _apply(before, who, command, organization, now)
+        after = _apply(before, who, command, organization, now=now, rules=policy_for(organization))
         row.store(after)
         row.save(update_fields=["data", "state", "where"])
         if isinstance(command, Attest):
@@ -452,7 +464,13 @@ def step(actor: Actor, organization: Organization, number: int, command: StepCom
 
 
 def _apply(
-    record: m.Record, who: m.Who, command: StepCommand, organization: Organization, now: datetime
+    record: m.Record,
+    who: m.Who,
+    command: StepCommand,
+    organization: Organization,
+    *,
+    now: datetime,
+    rules: m.Policy,
 ) -> m.Record:
     match command:
         case Approve(note):
@@ -466,7 +484,7 @@ def _apply(
             )
             return m.attest(record, who, attestation, now=now)
         case Ship():
-            return m.ship(record, who, POLICY, now=now)
+            return m.ship(record, who, rules, now=now)
         case Receive():
             return m.receive(record, who, now=now)
         case Perform():
@@ -487,7 +505,7 @@ def _apply(
                 now=now,
             )
         case Verify(results, note):
-            return m.verify(record, who, results, POLICY, now=now, note=note)
+            return m.verify(record, who, results, rules, now=now, note=note)
         case Close():
             return m.close(record, who, now=now)
     raise AssertionError(command)  # pragma: no cover - the union is exhaustive
@@ -514,3 +532,106 @@ def _follow(row: Maintenance, record: m.Record, organization: Organization, now:
     if status is not None and device.status not in (status, "retired"):
         device.status = status
         device.save(update_fields=["status"])
+
+
+# -- Policies and procedures -----------------------------------------------------------------------
+
+
+def current_policy(organization: Organization) -> PolicyVersion | None:
+    """The latest approved version, which the maintenance rules follow."""
+    return (
+        PolicyVersion.objects.for_org(organization).filter(approved__isnull=False).order_by("-number").first()
+    )
+
+
+def policy_for(organization: Organization) -> m.Policy:
+    current = current_policy(organization)
+    if current is None:
+        return POLICY
+    return m.Policy(removal_days=int(json.loads(current.parameters)["removal_days"]))
+
+
+def parameters_of(version: PolicyVersion) -> policy.Parameters:
+    raw = json.loads(version.parameters)
+    return policy.Parameters(
+        agency=str(raw["agency"]),
+        removal_days=int(raw["removal_days"]),
+        review_months=int(raw["review_months"]),
+        approver_role=str(raw["approver_role"]),
+        documentation_roles=tuple(str(r) for r in raw["documentation_roles"]),
+    )
+
+
+def draft_policy(actor: Actor, organization: Organization, parameters: policy.Parameters) -> PolicyVersion:
+    documents = policy.generate(parameters)
+    with transaction.atomic():
+        authorize(actor, organization, "policy.edit")
+        last = PolicyVersion.objects.for_org(organization).aggregate(n=Max("number"))["n"] or 0
+        version = PolicyVersion(
+            organization=organization,
+            number=last + 1,
+            parameters=json.dumps(dataclasses.asdict(parameters), sort_keys=True),
+            documents=json.dumps(policy.to_json(documents), sort_keys=True),
+            author=person_for(actor.user),
+        )
+        version.save(force_insert=True)
+        append(
+            actor,
+            organization,
+            "policy.draft",
+            target=("policy", str(version.number)),
+            after={
+                "parameters": json.loads(version.parameters),
+                "actions": ["FPN-SEED-1.A1", "FPN-SEED-2.A1"],
+            },
+        )
+    return version
+
+
+def approve_policy(actor: Actor, organization: Organization, number: int) -> PolicyVersion:
+    with transaction.atomic():
+        authorize(actor, organization, "policy.approve")
+        version = (
+            PolicyVersion.objects.for_org(organization).select_for_update().filter(number=number).first()
+        )
+        if version is None:
+            raise NotFoundError(f"no policy version {number}")
+        if version.approved is not None:
+            raise Conflict(f"version {number} is approved already")
+        approver = person_for(actor.user)
+        if approver.pk == version.author_id:
+            raise Forbidden(
+                "the author of a policy version cannot approve it (separation of duties)",
+                hint="ask another member with policy.approve",
+            )
+        version.approved_by = approver
+        version.approved = timezone.now()
+        version.save(update_fields=["approved_by", "approved"])
+        append(
+            actor, organization, "policy.approve", target=("policy", str(number)), after={"approved": True}
+        )
+    return version
+
+
+def acknowledge(actor: Actor, organization: Organization, number: int) -> Acknowledgement:
+    """The member has read this approved version (distribution, FPN-SEED-5.A2 and FPN-SEED-20.A1)."""
+    with transaction.atomic():
+        authorize(actor, organization, "device.view")
+        version = PolicyVersion.objects.for_org(organization).filter(number=number).first()
+        if version is None:
+            raise NotFoundError(f"no policy version {number}")
+        if version.approved is None:
+            raise Conflict("only an approved version can be acknowledged")
+        person = person_for(actor.user)
+        if Acknowledgement.objects.for_org(organization).filter(version=version, person=person).exists():
+            raise Conflict("you have acknowledged this version already")
+        made = Acknowledgement(organization=organization, version=version, person=person)
+        made.save(force_insert=True)
+        append(
+            actor,
+            organization,
+            "policy.acknowledge",
+            target=("policy", str(number)),
+            after={"actions": ["FPN-SEED-5.A2", "FPN-SEED-20.A1"]},
+        )
+    return made

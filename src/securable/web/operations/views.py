@@ -5,6 +5,7 @@ Views parse the form, call one service and render; the services decide and recor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from securable.errors import InputError, NotFoundError, SecurableError
 from securable.operations import maintenance as m
-from securable.operations import register
+from securable.operations import policy, register
 from securable.operations.actions import seed_actions
+from securable.web.audit.record import person_for
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import allows
 from securable.web.pages import actor_of, org_page
@@ -25,9 +27,10 @@ from securable.web.paging import PAGE_SIZE, decode, encode
 from securable.web.service import Forbidden
 
 from . import services as s
-from .models import Alert, Device, Evidence, Maintenance, Technician, Tool
+from .models import Acknowledgement, Alert, Device, Evidence, Maintenance, PolicyVersion, Technician, Tool
 
 MAX_FIELD = 2000
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _text(request: HttpRequest, name: str, limit: int = 500) -> str:
@@ -301,8 +304,8 @@ def maintenance(request: HttpRequest, org: Organization, member: Membership, num
             "technician": technicians.get(record.technician),
             "steps": steps,
             "tools": sorted(s.approved_tools(org)),
-            "checklist": s.POLICY.checklist,
-            "removal_days": s.POLICY.removal_days,
+            "checklist": s.policy_for(org).checklist,
+            "removal_days": s.policy_for(org).removal_days,
             "evidence": Evidence.objects.for_org(org)
             .filter(maintenance=row)
             .values("name", "sha256", "created")[:20],
@@ -492,3 +495,134 @@ def tool_approve(request: HttpRequest, org: Organization, member: Membership) ->
         return s.approve_tool(actor_of(request), org, tool)
 
     return _run(request, org, change, lambda _: redirect("tools", org=org.slug))
+
+
+# -- Policies and procedures -----------------------------------------------------------------------
+
+
+@org_page("device.view")
+@require_GET
+def policies(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    versions = list(
+        PolicyVersion.objects.for_org(org).select_related("author", "approved_by").order_by("-number")[:50]
+    )
+    current = next((v for v in versions if v.approved is not None), None)
+    missing: list[Membership] = []
+    acknowledged = False
+    if current is not None:
+        done = set(
+            Acknowledgement.objects.for_org(org)
+            .filter(version=current)
+            .values_list("person__user_id", flat=True)
+        )
+        members = (
+            Membership.objects.filter(organization=org).select_related("user").order_by("role", "user__email")
+        )
+        missing = [x for x in members if x.user_id not in done]
+        acknowledged = member.user_id in done
+    latest = versions[0] if versions else None
+    defaults = s.parameters_of(latest) if latest else policy.Parameters(agency=org.name)
+    return render(
+        request,
+        "operations/policies.html",
+        {
+            "org": org,
+            "versions": versions,
+            "current": current,
+            "documents": policy.from_json(json.loads(current.documents)) if current else (),
+            "missing": missing,
+            "acknowledged": acknowledged,
+            "defaults": defaults,
+            "roles": policy.ROLE_NAMES,
+            "can_edit": allows(member.role, "policy.edit"),
+            "can_approve": allows(member.role, "policy.approve"),
+            "me": person_for(member.user).pk,
+        },
+    )
+
+
+@org_page("policy.edit")
+@require_POST
+def policy_draft(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    def change() -> PolicyVersion:
+        try:
+            removal_days = int(_text(request, "removal_days", 10))
+            review_months = int(_text(request, "review_months", 10))
+        except ValueError as err:
+            raise InputError("days and months are whole numbers") from err
+        parameters = policy.Parameters(
+            agency=_text(request, "agency", 200).strip(),
+            removal_days=removal_days,
+            review_months=review_months,
+            approver_role=_text(request, "approver_role", 20),
+            documentation_roles=tuple(r[:20] for r in request.POST.getlist("documentation_roles")[:10]),
+        )
+        return s.draft_policy(actor_of(request), org, parameters)
+
+    return _run(request, org, change, lambda _: redirect("policies", org=org.slug))
+
+
+def _number(request: HttpRequest) -> int:
+    try:
+        return int(_text(request, "number", 20))
+    except ValueError as err:
+        raise NotFoundError("no such policy version") from err
+
+
+@org_page("policy.approve")
+@require_POST
+def policy_approve(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    return _run(
+        request,
+        org,
+        lambda: s.approve_policy(actor_of(request), org, _number(request)),
+        lambda _: redirect("policies", org=org.slug),
+    )
+
+
+@org_page("device.view")
+@require_POST
+def policy_acknowledge(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    return _run(
+        request,
+        org,
+        lambda: s.acknowledge(actor_of(request), org, _number(request)),
+        lambda _: redirect("policies", org=org.slug),
+    )
+
+
+EXPORTS = {"html": "text/html; charset=utf-8", "docx": DOCX, "oscal.json": "application/json"}
+
+
+@org_page("device.view")
+@require_GET
+def policy_export(
+    request: HttpRequest, org: Organization, member: Membership, number: int, fmt: str
+) -> HttpResponse:
+    version = (
+        PolicyVersion.objects.for_org(org)
+        .select_related("author", "approved_by")
+        .filter(number=number)
+        .first()
+    )
+    if version is None or fmt not in EXPORTS:
+        raise Http404("no such policy version")
+    documents = policy.from_json(json.loads(version.documents))
+    issue = policy.Issue(
+        agency=s.parameters_of(version).agency,
+        version=version.number,
+        author=version.author.name,
+        approver=version.approved_by.name if version.approved_by else "",
+        approved=version.approved,
+        drafted=version.created,
+    )
+    body: str | bytes
+    if fmt == "html":
+        body = policy.to_html(documents, issue)
+    elif fmt == "docx":
+        body = policy.to_docx(documents, issue)
+    else:
+        body = json.dumps(policy.to_oscal(documents, issue), ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(body, content_type=EXPORTS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-policies-v{number}.{fmt}"'
+    return response

@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, str] = {
     "maintenance.perform": "record maintenance work, data removal and shipping; propose diagnostic tools",
     "tools.approve": "approve diagnostic tools (never one's own proposal)",
     "personnel.manage": "add maintenance organizations and people and their authorizations",
+    "policy.edit": "draft new versions of the agency's IoT device policies",
+    "policy.approve": "approve a policy version (never one's own draft)",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -37,6 +39,7 @@ ROLES: dict[str, frozenset[str]] = {
             "device.manage",
             "maintenance.request",
             "maintenance.perform",
+            "policy.edit",
         }
     ),
     # Reviewers approve and verify what editors request and record: the separation of duties the
@@ -50,6 +53,7 @@ ROLES: dict[str, frozenset[str]] = {
             "device.view",
             "maintenance.approve",
             "tools.approve",
+            "policy.approve",
         }
     ),
     "auditor": frozenset({"product.view", "audit.view", "device.view"}),  # read-only
