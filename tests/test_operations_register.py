@@ -72,9 +72,19 @@ def test_header_problems_stop_before_rows() -> None:
 
 def test_hostile_cells_are_refused() -> None:
     long = "x" * (reg.MAX_CELL + 1)
-    content = csv_of(f"A,{long},,,,,camera,,,,,", "B,S\x07N,,,,,camera,,,,,")
+    content = csv_of(
+        f"A,{long},,,,,camera,,,,,",
+        "B,S\x07N,,,,,camera,,,,,",
+        "a/b,S,,,,,camera,,,,,",
+        "..,S,,,,,camera,,,,,",
+    )
     _, errors = reg.check_rows(reg.read_table(content, "d.csv"))
-    assert {(e.row, e.column) for e in errors} == {(2, "serial"), (3, "serial")}
+    assert {(e.row, e.column) for e in errors} == {
+        (2, "serial"),
+        (3, "serial"),
+        (4, "asset_tag"),
+        (5, "asset_tag"),
+    }
 
 
 def test_unreadable_uploads_are_input_errors() -> None:

@@ -195,6 +195,8 @@ def _check(number: int, values: dict[str, str], seen: dict[str, int]) -> DeviceR
             dates[name] = None
             errors.append(RowError(number, name, f"not a date: {text[:40]!r}", "write it as YYYY-MM-DD"))
     tag = values.get("asset_tag", "")
+    if "/" in tag or tag in {".", ".."}:  # the tag is a path segment of the device's page
+        errors.append(RowError(number, "asset_tag", f"{tag[:40]!r} cannot be an asset tag", "use no '/'"))
     if tag and tag in seen:
         errors.append(
             RowError(number, "asset_tag", f"{tag[:40]!r} is also on row {seen[tag]}", "asset tags are unique")
