@@ -426,10 +426,11 @@ class Walk(RuleBasedStateMachine):
         self.clock = NOW
 
     @rule(
-        step=st.sampled_from(list(STEPS)),
+        # Rejection ends a walk: drawn less often, so walks also get through to close.
+        step=st.sampled_from([name for name in STEPS if name != "reject"] * 4 + ["reject"]),
         person=st.sampled_from(["p0", "p1", "p2"]),
         role=st.sampled_from(list(ROLES)),
-        hours=st.integers(0, 200),
+        hours=st.integers(0, 40),
     )
     def act(self, step: str, person: str, role: str, hours: int) -> None:
         self.clock += timedelta(hours=hours)
@@ -465,8 +466,8 @@ class Walk(RuleBasedStateMachine):
 
 TestWalk = Walk.TestCase
 TestWalk.settings = settings(
-    max_examples=60,
-    stateful_step_count=25,
+    max_examples=100,
+    stateful_step_count=40,
     derandomize=True,
     deadline=None,
     suppress_health_check=list(HealthCheck),
