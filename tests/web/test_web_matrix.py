@@ -28,6 +28,7 @@ from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, actor
 from .test_web_matrix_agency import NAMES as AGENCY_PAGES
+from .test_web_operations import URL_NAMES as OPERATIONS_URLS
 from .test_web_questions import open_product
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered |= {"product_diff", "releases", "release_request", "release_approve", "release_zip"}
     covered |= {"share_create", "share_revoke", "signing_key"}
     covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases
+    covered |= OPERATIONS_URLS  # their own matrix, generated from the same role table
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "securable.web.products",
     "securable.web.api",
     "securable.web.agency",
+    "securable.web.operations",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,15 @@ PERMISSIONS: dict[str, str] = {
     "member.manage": "add and remove members, change their roles",
     "token.manage": "create and revoke API tokens for CI",
     "audit.view": "read and export the audit log",
+    "device.view": "see the device register, maintenance records, personnel and diagnostic tools",
+    "device.manage": "add, import and change devices in the register",
+    "maintenance.request": "request maintenance of a device",
+    "maintenance.approve": "approve or reject maintenance requests (never one's own), verify and close work",
+    "maintenance.perform": "record maintenance work, data removal and shipping; propose diagnostic tools",
+    "tools.approve": "approve diagnostic tools (never one's own proposal)",
+    "personnel.manage": "add maintenance organizations and people and their authorizations",
+    "policy.edit": "draft new versions of the agency's IoT device policies",
+    "policy.approve": "approve a policy version (never one's own draft)",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -27,19 +36,25 @@ ROLES: dict[str, frozenset[str]] = {
     "editor": frozenset(
         {"product.view", "product.edit", "product.comment", "vendor.evaluate", "token.manage"}
         | {"agency.view", "requirements.edit", "vendor.upload"}
+        | {"device.view", "device.manage", "maintenance.request", "maintenance.perform", "policy.edit"}
     ),
+    # Reviewers approve and verify what editors request and record: the separation of duties the
+    # maintenance rules also enforce per person.
     "reviewer": frozenset(
         {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
-        | {"agency.view"}
+        | {"agency.view", "device.view", "maintenance.approve", "tools.approve", "policy.approve"}
     ),
-    "auditor": frozenset({"product.view", "audit.view", "agency.view"}),  # read-only
+    "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view"}),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {
     "owner": "everything, including members and API tokens",
-    "editor": "imports products, drafts requirement sets, uploads vendor packages, creates API tokens",
-    "reviewer": "signs packages and approves requirements; cannot edit products or requirements",
-    "auditor": "reads products and the audit log; changes nothing",
+    "editor": (
+        "imports products, drafts requirement sets, uploads vendor packages, makes CI tokens,"
+        " keeps the device register, requests and does maintenance"
+    ),
+    "reviewer": ("signs packages; approves requirements, maintenance and diagnostic tools; edits nothing"),
+    "auditor": "reads products, agency records, devices, maintenance and the audit log; changes nothing",
 }
 
 

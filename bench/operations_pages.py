@@ -1,0 +1,148 @@
+"""Page timings of agency operations with 10,000 devices and 100,000 maintenance records.
+
+    .venv/bin/python bench/operations_pages.py            # SQLite in a temporary folder
+    SECURABLE_DB_ENGINE=postgresql SECURABLE_DB_NAME=... .venv/bin/python bench/operations_pages.py
+
+Seeds one organization (bulk inserts, not the services: the point is the pages' reads), then asks
+each list and detail page 60 times in process through Django's test client (after 5 warm-up
+requests) and prints p50 and p95 in milliseconds. The budget is p95 under 100 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+
+DEVICES = int(os.environ.get("BENCH_DEVICES", "10000"))
+RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
+ROUNDS = 60
+
+
+def main() -> int:
+    os.environ.setdefault("SECURABLE_WEB_DATA", tempfile.mkdtemp(prefix="securable-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "securable.web.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from securable.operations import codec
+    from securable.operations import maintenance as m
+    from securable.operations.register import DeviceRow
+    from securable.web.operations import services as s
+    from securable.web.operations.models import Device, Maintenance
+    from securable.web.orgs.services import CreateOrganization, create_organization
+    from securable.web.service import Actor
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user(username="bench@agency.example", email="bench@agency.example")
+    who = Actor(user=user, credential="cli")
+    org = create_organization(who, CreateOrganization("bench", "Bench agency", "agency"))
+    started = time.perf_counter()
+    s.add_device(who, org, DeviceRow("A-0000000", "S", device_type="camera"))
+    Device.objects.for_org(org).bulk_create(
+        [
+            Device(
+                organization=org,
+                asset_tag=f"A-{i:07}",
+                serial=f"S{i}",
+                device_type="camera",
+                location=f"B{i % 40}",
+            )
+            for i in range(1, DEVICES)
+        ],
+        batch_size=2000,
+    )
+    tech = s.add_technician(who, org, "Alice", "Agency", "staff")
+    s.grant(
+        who,
+        org,
+        tech.pk,
+        expires=datetime.now(UTC).date() + timedelta(days=30),
+        unescorted=True,
+        device_types="",
+    )
+    device_ids = list(Device.objects.for_org(org).order_by("pk").values_list("pk", flat=True))
+    now = datetime.now(UTC)
+    technician = m.Technician(
+        str(tech.pk), "Alice", "Agency", (m.Authorization(now.date(), True, frozenset()),)
+    )
+    record = m.request(
+        m.Who("bench", frozenset({"maintenance.request"})),
+        device_type="camera",
+        where=m.Where.LOCAL,
+        by=m.By.STAFF,
+        reason="routine check",
+        technician=technician,
+        now=now,
+    )
+    data = json.dumps(codec.to_json(record), sort_keys=True)
+    states = ["requested", "approved", "performed", "closed"]
+    for start in range(0, RECORDS, 5000):
+        Maintenance.objects.for_org(org).bulk_create(
+            [
+                Maintenance(
+                    organization=org,
+                    number=n + 1,
+                    device_id=device_ids[n % len(device_ids)],
+                    state=states[n % 4],
+                    where="local",
+                    data=data,
+                )
+                for n in range(start, min(start + 5000, RECORDS))
+            ]
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    seconds = time.perf_counter() - started
+    print(f"{connection.vendor}: seeded {DEVICES} devices, {RECORDS} maintenance records in {seconds:.0f} s")
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    client.get("/", SERVER_NAME="localhost")
+    middle = f"A-{DEVICES // 2:07}"
+    from securable.web.paging import encode
+
+    deep = Device.objects.for_org(org).get(asset_tag=middle)
+    pages = {
+        "devices (first page)": "/o/bench/devices/",
+        "devices (page in the middle)": f"/o/bench/devices/?cursor={encode(deep.asset_tag, deep.pk)}",
+        "device detail": f"/o/bench/devices/{middle}/",
+        "maintenance (first page)": "/o/bench/maintenance/",
+        "maintenance (state filter)": "/o/bench/maintenance/?state=performed",
+        "maintenance (page in the middle)": f"/o/bench/maintenance/?cursor={encode('', RECORDS // 2)}",
+        "maintenance detail": f"/o/bench/maintenance/{RECORDS // 2}/",
+        "personnel": "/o/bench/personnel/",
+        "tools": "/o/bench/tools/",
+        "policies": "/o/bench/policies/",
+    }
+    worst = 0.0
+    for name, url in pages.items():
+        times = []
+        for round_ in range(ROUNDS + 5):
+            begin = time.perf_counter()
+            response = client.get(url)
+            spent = (time.perf_counter() - begin) * 1000
+            if response.status_code != 200:
+                print(f"{name}: HTTP {response.status_code}", file=sys.stderr)
+                return 1
+            if round_ >= 5:
+                times.append(spent)
+        p95 = statistics.quantiles(times, n=20)[-1]
+        worst = max(worst, p95)
+        print(f"{name:34} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms")
+    print(f"worst p95: {worst:.1f} ms ({'within' if worst < 100 else 'OVER'} the 100 ms budget)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
