@@ -98,6 +98,7 @@ demo: $(STAMP)
 	$(EVALUATE) || test $$? -eq 1
 	@echo "Demo outputs are in $(OUT)/ (evaluation.html compares the vendors)"
 	@for x in $(EXAMPLES); do echo "Open $(PKGS)/$$x/index.html"; done
+	@$(BIN)/python -m tools.demo_workspace --data out/demo-workspace
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
