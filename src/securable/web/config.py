@@ -123,3 +123,22 @@ def oidc_apps(env: Mapping[str, str]) -> list[dict[str, Any]]:
             "settings": {"server_url": server, "oauth_pkce_enabled": True},
         }
     ]
+
+
+def replica(env: Mapping[str, str], primary: dict[str, Any]) -> dict[str, Any] | None:
+    """DATABASES["replica"]: the primary's settings with SECURABLE_DB_REPLICA_HOST (and _PORT)."""
+    host = env.get("SECURABLE_DB_REPLICA_HOST", "").strip()
+    if not host:
+        return None
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise UsageError(
+            "SECURABLE_DB_REPLICA_HOST needs SECURABLE_DB_ENGINE=postgresql",
+            hint="a read replica is a PostgreSQL standby; SQLite has none",
+        )
+    # Tests make no database for it: it reads the primary's test database.
+    return {
+        **primary,
+        "HOST": host,
+        "PORT": env.get("SECURABLE_DB_REPLICA_PORT", primary["PORT"]),
+        "TEST": {"MIRROR": "default"},
+    }
