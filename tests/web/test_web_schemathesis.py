@@ -4,7 +4,7 @@ type and body shape, and never a server error. Derandomized and bounded, so `mak
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,7 +23,25 @@ schema.app = get_wsgi_application()  # requests go to the app in this process, n
 
 
 @pytest.fixture
-def api_token(org: Organization, owner: Any, token_for: Callable[[Organization, str], str]) -> str:
+def keep_connection() -> Iterator[None]:
+    """As Django's test client does: the WSGI handler would close the database connection after each
+    request (on PostgreSQL that ends the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_token(
+    org: Organization, owner: Any, token_for: Callable[[Organization, str], str], keep_connection: None
+) -> str:
     """An owner's token for an organization with a product, so reads can find something."""
     import_product(actor(owner), org, ImportProduct(CAMERA.read_bytes(), slug="homecam"))
     return token_for(org, "owner")
