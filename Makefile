@@ -21,7 +21,7 @@ EVALUATE = $(BIN)/securable evaluate --requirements examples/agency/moderate-req
 
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install sysdeps chromium demo serve test lint typecheck unit web-pg fuzz hostile catalogs catalogs-check bench clean lock lock-upgrade
+.PHONY: install sysdeps chromium demo serve test lint typecheck unit web-pg fuzz hostile catalogs catalogs-check bench bench-web clean lock lock-upgrade
 
 # PDF rendering (WeasyPrint) needs Pango and HarfBuzz from the system; install them when missing.
 sysdeps:
@@ -99,6 +99,7 @@ demo: $(STAMP)
 	$(EVALUATE) || test $$? -eq 1
 	@echo "Demo outputs are in $(OUT)/ (evaluation.html compares the vendors)"
 	@for x in $(EXAMPLES); do echo "Open $(PKGS)/$$x/index.html"; done
+	@$(BIN)/python -m tools.demo_workspace --data out/demo-workspace
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -142,6 +143,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/check_portfolio.py
 	$(BIN)/python bench/package.py
 	$(BIN)/python bench/profile_resolve.py
+
+# The workspace on a seeded 50-organization data set: page timings on SQLite and PostgreSQL, then the
+# load test (gunicorn on 127.0.0.1, 50 users and a CI token for 30 s). Several minutes.
+bench-web: $(STAMP)
+	$(BIN)/python bench/web_pages.py
+	tools/pgtest.sh --run $(BIN)/python bench/web_pages.py
+	$(BIN)/python bench/web_load.py
 
 clean:
 	rm -rf $(VENV) $(UV_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@
 # also when the tests fail or the run is interrupted.
 #
 # Usage: tools/pgtest.sh [PYTEST ARGS...]   (default: tests/web)
+#        tools/pgtest.sh --run COMMAND [ARGS...]   (any command, e.g. a benchmark, with SECURABLE_DB_* set)
 # Installs Debian's postgresql package when missing (as root, or with sudo).
 set -eu
 
@@ -47,8 +48,13 @@ $AS "$BIN/pg_ctl" -D "$DIR/data" -w -l "$DIR/server.log" \
   -o "-c listen_addresses='' -c unix_socket_directories='$DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null || { cat "$DIR/server.log"; exit 1; }
 
-if [ "$#" = 0 ]; then set -- tests/web; fi
+export SECURABLE_DB_ENGINE=postgresql SECURABLE_DB_NAME=securable SECURABLE_DB_USER=postgres SECURABLE_DB_HOST="$DIR"
 status=0
-SECURABLE_DB_ENGINE=postgresql SECURABLE_DB_NAME=securable SECURABLE_DB_USER=postgres SECURABLE_DB_HOST="$DIR" \
+if [ "${1:-}" = "--run" ]; then
+  shift
+  "$@" || status=$?
+else
+  if [ "$#" = 0 ]; then set -- tests/web; fi
   "$PYTEST" -q -p no:cacheprovider "$@" || status=$?
+fi
 exit "$status"

@@ -57,6 +57,8 @@ class Endpoint:
             return {"product": "ours", "version": "1"}
         if self.name == "share create":
             return {"days": "7"}
+        if self.name == "mfa setting":  # turning it off: turning it on needs the actor's own factor
+            return {"required": "0"}
         if self.name == "token create":  # a role every role that may create tokens can grant
             return {"action": "create", "name": "ci", "role": "editor", "days": "7"}
         return {}
@@ -84,6 +86,7 @@ ENDPOINTS = (
     Endpoint("signing key", "product.view", "get", "/o/{org}/signing-key.pem"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
+    Endpoint("mfa setting", "member.manage", "post", "/o/{org}/settings/mfa"),
     Endpoint("audit", "audit.view", "get", "/o/{org}/audit/"),
     Endpoint("audit export", "audit.view", "get", "/o/{org}/audit.jsonl"),
     Endpoint("audit checkpoints", "audit.view", "get", "/o/{org}/audit-checkpoints.jsonl"),
@@ -103,7 +106,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     named = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     org_pages = {n for n in named if n not in ("home",)}
     covered = {"products", "product", "product_yaml", "product_import", "members", "members_change", "audit"}
-    covered |= {"audit_export", "audit_checkpoints", "tokens", "org"}
+    covered |= {"audit_export", "audit_checkpoints", "tokens", "org", "org_mfa"}
     covered |= AGENCY_PAGES  # test_web_matrix_agency.py
     covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
     covered |= {"product_coverage", "product_findings"}

@@ -88,3 +88,57 @@ def allowed_hosts(env: Mapping[str, str]) -> list[str]:
 
 def flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def oidc_apps(env: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Single sign-on through an OpenID Connect provider, when SECURABLE_WEB_OIDC_SERVER_URL names one.
+
+    The provider is found by OIDC discovery (``SERVER_URL/.well-known/openid-configuration``); its
+    button appears on the sign-in page. HTTPS only, but for a provider on this machine (tests, demos).
+    """
+    server = env.get("SECURABLE_WEB_OIDC_SERVER_URL", "").strip()
+    if not server:
+        return []
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise UsageError(
+            f"SECURABLE_WEB_OIDC_SERVER_URL must be an https:// address, not {server!r}",
+            hint="the issuer URL of your identity provider, e.g. https://login.example.com/realms/staff",
+        )
+    client_id = env.get("SECURABLE_WEB_OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise UsageError(
+            "SECURABLE_WEB_OIDC_SERVER_URL needs SECURABLE_WEB_OIDC_CLIENT_ID",
+            hint="and SECURABLE_WEB_OIDC_CLIENT_SECRET: the client registered at the provider",
+        )
+    return [
+        {
+            "provider_id": env.get("SECURABLE_WEB_OIDC_ID", "sso").strip() or "sso",
+            "name": env.get("SECURABLE_WEB_OIDC_NAME", "Single sign-on").strip() or "Single sign-on",
+            "client_id": client_id,
+            "secret": env.get("SECURABLE_WEB_OIDC_CLIENT_SECRET", ""),
+            "settings": {"server_url": server, "oauth_pkce_enabled": True},
+        }
+    ]
+
+
+def replica(env: Mapping[str, str], primary: dict[str, Any]) -> dict[str, Any] | None:
+    """DATABASES["replica"]: the primary's settings with SECURABLE_DB_REPLICA_HOST (and _PORT)."""
+    host = env.get("SECURABLE_DB_REPLICA_HOST", "").strip()
+    if not host:
+        return None
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise UsageError(
+            "SECURABLE_DB_REPLICA_HOST needs SECURABLE_DB_ENGINE=postgresql",
+            hint="a read replica is a PostgreSQL standby; SQLite has none",
+        )
+    # Tests make no database for it: it reads the primary's test database.
+    return {
+        **primary,
+        "HOST": host,
+        "PORT": env.get("SECURABLE_DB_REPLICA_PORT", primary["PORT"]),
+        "TEST": {"MIRROR": "default"},
+    }

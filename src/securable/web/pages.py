@@ -44,6 +44,11 @@ def org_page(permission: str) -> Callable[[OrgView], Callable[..., HttpResponse]
                 return render(
                     request, "forbidden.html", {"org": organization, "message": err.message}, status=403
                 )
+            if organization.mfa_required:
+                from securable.web.orgs.services import has_second_factor
+
+                if not has_second_factor(request.user):
+                    return render(request, "orgs/mfa_required.html", {"org": organization}, status=403)
             request.organization = organization  # for the switcher
             return view(request, organization, member, *args, **kwargs)
 

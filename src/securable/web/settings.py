@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "securable.web.orgs",
     "securable.web.audit",
     "securable.web.products",
@@ -70,6 +72,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(_env)}
+_replica = config.replica(_env, DATABASES["default"])
+if _replica is not None:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["securable.web.routing.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "securable.web.routing.ReplicaReadsMiddleware",
+    )
 # Background jobs (securable.web.jobs): inline on SQLite; on PostgreSQL a procrastinate queue in the
 # same database, run by `manage.py procrastinate worker`.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -107,8 +117,16 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # allauth's defaults already limit failed sign-ins; stated here so the policy is visible.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
-# Second factor: time-based one-time passwords, with recovery codes (at /accounts/2fa/).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor: time-based one-time passwords or security keys (WebAuthn), with recovery codes (at
+# /accounts/2fa/). Security keys need HTTPS, except on localhost (the demo and the browser tests).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+# Single sign-on (OpenID Connect), configured from SECURABLE_WEB_OIDC_* (see config.oidc_apps).
+# An SSO sign-in never takes over a local account with the same address: that would let whoever
+# controls the provider's address claim sign in as anyone.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": config.oidc_apps(_env)}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_TOTP_ISSUER = "Securable workspace"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -52,6 +52,7 @@ urlpatterns = [
     path("share/<str:token>/<path:path>", release_views.shared_file, name="shared_file"),
     path("o/<slug:org>/members/", org_views.members, name="members"),
     path("o/<slug:org>/members/change", org_views.members_change, name="members_change"),
+    path("o/<slug:org>/settings/mfa", org_views.mfa_setting, name="org_mfa"),
     path("o/<slug:org>/audit/", audit_views.audit, name="audit"),
     path("o/<slug:org>/audit.jsonl", audit_views.audit_export, name="audit_export"),
     path("o/<slug:org>/audit-checkpoints.jsonl", audit_views.checkpoints_export, name="audit_checkpoints"),

@@ -21,6 +21,8 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     created = models.DateTimeField(default=timezone.now)
+    # Members must have a second factor (TOTP or a security key) to open any page of this organization.
+    mfa_required = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.slug

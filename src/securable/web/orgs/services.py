@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,6 +13,9 @@ from securable.web.audit.record import append, person_for
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import ROLES
 from securable.web.service import Actor, Conflict, authorize
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,20 @@ class ChangeRole:
 class RemoveMember:
     person: str
     why: str = ""
+
+
+@dataclass(frozen=True)
+class SetMfaRequired:
+    required: bool
+    why: str = ""
+
+
+def has_second_factor(user: AbstractBaseUser) -> bool:
+    """A TOTP authenticator or a security key (recovery codes alone are not a factor one signs in with)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return bool(is_mfa_enabled(user, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]))
 
 
 def _check_role(role: str) -> None:
@@ -157,3 +175,29 @@ def remove_member(actor: Actor, organization: Organization, command: RemoveMembe
             before={"role": before},
             why=command.why,
         )
+
+
+def set_mfa_required(actor: Actor, organization: Organization, command: SetMfaRequired) -> Organization:
+    """Require (or stop requiring) a second factor of every member on this organization's pages."""
+    with transaction.atomic():
+        authorize(actor, organization, "member.manage")
+        # Whoever turns it on must pass it, or they would lock themselves out on the spot.
+        if command.required and not has_second_factor(actor.user):
+            raise Conflict(
+                "add a second factor to your own account first",
+                hint="at /accounts/2fa/: an authenticator app or a security key",
+            )
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        before = org.mfa_required
+        org.mfa_required = command.required
+        org.save(update_fields=["mfa_required"])
+        append(
+            actor,
+            org,
+            "organization.mfa_required",
+            target=("organization", str(org.public_id)),
+            before={"mfa_required": before},
+            after={"mfa_required": command.required},
+            why=command.why,
+        )
+    return org

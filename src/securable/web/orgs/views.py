@@ -81,3 +81,14 @@ def members_change(request: HttpRequest, org: Organization, member: Membership) 
     except SecurableError as err:
         return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
     return redirect("members", org=org.slug)
+
+
+@org_page("member.manage")
+@require_POST
+def mfa_setting(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    command = services.SetMfaRequired(request.POST.get("required") == "1", request.POST.get("why", "")[:500])
+    try:
+        services.set_mfa_required(actor_of(request), org, command)
+    except SecurableError as err:
+        return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
+    return redirect("members", org=org.slug)
