@@ -84,5 +84,11 @@ def verify(args: VerifyArgs) -> int:
     from securable.package.verify_report import render
 
     result = api.verify(args.package, args.key)
-    emit(render(result.report, args.format))
+    if args.format == "table":
+        from securable.cli.render import emit_styled
+        from securable.rendering.style import verify_report
+
+        emit_styled(render(result.report, args.format), verify_report)
+    else:
+        emit(render(result.report, args.format))
     return ExitCode.OK if result.report.ok else ExitCode.FINDINGS
