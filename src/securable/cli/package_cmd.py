@@ -16,20 +16,26 @@ if TYPE_CHECKING:
 
 def package(args: PackageArgs) -> int:
     from securable.cli.dates import clock_date, pinned_date
+    from securable.cli.render import width
     from securable.package.build import build_package, gap_line
+    from securable.rendering.progress import ProgressLine
 
     if not args.allow_incomplete:
         _refuse_unwritten(Path(args.product))
-    result = build_package(
-        Path(args.product),
-        Path(args.output),
-        key=Path(args.key) if args.key else None,
-        vex=Path(args.vex) if args.vex else None,
-        pdf=not args.no_pdf,
-        strict=args.strict,
-        date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
-        today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
-    )
+    # A build takes seconds, mostly PDF layout: say how far it is, on a terminal only; the line is
+    # gone before anything else (warnings, errors, the summary) is printed.
+    with ProgressLine(sys.stderr, width=width(), prefix="securable: package ") as progress:
+        result = build_package(
+            Path(args.product),
+            Path(args.output),
+            key=Path(args.key) if args.key else None,
+            vex=Path(args.vex) if args.vex else None,
+            pdf=not args.no_pdf,
+            strict=args.strict,
+            date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
+            today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
+            progress=progress,
+        )
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"

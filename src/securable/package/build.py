@@ -33,6 +33,7 @@ from securable.package.manifest import MANIFEST, RESERVED, SIGNATURE, make_manif
 
 if TYPE_CHECKING:
     from securable.assess.report import Assessment
+    from securable.package.progress import Progress, Steps
     from securable.product import LoadedProduct
 
 Generator = Callable[[PackageContext], Part]
@@ -50,6 +51,17 @@ GENERATORS: tuple[tuple[str, str, bool], ...] = (
     ("securable.package.machine.sbom", "build_sbom", False),
     ("securable.package.machine.productjson", "build_productjson", False),
 )
+
+# What each generator does, in the words of the progress line.
+STEP_NAMES = {
+    "build_documents": "writing the customer documents",
+    "build_factsheet": "writing the fact sheet",
+    "build_oscal_component": "writing the OSCAL component definition",
+    "build_securitytxt": "writing security.txt",
+    "build_mud": "writing the MUD file",
+    "build_sbom": "checking the SBOM and VEX",
+    "build_productjson": "writing product.json",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +120,7 @@ def build_package(
     date: date | None = None,
     today: date,
     generators: Iterable[Generator] | None = None,
+    progress: Progress | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
 
@@ -115,7 +128,8 @@ def build_package(
     (the CLI passes the clock's UTC day).
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
-    cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
+    cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests). ``progress`` is
+    told each step as it starts (:mod:`securable.package.progress`).
     """
 
     from securable.fileio import CommandInputs
@@ -134,6 +148,7 @@ def build_package(
             date=date,
             today=today,
             generators=generators,
+            progress=progress,
         )
 
 
@@ -148,17 +163,21 @@ def _build(
     date: date | None,
     today: date,
     generators: Iterable[Generator] | None,
+    progress: Progress | None = None,
 ) -> PackageResult:
     from dataclasses import replace
 
     from securable.fileio import inputs_inside
-    from securable.package.documents.renderings import Renderings
     from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
+    from securable.package.progress import CountingRenderings, Steps
 
+    chosen = default_generators(pdf) if generators is None else list(generators)
+    steps = Steps(progress, total=len(chosen) + 2)  # the assessment, each generator, the writing
+    steps.next("assessing the product description")
     ctx = make_context(product_path, vex=vex, date=date, today=today)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
-    ctx = replace(ctx, renderings=Renderings(previous))
+    ctx = replace(ctx, renderings=CountingRenderings(previous, steps))
     signing_key = load_private_key(key) if key is not None else None
     inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
     if inside:
@@ -169,9 +188,7 @@ def _build(
     check_replaceable(out_dir)
     info, when = ctx.product.product, ctx.date
     warnings: list[str] = []
-    files, part_gaps = run_generators(
-        ctx, default_generators(pdf) if generators is None else generators, warnings
-    )
+    files, part_gaps = run_generators(ctx, chosen, warnings, steps)
     gaps = _unique(part_gaps)
     warnings += expiry_warnings(files.get(SECURITY_TXT), today)
     if strict and gaps:
@@ -181,6 +198,7 @@ def _build(
         from securable.package.keys import fingerprint
 
         signed_fp = fingerprint(signing_key.public_key())
+    steps.next("signing and writing the files")
     files[INDEX] = render_index(ctx, files, gaps, signed_fp)
     signed = make_manifest(
         files,
@@ -233,13 +251,18 @@ def make_context(
 
 
 def run_generators(
-    ctx: PackageContext, generators: Iterable[Generator], warnings: list[str] | None = None
+    ctx: PackageContext,
+    generators: Iterable[Generator],
+    warnings: list[str] | None = None,
+    steps: Steps | None = None,
 ) -> tuple[dict[str, bytes], list[Gap]]:
     """Every generator's files, merged, and their gaps in order (their warnings are added to
-    ``warnings``); a generator bug raises here."""
+    ``warnings``, each generator is a step of ``steps``); a generator bug raises here."""
     files: dict[str, bytes] = {}
     gaps: list[Gap] = []
     for generate in generators:
+        if steps is not None:
+            steps.next(STEP_NAMES.get(generator_name(generate), generator_name(generate)))
         part = generate(ctx)
         for path, data in part.files.items():
             reason = unsafe_reason(path)
