@@ -17,6 +17,7 @@ class PackageArgs(Args):
     key: str | None
     vex: str | None
     date: str | None
+    openpgp_key: str | None
     no_pdf: bool
     strict: bool
     allow_incomplete: bool

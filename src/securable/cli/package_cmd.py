@@ -15,9 +15,12 @@ if TYPE_CHECKING:
 
 
 def package(args: PackageArgs) -> int:
+    import os
+
     from securable.cli.dates import clock_date, pinned_date
     from securable.cli.render import width
     from securable.package.build import build_package, gap_line
+    from securable.package.openpgp import PASSPHRASE_ENV
     from securable.rendering.progress import ProgressLine
 
     if not args.allow_incomplete:
@@ -35,11 +38,16 @@ def package(args: PackageArgs) -> int:
             date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
             today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
             progress=progress,
+            openpgp_key=Path(args.openpgp_key) if args.openpgp_key else None,
+            # from the environment, never the command line, where other users' `ps` would show it
+            openpgp_passphrase=os.environ.get(PASSPHRASE_ENV) if args.openpgp_key else None,
         )
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
+    if result.openpgp_fingerprint:
+        emit(f"security.txt is clearsigned with OpenPGP key {result.openpgp_fingerprint}.\n")
     emit(f"Open {result.index}\n")
     if result.gaps:
         count = len(result.gaps)

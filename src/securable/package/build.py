@@ -72,6 +72,7 @@ class PackageResult:
     date: date
     key_fingerprint: str | None  # None: unsigned
     warnings: tuple[str, ...] = ()  # for the manufacturer: e.g. VEX statements about other products
+    openpgp_fingerprint: str | None = None  # the key that clearsigned security.txt, if any
 
     @property
     def index(self) -> Path:
@@ -121,6 +122,8 @@ def build_package(
     today: date,
     generators: Iterable[Generator] | None = None,
     progress: Progress | None = None,
+    openpgp_key: Path | None = None,
+    openpgp_passphrase: str | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
 
@@ -129,13 +132,14 @@ def build_package(
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
     cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests). ``progress`` is
-    told each step as it starts (:mod:`securable.package.progress`).
+    told each step as it starts (:mod:`securable.package.progress`). ``openpgp_key`` (a secret key
+    file, unlocked with ``openpgp_passphrase``) clearsigns security.txt (:mod:`securable.package.openpgp`).
     """
 
     from securable.fileio import CommandInputs
     from securable.package import folder
 
-    _check_places(product_path, out_dir, key, vex)
+    _check_places(product_path, out_dir, key, vex, openpgp_key)
     # The build's own record of what it reads, so that the API is as safe as the command line.
     with CommandInputs(), folder.locked(out_dir):
         return _build(
@@ -149,6 +153,8 @@ def build_package(
             today=today,
             generators=generators,
             progress=progress,
+            openpgp_key=openpgp_key,
+            openpgp_passphrase=openpgp_passphrase,
         )
 
 
@@ -164,6 +170,8 @@ def _build(
     today: date,
     generators: Iterable[Generator] | None,
     progress: Progress | None = None,
+    openpgp_key: Path | None = None,
+    openpgp_passphrase: str | None = None,
 ) -> PackageResult:
     from dataclasses import replace
 
@@ -179,6 +187,11 @@ def _build(
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
     ctx = replace(ctx, renderings=CountingRenderings(previous, steps))
     signing_key = load_private_key(key) if key is not None else None
+    pgp = None
+    if openpgp_key is not None:  # read before any work, like the manifest key: a bad key fails fast
+        from securable.package.openpgp import load_signing_key
+
+        pgp = load_signing_key(openpgp_key, openpgp_passphrase)
     inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
     if inside:
         raise InputError(
@@ -191,6 +204,12 @@ def _build(
     files, part_gaps = run_generators(ctx, chosen, warnings, steps)
     gaps = _unique(part_gaps)
     warnings += expiry_warnings(files.get(SECURITY_TXT), today)
+    if pgp is not None and SECURITY_TXT in files:
+        from securable.package.openpgp import clearsign
+
+        files[SECURITY_TXT] = clearsign(pgp, files[SECURITY_TXT])
+    elif pgp is not None:
+        warnings.append(f"an OpenPGP key was given, but there is no {SECURITY_TXT} to sign (see the gaps)")
     if strict and gaps:
         raise GapsFound(gaps)
     signed_fp = None
@@ -212,7 +231,13 @@ def _build(
         files[SIGNATURE] = signed.signature
     write_tree(out_dir, files)
     return PackageResult(
-        out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint, tuple(dict.fromkeys(warnings))
+        out_dir,
+        tuple(sorted(files)),
+        gaps,
+        when,
+        signed.key_fingerprint,
+        tuple(dict.fromkeys(warnings)),
+        pgp.fingerprint if pgp is not None and SECURITY_TXT in files else None,
     )
 
 
@@ -315,7 +340,9 @@ def _assessment(loaded: LoadedProduct, when: date) -> Assessment:
     return build_assessment(replace(loaded, path=Path(loaded.path.name)), targets, today=when)
 
 
-def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path | None) -> None:
+def _check_places(
+    product_path: Path, out_dir: Path, key: Path | None, vex: Path | None, openpgp_key: Path | None = None
+) -> None:
     """Refuse inputs that are not regular files, and output folders whose replacement would destroy
     something other than a package."""
     from securable.inputfile import FILE, FOLDER, MISSING, kind, problem, require_file, shown
@@ -326,6 +353,8 @@ def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path
         require_file(vex, "VEX file", "give a CycloneDX VEX, OpenVEX or CSAF JSON file")
     if key is not None:
         require_file(key, "key file", KEYGEN_HINT)
+    if openpgp_key is not None:
+        require_file(openpgp_key, "OpenPGP key file", "give the OpenPGP secret key that signs security.txt")
     found = kind(out_dir)
     if found not in (FILE, FOLDER, MISSING):  # a link loop, a path too long: resolve() below fails
         message, fix = problem(found, "package folder")
@@ -338,12 +367,13 @@ def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path
     if out.exists() and not out.is_dir():
         raise InputError(f"{out_dir} exists and is not a folder")
     inputs = [("the product description", product_path), ("the VEX file", vex), ("the private key", key)]
+    inputs.append(("the OpenPGP key", openpgp_key))
     for label, path in inputs:
         if path is not None and path.absolute().resolve().is_relative_to(out.resolve()):
             raise InputError(
                 f"{label} {path} is inside the package folder {out_dir}",
                 hint="a package folder is replaced on every build; keep inputs and keys elsewhere"
-                + (" (never ship the private key)" if path is key else ""),
+                + (" (never ship the private key)" if path is key or path is openpgp_key else ""),
             )
     if vex is not None and not vex.is_file():
         raise InputError(f"{vex}: no such VEX file")
