@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pseudoterminal import run_on_terminal
 from securable.package.build import build_package
 from securable.package.context import PackageContext, Part
 from securable.package.progress import CountingRenderings, Steps
@@ -96,30 +97,15 @@ def test_no_line_when_not_a_terminal() -> None:
 
 def run_package(tmp_path: Path, name: str, *, stderr_on_terminal: bool) -> tuple[str, str]:
     """``securable package --no-pdf``'s standard output and standard error."""
-    import pty
-
     command = [sys.executable, "-m", "securable", "package", str(CAMERA), "-o", str(tmp_path / name)]
     command += ["--no-pdf", "--date", "2025-10-01"]
     env = {**os.environ, "COLUMNS": "100"}
     if not stderr_on_terminal:
         piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=True)
         return piped.stdout, piped.stderr
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.run(
-            command, stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120, check=True
-        )
-    finally:
-        os.close(follower)
-    chunks = []
-    try:
-        while chunk := os.read(leader, 65536):
-            chunks.append(chunk)
-    except OSError:  # EIO on Linux once the other side is closed and drained
-        pass
-    finally:
-        os.close(leader)
-    return proc.stdout.decode(), b"".join(chunks).decode()
+    code, err, out = run_on_terminal(command, env, stream="stderr")
+    assert code == 0
+    return out, err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pseudoterminal import run_on_terminal
 from securable.cli import main
 from securable.rendering import style
 
@@ -134,38 +135,27 @@ def test_verify_verdict_in_colour(
     assert style.verify_report(ok) == style.paint("OK", style.BOLD, style.GREEN) + ok[2:]
 
 
-def on_terminal(command: list[str], env: dict[str, str]) -> str:
-    """What ``command`` writes to standard output when that is a pseudo-terminal."""
-    import pty
-
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.run(
-            command, stdout=follower, stderr=subprocess.PIPE, env=env, timeout=60, check=False
-        )
-    finally:
-        os.close(follower)
-    chunks = []
-    try:
-        while chunk := os.read(leader, 65536):
-            chunks.append(chunk)
-    except OSError:  # EIO on Linux once the other side is closed and drained
-        pass
-    finally:
-        os.close(leader)
-    assert proc.returncode == 0, proc.stderr
-    return b"".join(chunks).decode()
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_a_real_terminal_gets_colour_and_a_pipe_or_no_color_does_not() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm", COLUMNS="100")
-    command = [sys.executable, "-m", "securable", "check", EXAMPLE, "--fail-on", "none"]
-    assert "\x1b[33mmedium\x1b[0m" in on_terminal(command, env)
+    # the home camera's short report: one medium finding
+    command = [
+        sys.executable,
+        "-m",
+        "securable",
+        "check",
+        "examples/home-camera/securable.yaml",
+        "--fail-on",
+        "none",
+    ]
+    code, shown, _ = run_on_terminal(command, env)
+    assert code == 0
+    assert "\x1b[33mmedium\x1b[0m" in shown
     piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False, text=True)
     assert "\x1b" not in piped.stdout
     assert "medium" in piped.stdout
-    shown = on_terminal(command, {**env, "NO_COLOR": "1"})
+    code, shown, _ = run_on_terminal(command, {**env, "NO_COLOR": "1"})
+    assert code == 0
     assert "\x1b" not in shown
     assert "medium" in shown
