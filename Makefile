@@ -62,43 +62,66 @@ lock-upgrade: $(UV)
 
 install: $(STAMP)
 
+# The demo prints a few lines per step; what each command printed is in $(LOG)/ (one file per
+# command), its outputs in $(OUT)/ and $(PKGS)/. A failing command shows its whole output and stops.
+LOG := $(OUT)/log
+# $(call run,LOG-NAME,COMMAND...): COMMAND's standard output and error go to $(LOG)/LOG-NAME.txt.
+run = $(2) >$(LOG)/$(1).txt 2>&1 || { cat $(LOG)/$(1).txt; exit 1; }
+S := $(BIN)/securable
+
 demo: $(STAMP)
-	@mkdir -p $(OUT)
-	$(BIN)/securable catalog list
-	$(BIN)/securable catalog show 8259A-SU.2
-	$(BIN)/securable catalog show ac-2
-	$(BIN)/securable catalog search "remove all data" --limit 5
-	$(BIN)/securable catalog export sp800-213a --format oscal -o $(OUT)/sp800-213a.oscal.json
-	$(BIN)/securable catalog export federal-profile-2020 --format oscal -o $(OUT)/federal-profile-2020.oscal.json
-	$(BIN)/securable catalog export nistir-8259a --format oscal -o $(OUT)/nistir-8259a.profile.json
-	$(BIN)/securable catalog export sp800-213a --format oscal-mapping --target sp800-53r5 -o $(OUT)/sp800-213a-to-sp800-53r5.mapping.json
-	$(BIN)/securable catalog export sp800-213a --format csv -o $(OUT)/sp800-213a.csv
-	$(BIN)/securable catalog export federal-profile-2020 --format markdown -o $(OUT)/federal-profile-2020.md
-	@for f in $(OUT)/*.json; do $(BIN)/securable oscal validate $$f || exit 1; done
-	@echo "== NISTIR 8259 answers and assessment of each example product =="
+	@rm -rf $(LOG) && mkdir -p $(LOG)
+	@echo "== 1. Catalogs: browse, search, export =="
+	@$(call run,catalog-list,$(S) catalog list)
+	@$(call run,catalog-show-8259A-SU.2,$(S) catalog show 8259A-SU.2)
+	@$(call run,catalog-show-ac-2,$(S) catalog show ac-2)
+	@$(call run,catalog-search,$(S) catalog search "remove all data" --limit 5)
+	@$(call run,export-sp800-213a,$(S) catalog export sp800-213a --format oscal -o $(OUT)/sp800-213a.oscal.json)
+	@$(call run,export-federal-profile,$(S) catalog export federal-profile-2020 --format oscal -o $(OUT)/federal-profile-2020.oscal.json)
+	@$(call run,export-nistir-8259a,$(S) catalog export nistir-8259a --format oscal -o $(OUT)/nistir-8259a.profile.json)
+	@$(call run,export-mapping,$(S) catalog export sp800-213a --format oscal-mapping --target sp800-53r5 -o $(OUT)/sp800-213a-to-sp800-53r5.mapping.json)
+	@$(call run,export-csv,$(S) catalog export sp800-213a --format csv -o $(OUT)/sp800-213a.csv)
+	@$(call run,export-markdown,$(S) catalog export federal-profile-2020 --format markdown -o $(OUT)/federal-profile-2020.md)
+	@$(call run,oscal-validate,(for f in $(OUT)/*.json; do $(S) oscal validate $$f || exit 1; done))
+	@echo "   catalogs listed, shown and searched: $(LOG)/catalog-*.txt"
+	@sed 's/^/   /' $(LOG)/oscal-validate.txt
+	@echo "   also $(OUT)/sp800-213a.csv and $(OUT)/federal-profile-2020.md"
+	@echo "== 2. NISTIR 8259 answers and assessment of each example product =="
 	@for x in $(EXAMPLES); do \
-	  $(BIN)/securable questions examples/$$x/securable.yaml --status open || exit 1; \
-	  $(BIN)/securable check examples/$$x/securable.yaml --fail-on none || exit 1; \
-	  $(BIN)/securable check examples/$$x/securable.yaml --format sarif -o $(OUT)/$$x.sarif --fail-on none || exit 1; \
+	  $(call run,questions-$$x,$(S) questions examples/$$x/securable.yaml --status open); \
+	  $(call run,check-$$x,$(S) check examples/$$x/securable.yaml --fail-on none); \
+	  $(call run,check-$$x-sarif,$(S) check examples/$$x/securable.yaml --format sarif -o $(OUT)/$$x.sarif --fail-on none); \
+	  echo "   $$x: $$(tail -n 1 $(LOG)/questions-$$x.txt)"; \
+	  echo "     $$(grep -m 1 '^findings:' $(LOG)/check-$$x.txt | tr -s ' ')"; \
 	done
-	@echo "== Agency side: device requirements of a MODERATE system =="
-	$(BIN)/securable requirements --baseline moderate --format markdown -o $(OUT)/moderate-requirements.md
-	$(BIN)/securable requirements --baseline moderate --format oscal -o $(OUT)/moderate-requirements.profile.json
-	$(BIN)/securable oscal validate $(OUT)/moderate-requirements.profile.json
-	@echo "== Customer packages, signed and verified =="
-	@test -f $(KEYS)/private.pem || $(BIN)/securable keygen --force $(KEYS)/private.pem $(KEYS)/public.pem
+	@echo "   reports: $(LOG)/check-*.txt, open questions: $(LOG)/questions-*.txt, SARIF: $(OUT)/*.sarif"
+	@echo "== 3. Agency side: device requirements of a MODERATE system =="
+	@$(call run,requirements-markdown,$(S) requirements --baseline moderate --format markdown -o $(OUT)/moderate-requirements.md)
+	@$(call run,requirements-oscal,$(S) requirements --baseline moderate --format oscal -o $(OUT)/moderate-requirements.profile.json)
+	@$(call run,requirements-validate,$(S) oscal validate $(OUT)/moderate-requirements.profile.json)
+	@echo "   $(OUT)/moderate-requirements.md (for people)"
+	@sed 's/^/   /' $(LOG)/requirements-validate.txt
+	@echo "== 4. Customer packages, signed and verified =="
+	@test -f $(KEYS)/private.pem || $(call run,keygen,$(S) keygen --force $(KEYS)/private.pem $(KEYS)/public.pem)
 	@for x in $(EXAMPLES); do \
-	  $(BIN)/securable package examples/$$x/securable.yaml -o $(PKGS)/$$x --key $(KEYS)/private.pem || exit 1; \
-	  $(BIN)/securable verify $(PKGS)/$$x --key $(KEYS)/public.pem || exit 1; \
+	  $(call run,package-$$x,$(S) package examples/$$x/securable.yaml -o $(PKGS)/$$x --key $(KEYS)/private.pem); \
+	  $(call run,verify-$$x,$(S) verify $(PKGS)/$$x --key $(KEYS)/public.pem); \
+	  echo "   $$(head -n 1 $(LOG)/verify-$$x.txt)"; \
+	  n=$$(grep -c 'warning:' $(LOG)/package-$$x.txt); \
+	  test "$$n" = 0 || echo "     $$n warning(s) for the maker: $(LOG)/package-$$x.txt"; \
 	done
-	@echo "== Agency side: two competing sensor vendors against the MODERATE requirements =="
-	@test -f $(KEYS)/northwind-private.pem || $(BIN)/securable keygen --force $(KEYS)/northwind-private.pem $(KEYS)/northwind-public.pem
-	$(BIN)/securable package examples/agency/vendor-b/securable.yaml -o $(PKGS)/agency-vendor-b --key $(KEYS)/northwind-private.pem --no-pdf
-	$(EVALUATE) --format markdown -o $(OUT)/evaluation.md
-	$(EVALUATE) --format html -o $(OUT)/evaluation.html
-	$(EVALUATE) || test $$? -eq 1
-	@echo "Demo outputs are in $(OUT)/ (evaluation.html compares the vendors)"
-	@for x in $(EXAMPLES); do echo "Open $(PKGS)/$$x/index.html"; done
+	@echo "== 5. Agency side: two competing sensor vendors against the MODERATE requirements =="
+	@test -f $(KEYS)/northwind-private.pem || $(call run,keygen-northwind,$(S) keygen --force $(KEYS)/northwind-private.pem $(KEYS)/northwind-public.pem)
+	@$(call run,package-agency-vendor-b,$(S) package examples/agency/vendor-b/securable.yaml -o $(PKGS)/agency-vendor-b --key $(KEYS)/northwind-private.pem --no-pdf)
+	@$(call run,evaluate-markdown,$(EVALUATE) --format markdown -o $(OUT)/evaluation.md)
+	@$(call run,evaluate-html,$(EVALUATE) --format html -o $(OUT)/evaluation.html)
+	@$(EVALUATE) >$(LOG)/evaluate.txt 2>&1 || test $$? -eq 1 || { cat $(LOG)/evaluate.txt; exit 1; }
+	@head -n 12 $(LOG)/evaluate.txt | sed 's/^/   /'
+	@echo "   the whole comparison: $(OUT)/evaluation.html, $(OUT)/evaluation.md, $(LOG)/evaluate.txt"
+	@echo "== Done. Every command's output is in $(LOG)/; open these in a browser:"
+	@echo "   $(OUT)/evaluation.html"
+	@for x in $(EXAMPLES); do echo "   $(PKGS)/$$x/index.html"; done
+	@echo "== 6. The workspace, with the example products and an agency =="
 	@$(BIN)/python -m tools.demo_workspace --data out/demo-workspace
 
 lint: $(STAMP)

@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 # Tests must not read or fill the user's `securable check` cache; tests of the cache turn it on.
 os.environ["SECURABLE_NO_CACHE"] = "1"
+# Output is compared as plain text: a CI runner's FORCE_COLOR must not colour it (tests of colour set it).
+os.environ.pop("FORCE_COLOR", None)
 
 # Property tests (Hypothesis). `make test` runs the same bounded examples every time (derandomize);
 # `make fuzz` selects the "fuzz" profile: fresh random examples, SECURABLE_FUZZ_EXAMPLES of them per

@@ -149,3 +149,54 @@ def test_the_run_date() -> None:
 def test_the_assessment_date_must_be_written_as_the_help_says(given: str) -> None:
     with pytest.raises(UsageError, match="is not a date"):
         run_date(given, {})
+
+
+def test_rule_findings_lead_by_severity_then_one_coverage_finding_per_capability() -> None:
+    from securable.assess.findings import Severity
+
+    for example in EXAMPLES:
+        assessment = assess(example, everything=True)
+        rules = [f.finding.rule for f in assessment.findings]
+        first_cov = next((i for i, r in enumerate(rules) if r.startswith("COV-")), len(rules))
+        assert not any(r.startswith("COV-") for r in rules[:first_cov])
+        assert all(r.startswith("COV-") for r in rules[first_cov:])
+        ranks = [f.finding.severity.rank for f in assessment.findings[:first_cov]]
+        assert ranks == sorted(ranks, reverse=True)
+        # every gap or partly met requirement is listed in exactly one finding, with its capability's
+        listed: dict[str, list[str]] = {"COV-001": [], "COV-002": []}
+        capabilities = {
+            r.requirement.id: r.requirement.capability for c in assessment.coverage for r in c.results
+        }
+        for located in assessment.findings[first_cov:]:
+            finding = located.finding
+            assert finding.severity is (Severity.MEDIUM if finding.rule == "COV-001" else Severity.LOW)
+            assert len({capabilities[e] for e in finding.citation.elements}) == 1
+            assert finding.message.startswith(capabilities[finding.citation.elements[0]] + " (")
+            for element in finding.citation.elements:
+                assert element.partition(":")[2] in finding.message
+            listed[finding.rule] += finding.citation.elements
+        expected: dict[str, set[str]] = {"gap": set(), "partial": set()}
+        for coverage in assessment.coverage:
+            for result in coverage.results:
+                if result.status.value in expected:
+                    expected[result.status.value].add(result.requirement.id)
+        assert sorted(listed["COV-001"]) == sorted(expected["gap"])
+        assert sorted(listed["COV-002"]) == sorted(expected["partial"] - expected["gap"])
+        groups = {capabilities[e] for e in listed["COV-001"]}
+        assert len([f for f in rules if f == "COV-001"]) == len(groups) < len(listed["COV-001"])
+
+
+def test_each_activity_sums_its_questions_and_the_findings_that_cite_it() -> None:
+    from securable.assess.activities import activity_of_finding
+
+    for example in EXAMPLES:
+        assessment = assess(example)
+        activities = assessment.activities
+        assert [a.number for a in activities] == [1, 2, 3, 4, 5, 6]
+        for key in ("answered", "open", "not-applicable", "total"):
+            assert sum(a.questions[key] for a in activities) == assessment.questions[key]
+        for activity in activities:
+            cited = [f for f in assessment.findings if activity_of_finding(f.finding) == activity.number]
+            assert activity.findings["total"] == len(cited)
+        text = render(assessment, "table")
+        assert text.index("== NISTIR 8259 activities") < text.index("== findings") < text.index("== baseline")

@@ -21,6 +21,7 @@ class PackageArgs(Args):
     key: str | None
     vex: str | None
     date: str | None
+    openpgp_key: str | None
     no_pdf: bool
     paper: Literal["a4", "letter"] | None
     strict: bool

@@ -63,7 +63,12 @@ def check(args: CheckArgs) -> int:
         from securable.fileio import write_text_atomic
 
         write_text_atomic(Path(args.output), text)
-    else:
+    elif args.format == "table":
+        from securable.cli.render import emit_styled
+        from securable.rendering.style import check_report
+
+        emit_styled(text, check_report)
+    else:  # JSON, Markdown and SARIF stay plain wherever they go
         from securable.cli.render import emit
 
         emit(text)

@@ -15,26 +15,40 @@ if TYPE_CHECKING:
 
 
 def package(args: PackageArgs) -> int:
+    import os
+
     from securable.cli.dates import clock_date, pinned_date
+    from securable.cli.render import width
     from securable.package.build import build_package, gap_line
+    from securable.package.openpgp import PASSPHRASE_ENV
+    from securable.rendering.progress import ProgressLine
 
     if not args.allow_incomplete:
         _refuse_unwritten(Path(args.product))
-    result = build_package(
-        Path(args.product),
-        Path(args.output),
-        key=Path(args.key) if args.key else None,
-        vex=Path(args.vex) if args.vex else None,
-        pdf=not args.no_pdf,
-        paper=args.paper,
-        strict=args.strict,
-        date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
-        today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
-    )
+    # A build takes seconds, mostly PDF layout: say how far it is, on a terminal only; the line is
+    # gone before anything else (warnings, errors, the summary) is printed.
+    with ProgressLine(sys.stderr, width=width(), prefix="securable: package ") as progress:
+        result = build_package(
+            Path(args.product),
+            Path(args.output),
+            key=Path(args.key) if args.key else None,
+            vex=Path(args.vex) if args.vex else None,
+            pdf=not args.no_pdf,
+            paper=args.paper,
+            strict=args.strict,
+            date=pinned_date(args.date),  # --date or SOURCE_DATE_EPOCH: a reproducible build
+            today=clock_date(),  # the package date otherwise, and always the day expiry is judged on
+            progress=progress,
+            openpgp_key=Path(args.openpgp_key) if args.openpgp_key else None,
+            # from the environment, never the command line, where other users' `ps` would show it
+            openpgp_passphrase=os.environ.get(PASSPHRASE_ENV) if args.openpgp_key else None,
+        )
     for warning in result.warnings:
         print(terminal(f"securable: warning: {warning}"), file=sys.stderr)  # product text
     signed = f"signed by key {result.key_fingerprint}" if result.key_fingerprint else "NOT signed: no --key"
     emit(f"Wrote {len(result.files)} files to {result.directory}/ ({signed}), dated {result.date}.\n")
+    if result.openpgp_fingerprint:
+        emit(f"security.txt is clearsigned with OpenPGP key {result.openpgp_fingerprint}.\n")
     emit(f"Open {result.index}\n")
     if result.gaps:
         count = len(result.gaps)
@@ -85,5 +99,11 @@ def verify(args: VerifyArgs) -> int:
     from securable.package.verify_report import render
 
     result = api.verify(args.package, args.key)
-    emit(render(result.report, args.format))
+    if args.format == "table":
+        from securable.cli.render import emit_styled
+        from securable.rendering.style import verify_report
+
+        emit_styled(render(result.report, args.format), verify_report)
+    else:
+        emit(render(result.report, args.format))
     return ExitCode.OK if result.report.ok else ExitCode.FINDINGS

@@ -14,7 +14,7 @@ from securable.textsafety import terminal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
 
@@ -44,6 +44,15 @@ def emit(text: str) -> None:
     """Write ``text`` to standard output with every control character made visible: reports carry
     text from product files and vendors, and a terminal would run their escape sequences."""
     sys.stdout.write(terminal(text))
+
+
+def emit_styled(text: str, styler: Callable[[str], str]) -> None:
+    """:func:`emit`, with ``styler``'s colour added after the text is made safe, when standard output
+    is a terminal that wants colour (:mod:`securable.rendering.style`)."""
+    from securable.rendering import style
+
+    safe = terminal(text)
+    sys.stdout.write(styler(safe) if style.enabled(sys.stdout) else safe)
 
 
 def emit_json(data: Any) -> None:

@@ -72,6 +72,12 @@ COMMANDS = (
             Opt("--key", metavar="PRIVATE", help="sign the manifest with this Ed25519 private key (PEM)"),
             Opt("--vex", metavar="FILE", help="vulnerability status: CycloneDX VEX, OpenVEX or CSAF"),
             Opt(
+                "--openpgp-key",
+                metavar="SECRET",
+                help="clearsign security.txt with this OpenPGP secret key (RFC 9116 2.3; passphrase in "
+                "SECURABLE_OPENPGP_PASSPHRASE)",
+            ),
+            Opt(
                 "--date",
                 metavar="YYYY-MM-DD",
                 help="date the package (default: today in UTC, or SOURCE_DATE_EPOCH)",

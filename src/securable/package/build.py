@@ -34,6 +34,7 @@ from securable.package.manifest import MANIFEST, RESERVED, SIGNATURE, make_manif
 if TYPE_CHECKING:
     from securable.assess.report import Assessment
     from securable.package.documents.paper import Paper
+    from securable.package.progress import Progress, Steps
     from securable.product import LoadedProduct
 
 Generator = Callable[[PackageContext], Part]
@@ -52,6 +53,17 @@ GENERATORS: tuple[tuple[str, str, bool], ...] = (
     ("securable.package.machine.productjson", "build_productjson", False),
 )
 
+# What each generator does, in the words of the progress line.
+STEP_NAMES = {
+    "build_documents": "writing the customer documents",
+    "build_factsheet": "writing the fact sheet",
+    "build_oscal_component": "writing the OSCAL component definition",
+    "build_securitytxt": "writing security.txt",
+    "build_mud": "writing the MUD file",
+    "build_sbom": "checking the SBOM and VEX",
+    "build_productjson": "writing product.json",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class PackageResult:
@@ -61,6 +73,7 @@ class PackageResult:
     date: date
     key_fingerprint: str | None  # None: unsigned
     warnings: tuple[str, ...] = ()  # for the manufacturer: e.g. VEX statements about other products
+    openpgp_fingerprint: str | None = None  # the key that clearsigned security.txt, if any
 
     @property
     def index(self) -> Path:
@@ -110,6 +123,9 @@ def build_package(
     today: date,
     paper: Paper | None = None,
     generators: Iterable[Generator] | None = None,
+    progress: Progress | None = None,
+    openpgp_key: Path | None = None,
+    openpgp_passphrase: str | None = None,
 ) -> PackageResult:
     """Build the package of ``product_path`` into ``out_dir``; see the module docstring.
 
@@ -118,13 +134,15 @@ def build_package(
     product's markets (:mod:`securable.package.documents.paper`).
 
     Raises :class:`InputError` for bad input, :class:`GapsFound` with ``strict`` and gaps; in both
-    cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests).
+    cases nothing is written. ``generators`` replaces :data:`GENERATORS` (tests). ``progress`` is
+    told each step as it starts (:mod:`securable.package.progress`). ``openpgp_key`` (a secret key
+    file, unlocked with ``openpgp_passphrase``) clearsigns security.txt (:mod:`securable.package.openpgp`).
     """
 
     from securable.fileio import CommandInputs
     from securable.package import folder
 
-    _check_places(product_path, out_dir, key, vex)
+    _check_places(product_path, out_dir, key, vex, openpgp_key)
     # The build's own record of what it reads, so that the API is as safe as the command line.
     with CommandInputs(), folder.locked(out_dir):
         return _build(
@@ -138,6 +156,9 @@ def build_package(
             today=today,
             paper=paper,
             generators=generators,
+            progress=progress,
+            openpgp_key=openpgp_key,
+            openpgp_passphrase=openpgp_passphrase,
         )
 
 
@@ -153,14 +174,20 @@ def _build(
     today: date,
     paper: Paper | None,
     generators: Iterable[Generator] | None,
+    progress: Progress | None = None,
+    openpgp_key: Path | None = None,
+    openpgp_passphrase: str | None = None,
 ) -> PackageResult:
     from dataclasses import replace
 
     from securable.fileio import inputs_inside
-    from securable.package.documents.renderings import Renderings
     from securable.package.folder import check_replaceable, is_package, write_tree
     from securable.package.keys import load_private_key
+    from securable.package.progress import CountingRenderings, Steps
 
+    chosen = default_generators(pdf) if generators is None else list(generators)
+    steps = Steps(progress, total=len(chosen) + 2)  # the assessment, each generator, the writing
+    steps.next("assessing the product description")
     ctx = make_context(product_path, vex=vex, date=date, today=today, paper=paper)
     previous = out_dir if pdf and out_dir.is_dir() and is_package(out_dir) else None
     signing_key = load_private_key(key) if key is not None else None
@@ -170,7 +197,12 @@ def _build(
 
         signed_fp = fingerprint(signing_key.public_key())
     # The documents publish the fingerprint, so customers can check the key they are given.
-    ctx = replace(ctx, renderings=Renderings(previous), key_fingerprint=signed_fp)
+    ctx = replace(ctx, renderings=CountingRenderings(previous, steps), key_fingerprint=signed_fp)
+    pgp = None
+    if openpgp_key is not None:  # read before any work, like the manifest key: a bad key fails fast
+        from securable.package.openpgp import load_signing_key
+
+        pgp = load_signing_key(openpgp_key, openpgp_passphrase)
     inside = inputs_inside(out_dir)  # what the product description led to, e.g. its SBOM
     if inside:
         raise InputError(
@@ -180,13 +212,18 @@ def _build(
     check_replaceable(out_dir)
     info, when = ctx.product.product, ctx.date
     warnings: list[str] = []
-    files, part_gaps = run_generators(
-        ctx, default_generators(pdf) if generators is None else generators, warnings
-    )
+    files, part_gaps = run_generators(ctx, chosen, warnings, steps)
     gaps = _unique(part_gaps)
     warnings += expiry_warnings(files.get(SECURITY_TXT), today)
+    if pgp is not None and SECURITY_TXT in files:
+        from securable.package.openpgp import clearsign
+
+        files[SECURITY_TXT] = clearsign(pgp, files[SECURITY_TXT])
+    elif pgp is not None:
+        warnings.append(f"an OpenPGP key was given, but there is no {SECURITY_TXT} to sign (see the gaps)")
     if strict and gaps:
         raise GapsFound(gaps)
+    steps.next("signing and writing the files")
     files[INDEX] = render_index(ctx, files, gaps, signed_fp)
     signed = make_manifest(
         files,
@@ -200,7 +237,13 @@ def _build(
         files[SIGNATURE] = signed.signature
     write_tree(out_dir, files)
     return PackageResult(
-        out_dir, tuple(sorted(files)), gaps, when, signed.key_fingerprint, tuple(dict.fromkeys(warnings))
+        out_dir,
+        tuple(sorted(files)),
+        gaps,
+        when,
+        signed.key_fingerprint,
+        tuple(dict.fromkeys(warnings)),
+        pgp.fingerprint if pgp is not None and SECURITY_TXT in files else None,
     )
 
 
@@ -246,13 +289,18 @@ def make_context(
 
 
 def run_generators(
-    ctx: PackageContext, generators: Iterable[Generator], warnings: list[str] | None = None
+    ctx: PackageContext,
+    generators: Iterable[Generator],
+    warnings: list[str] | None = None,
+    steps: Steps | None = None,
 ) -> tuple[dict[str, bytes], list[Gap]]:
     """Every generator's files, merged, and their gaps in order (their warnings are added to
-    ``warnings``); a generator bug raises here."""
+    ``warnings``, each generator is a step of ``steps``); a generator bug raises here."""
     files: dict[str, bytes] = {}
     gaps: list[Gap] = []
     for generate in generators:
+        if steps is not None:
+            steps.next(STEP_NAMES.get(generator_name(generate), generator_name(generate)))
         part = generate(ctx)
         for path, data in part.files.items():
             reason = unsafe_reason(path)
@@ -305,7 +353,9 @@ def _assessment(loaded: LoadedProduct, when: date) -> Assessment:
     return build_assessment(replace(loaded, path=Path(loaded.path.name)), targets, today=when)
 
 
-def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path | None) -> None:
+def _check_places(
+    product_path: Path, out_dir: Path, key: Path | None, vex: Path | None, openpgp_key: Path | None = None
+) -> None:
     """Refuse inputs that are not regular files, and output folders whose replacement would destroy
     something other than a package."""
     from securable.inputfile import FILE, FOLDER, MISSING, kind, problem, require_file, shown
@@ -316,6 +366,8 @@ def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path
         require_file(vex, "VEX file", "give a CycloneDX VEX, OpenVEX or CSAF JSON file")
     if key is not None:
         require_file(key, "key file", KEYGEN_HINT)
+    if openpgp_key is not None:
+        require_file(openpgp_key, "OpenPGP key file", "give the OpenPGP secret key that signs security.txt")
     found = kind(out_dir)
     if found not in (FILE, FOLDER, MISSING):  # a link loop, a path too long: resolve() below fails
         message, fix = problem(found, "package folder")
@@ -328,12 +380,13 @@ def _check_places(product_path: Path, out_dir: Path, key: Path | None, vex: Path
     if out.exists() and not out.is_dir():
         raise InputError(f"{out_dir} exists and is not a folder")
     inputs = [("the product description", product_path), ("the VEX file", vex), ("the private key", key)]
+    inputs.append(("the OpenPGP key", openpgp_key))
     for label, path in inputs:
         if path is not None and path.absolute().resolve().is_relative_to(out.resolve()):
             raise InputError(
                 f"{label} {path} is inside the package folder {out_dir}",
                 hint="a package folder is replaced on every build; keep inputs and keys elsewhere"
-                + (" (never ship the private key)" if path is key else ""),
+                + (" (never ship the private key)" if path is key or path is openpgp_key else ""),
             )
     if vex is not None and not vex.is_file():
         raise InputError(f"{vex}: no such VEX file")

@@ -1,8 +1,9 @@
 """One assessment of one product description, and the writers that render it.
 
 :func:`build_assessment` gathers everything ``securable check`` reports: coverage of each baseline
-or profile, the findings of the rules and of coverage (each with its line and column in the file),
-how many NISTIR 8259 questions are answered, and the date it was made as of. The writers
+or profile, the findings of the rules (by severity) and then of coverage, grouped per capability
+(each with its line and column in the file), how many NISTIR 8259 questions are answered, overall
+and per activity, and the date it was made as of. The writers
 (:func:`render`: ``table`` for terminals, ``json``, ``markdown``, ``sarif``) are pure functions of
 it, so the same product, targets, date and options always give byte-identical output: nothing
 reads the clock, the environment or the terminal (``table`` wraps to ``RenderOptions.width``).
@@ -16,6 +17,7 @@ from datetime import date
 from functools import cache
 from pathlib import PurePath
 
+from securable.assess.activities import ActivitySummary, summarize
 from securable.assess.coverage import Coverage, assess_coverages
 from securable.assess.findings import Finding, Severity
 from securable.assess.gaps import COVERAGE_RULES, coverage_findings
@@ -69,6 +71,7 @@ class Assessment:
     findings: tuple[Located, ...]
     questions: Mapping[str, int]
     rules: tuple[RuleInfo, ...]  # every rule that can report, by ID
+    activities: tuple[ActivitySummary, ...] = ()  # NISTIR 8259's six, in order
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.finding.severity is severity)
@@ -81,8 +84,10 @@ def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today:
     product = loaded.product
     states = question_status(product)
     coverage = assess_coverages(product, targets)
-    findings = run_rules(product, today=today, states=states) + coverage_findings(product, coverage)
-    findings.sort(key=sort_key)
+    # Rule findings by severity first, then the grouped coverage gaps: what the rules say is wrong
+    # matters more than which catalog elements no means cites yet.
+    findings = sorted(run_rules(product, today=today, states=states), key=sort_key)
+    findings += coverage_findings(product, coverage)
     located = tuple(Located(f, *loaded.position(f.path)) for f in findings)
     questions = {status: sum(1 for s in states if s.status == status) for status in _QUESTION_STATUSES}
     questions["total"] = len(states)
@@ -90,7 +95,8 @@ def build_assessment(loaded: LoadedProduct, targets: Sequence[Target], *, today:
     from securable.textsafety import terminal_path
 
     file = terminal_path(PurePath(loaded.path).as_posix())
-    return Assessment(product, file, today, coverage, located, questions, rules)
+    activities = summarize(states, findings)
+    return Assessment(product, file, today, coverage, located, questions, rules, activities)
 
 
 @cache

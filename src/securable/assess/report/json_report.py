@@ -35,6 +35,16 @@ def assessment_to_json(assessment: Assessment) -> dict[str, Any]:
             ],
         },
         "questions": dict(assessment.questions),
+        "activities": [
+            {
+                "number": a.number,
+                "section": a.section,
+                "title": a.title,
+                "questions": dict(a.questions),
+                "findings": dict(a.findings),
+            }
+            for a in assessment.activities
+        ],
         "coverage": [_coverage(c) for c in assessment.coverage],
         "findings": [_finding(f) for f in assessment.findings],
         "summary": {

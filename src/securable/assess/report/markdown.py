@@ -1,7 +1,9 @@
-"""The Markdown report, for pull-request comments, wikis and release notes."""
+"""The Markdown report, for pull-request comments, wikis and release notes: the header, one row per
+NISTIR 8259 activity, the findings, then the coverage of each target."""
 
 from __future__ import annotations
 
+from securable.assess.activities import words
 from securable.assess.coverage import Coverage, Group, Result, Status
 from securable.assess.findings import Severity
 from securable.assess.report import Assessment, product_label
@@ -35,10 +37,18 @@ def render_markdown(assessment: Assessment, options: RenderOptions) -> str:
     if known:
         lines.append("- known requirements:")
         lines += [f"  - {_cell(k.words())}" for k in known]
+    lines += _activities(assessment)
+    lines += _findings(assessment)  # before the coverage tables: what to act on leads
     for coverage in assessment.coverage:
         lines += _target(coverage)
-    lines += _findings(assessment)
     return "\n".join(lines) + "\n"
+
+
+def _activities(assessment: Assessment) -> list[str]:
+    lines = ["", "## NISTIR 8259 activities", "", "| activity | section | title | questions and findings |"]
+    lines.append("|---|---|---|---|")
+    lines += [f"| {a.number} | {a.section} | {a.title} | {words(a)} |" for a in assessment.activities]
+    return lines
 
 
 _cell = markdown  # the one Markdown sanitiser (securable.textsafety)

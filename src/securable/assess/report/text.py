@@ -1,5 +1,7 @@
-"""The terminal report: a header, per target the sums by capability and by NISTIR 8228 area and the
-status of each requirement, then the findings with their place in the file.
+"""The terminal report: what matters first. A header, one line per NISTIR 8259 activity, the findings
+(rule findings by severity, then coverage gaps grouped per capability) with their place in the file,
+and then, per target, the sums by capability and by NISTIR 8228 area and the status of each
+requirement.
 
 Tables wrap their last column to ``options.width`` (the CLI passes the terminal's), so the same
 width gives the same text everywhere.
@@ -7,6 +9,7 @@ width gives the same text everywhere.
 
 from __future__ import annotations
 
+from securable.assess.activities import words
 from securable.assess.coverage import Coverage, Group, Result, Status
 from securable.assess.findings import Severity
 from securable.assess.report import Assessment, product_label
@@ -26,11 +29,15 @@ _COUNT_HEADERS = ("DEVICE", "OTHER", "PARTIAL", "GAP", "N/A", "CUSTOMER")
 
 def render_text(assessment: Assessment, options: RenderOptions) -> str:
     width = options.width
-    parts = [_header(assessment, width)]
+    parts = [_header(assessment, width), _activities(assessment, width), _findings(assessment, width)]
     for coverage in assessment.coverage:
         parts.append(_target(coverage, width))
-    parts.append(_findings(assessment, width))
     return "\n".join(parts)
+
+
+def _activities(assessment: Assessment, width: int) -> str:
+    rows = [(f"{a.number} ({a.section})", f"{a.title}: {words(a)}") for a in assessment.activities]
+    return "== NISTIR 8259 activities\n" + table(("ACTIVITY", "QUESTIONS AND FINDINGS"), rows, width=width)
 
 
 def _header(assessment: Assessment, width: int) -> str:

@@ -17,6 +17,10 @@ What goes in, and from where in the product description:
 
 Without any usable contact, or when reports are no longer accepted on the package date, no file is
 written and a gap says why: a security.txt without a contact, or already expired, is invalid.
+
+The file is written unsigned here; when the maker gives an OpenPGP key, the builder wraps it in a
+cleartext signature (RFC 9116 section 2.3, :mod:`securable.package.openpgp`), which leaves every line
+above as it is for parsers that ignore the signature.
 """
 
 from __future__ import annotations
