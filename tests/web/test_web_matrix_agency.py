@@ -70,6 +70,7 @@ PAGES = (
     Page("evaluations", "agency.view", "get", A + "evaluations/"),
     Page("evaluation_run", "vendor.evaluate", "post", A + "evaluations/run"),
     Page("evaluation", "agency.view", "get", A + "evaluations/{evaluation}/"),
+    Page("evaluation_export", "agency.view", "get", A + "evaluations/{evaluation}/evaluation.csv"),
 )
 NAMES = frozenset(p.name for p in PAGES)  # test_web_matrix checks every URL is covered somewhere
 

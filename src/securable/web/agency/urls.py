@@ -27,4 +27,5 @@ urlpatterns = [
     path(P + "evaluations/", views.evaluations, name="evaluations"),
     path(P + "evaluations/run", views.evaluation_run, name="evaluation_run"),
     path(P + "evaluations/<int:pk>/", views.evaluation, name="evaluation"),
+    path(P + "evaluations/<int:pk>/evaluation.<str:fmt>", views.evaluation_export, name="evaluation_export"),
 ]

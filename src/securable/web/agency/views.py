@@ -314,3 +314,19 @@ def evaluation(request: HttpRequest, org: Organization, member: Membership, pk: 
         "agency/evaluation.html",
         {"org": org, "evaluation": found, "packages": packages, "view": present.evaluation(found.result)},
     )
+
+
+@org_page("agency.view")
+@require_GET
+def evaluation_export(
+    request: HttpRequest, org: Organization, member: Membership, pk: int, fmt: str
+) -> HttpResponse:
+    from securable.web.agency.downloads import evaluation_file
+
+    try:
+        found = evaluation_file(actor_of(request), org, pk, fmt)
+    except SecurableError as err:
+        return _failed(request, org, err)
+    response = HttpResponse(found.data, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response
