@@ -33,7 +33,7 @@ CHANGE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
 def caller(request: HttpRequest) -> tuple[Actor, ApiToken]:
-    token: ApiToken = request.auth  # type: ignore[attr-defined]  # set by the bearer check
+    token: ApiToken = request.auth  # set by the bearer check
     return actor_for(token, getattr(request, "request_id", "")), token
 
 
