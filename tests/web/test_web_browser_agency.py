@@ -107,6 +107,7 @@ def test_requirements_upload_verify_and_evaluate(
                 "Requirements that decide",
                 "Side by side",
                 "Questions to send",
+                "Contract clauses",
             ):
                 assert heading in text
             assert lead.locator("table.verdicts tbody tr").count() > 100
