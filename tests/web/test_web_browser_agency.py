@@ -102,10 +102,17 @@ def test_requirements_upload_verify_and_evaluate(
             lead.get_by_role("button", name="Evaluate").click()
             lead.wait_for_url(f"{base}/o/agency/agency/evaluations/*/")
             text = lead.locator("main").inner_text()
-            for heading in ("Side by side", "Questions to send", "Contract clauses"):
+            for heading in (
+                "The bottom line",
+                "Requirements that decide",
+                "Side by side",
+                "Questions to send",
+                "Contract clauses",
+            ):
                 assert heading in text
             assert lead.locator("table.verdicts tbody tr").count() > 100
             assert "Aerolume" in lead.locator("table.verdicts thead").inner_text()
+            assert lead.locator("table.deciding tbody tr").count() > 0
         finally:
             browser.close()
     assert problems == []

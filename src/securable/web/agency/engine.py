@@ -141,19 +141,45 @@ class VendorFolder:
     label: str  # what the report calls it instead of the server's temporary folder
 
 
-def evaluate(requirements: str, vendors: Sequence[VendorFolder]) -> dict[str, Any]:
-    """The core's JSON evaluation of vendors' unpacked packages against a requirements profile."""
+def _run(requirements: str, vendors: Sequence[VendorFolder]):  # type: ignore[no-untyped-def]  # EvaluationResult, imported lazily
     from securable import api
 
-    result = api.evaluate(
+    return api.evaluate(
         api.Document("requirements.json", requirements.encode("utf-8")),
         [
             api.VendorInput(v.name, v.folder, api.Document(f"{v.name} public key", v.public_key))
             for v in vendors
         ],
     )
-    text = result.report("json")
-    for vendor in vendors:  # paths and messages name the server's temporary folders: name the upload
+
+
+def _named(text: str, vendors: Sequence[VendorFolder]) -> str:
+    """Paths and messages name the server's temporary folders: name the upload instead."""
+    for vendor in vendors:
         text = text.replace(str(vendor.folder), json.dumps(vendor.label)[1:-1])
-    data: dict[str, Any] = json.loads(text)
+    return text
+
+
+def evaluate(requirements: str, vendors: Sequence[VendorFolder]) -> dict[str, Any]:
+    """The core's JSON evaluation of vendors' unpacked packages against a requirements profile."""
+    data: dict[str, Any] = json.loads(_named(_run(requirements, vendors).report("json"), vendors))
     return data
+
+
+EXPORTS = ("csv", "xlsx")
+
+
+def export(requirements: str, vendors: Sequence[VendorFolder], fmt: str) -> bytes:
+    """The same evaluation as a spreadsheet (``csv``) or workbook (``xlsx``), as the CLI writes them.
+
+    The core reads no clock, so running it again on the stored packages gives the evaluation that
+    was stored, in another format.
+    """
+    if fmt not in EXPORTS:
+        raise InputError(f"no export format {fmt[:20]!r}", hint=f"one of {', '.join(EXPORTS)}")
+    result = _run(requirements, vendors)
+    if fmt == "xlsx":
+        from securable.agency.evaluation.report import render_bytes
+
+        return render_bytes(result.evaluation, "xlsx")
+    return _named(result.report("csv"), vendors).encode("utf-8")

@@ -15,8 +15,17 @@ from typing import Any
 _VENDOR_SHOWN = frozenset({"name", "evaluated", "error", "totals", "warnings", "components"})
 _REPORT_SHOWN = frozenset(
     {"format", "generator", "requirements", "statuses", "vendors", "evaluation", "capabilities"}
-    | {"questions", "clauses", "notes", "exit_code"}
+    | {"questions", "clauses", "notes", "exit_code", "summaries", "deciding"}
 )
+# The core's words for its priorities (securable.agency.requirements.priority), kept here so that
+# this module, imported when the URL map loads, does not import the core.
+PRIORITY_WORDS = {1: "decides", 2: "high", 3: "normal"}
+PRIORITY_MEANINGS = {
+    1: "a core baseline element of NISTIR 8259A/8259B that even the LOW baseline calls for, or one the "
+    "agency added",
+    2: "called for by a control of the LOW baseline, so needed at every impact level",
+    3: "called for only by controls above the LOW baseline",
+}
 SECTION_TITLES = {
     "technical": "Device cybersecurity capabilities",
     "support": "Manufacturer support",
@@ -51,6 +60,7 @@ class Row:
     text: str
     added: str
     cells: list[Cell]
+    priority: str = ""  # "decides", "high" or "normal"; empty from a core that predates priorities
 
 
 @dataclass
@@ -64,6 +74,25 @@ class VendorView:
 
 
 @dataclass
+class SummaryView:
+    """One vendor's one-page summary: the bottom line first, then the core's items in its order."""
+
+    vendor: str
+    bottom_line: str
+    items: list[tuple[str, str]]
+    not_detailed: int  # silent, though the vendor claims something above the requirement as a whole
+    not_addressed: int  # silent, with nothing claimed above it either
+    mapped: int  # met only through SP 800-53 controls mapped to the requirement
+
+
+@dataclass
+class Deciding:
+    id: str
+    text: str
+    cells: list[Cell]
+
+
+@dataclass
 class EvaluationView:
     title: str
     facts: list[tuple[str, str]]
@@ -74,6 +103,9 @@ class EvaluationView:
     clauses: list[dict[str, Any]]
     notes: list[str]
     extra: list[tuple[str, str]] = field(default_factory=list)  # report fields this page predates
+    summaries: list[SummaryView] = field(default_factory=list)
+    deciding: list[Deciding] = field(default_factory=list)  # the priority-1 requirements, in report order
+    priorities: list[tuple[str, str, int]] = field(default_factory=list)  # word, meaning, how many
 
 
 def evaluation(result: dict[str, Any]) -> EvaluationView:
@@ -89,7 +121,11 @@ def evaluation(result: dict[str, Any]) -> EvaluationView:
         for name in columns:
             verdict = verdicts.get(name, {})
             status = str(verdict.get("status", ""))
-            cells.append(Cell(status, str(labels.get(status, status)), str(verdict.get("note") or "")))
+            # The verdict's own label splits "silent" into "not addressed" and "not claimed at this
+            # level of detail", which tells the reader what to ask the vendor.
+            label = verdict.get("label") or labels.get(status, status)
+            cells.append(Cell(status, str(label), str(verdict.get("note") or "")))
+        priority = item.get("priority")
         rows.append(
             Row(
                 str(item.get("id", "")),
@@ -97,6 +133,7 @@ def evaluation(result: dict[str, Any]) -> EvaluationView:
                 str(item.get("text", "")),
                 str(item.get("added") or ""),
                 cells,
+                PRIORITY_WORDS.get(priority, "") if isinstance(priority, int) else "",
             )
         )
     requirements = result.get("requirements", {})
@@ -118,7 +155,41 @@ def evaluation(result: dict[str, Any]) -> EvaluationView:
         clauses=[c for c in result.get("clauses", ()) if isinstance(c, dict)],
         notes=[str(n) for n in result.get("notes", ())],
         extra=extra,
+        summaries=[_summary(v) for v in result.get("summaries", ()) if isinstance(v, dict)],
+        deciding=_deciding(result.get("deciding", ()), rows),
+        priorities=[
+            (PRIORITY_WORDS[n], PRIORITY_MEANINGS[n], sum(r.priority == PRIORITY_WORDS[n] for r in rows))
+            for n in PRIORITY_WORDS
+            if any(r.priority for r in rows)
+        ],
     )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _summary(summary: dict[str, Any]) -> SummaryView:
+    facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
+    assert isinstance(facts, dict)
+    return SummaryView(
+        vendor=str(summary.get("vendor", "")),
+        bottom_line=str(summary.get("bottom_line", "")),
+        items=[
+            (str(i.get("label", "")), str(i.get("value", "")))
+            for i in summary.get("items", ())
+            if isinstance(i, dict)
+        ],
+        not_detailed=_count(facts.get("not_detailed")),
+        not_addressed=_count(facts.get("not_addressed")),
+        mapped=_count(facts.get("mapped")),
+    )
+
+
+def _deciding(ids: Any, rows: list[Row]) -> list[Deciding]:
+    wanted = [str(i) for i in ids] if isinstance(ids, list) else []
+    by_id = {r.id: r for r in rows}
+    return [Deciding(i, by_id[i].text, by_id[i].cells) for i in wanted if i in by_id]
 
 
 def _vendor(vendor: dict[str, Any], labels: dict[Any, Any]) -> VendorView:

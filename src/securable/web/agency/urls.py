@@ -23,8 +23,10 @@ urlpatterns = [
     ),
     path(P + "vendors/", views.vendor_packages, name="vendor_packages"),
     path(P + "vendors/upload", views.vendor_upload, name="vendor_upload"),
+    path(P + "vendors/from-link", views.vendor_from_link, name="vendor_from_link"),
     path(P + "vendors/<int:pk>/", views.vendor_package, name="vendor_package"),
     path(P + "evaluations/", views.evaluations, name="evaluations"),
     path(P + "evaluations/run", views.evaluation_run, name="evaluation_run"),
     path(P + "evaluations/<int:pk>/", views.evaluation, name="evaluation"),
+    path(P + "evaluations/<int:pk>/evaluation.<str:fmt>", views.evaluation_export, name="evaluation_export"),
 ]

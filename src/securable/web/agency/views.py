@@ -234,6 +234,23 @@ def vendor_upload(request: HttpRequest, org: Organization, member: Membership) -
     return redirect("vendor_package", org=org.slug, pk=package.pk)
 
 
+@org_page("vendor.upload")
+@require_POST
+def vendor_from_link(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    from securable.web.agency.shared import MAX_LINK, AddFromShare, add_from_share
+
+    command = AddFromShare(
+        link=request.POST.get("link", "")[: MAX_LINK + 1],
+        name=request.POST.get("name", "")[:200],
+        why=request.POST.get("why", "")[:500],
+    )
+    try:
+        package = add_from_share(actor_of(request), org, command, hosts=frozenset({request.get_host()}))
+    except SecurableError as err:
+        return _failed(request, org, err)
+    return redirect("vendor_package", org=org.slug, pk=package.pk)
+
+
 @org_page("agency.view")
 @require_GET
 def vendor_package(request: HttpRequest, org: Organization, member: Membership, pk: int) -> HttpResponse:
@@ -314,3 +331,19 @@ def evaluation(request: HttpRequest, org: Organization, member: Membership, pk: 
         "agency/evaluation.html",
         {"org": org, "evaluation": found, "packages": packages, "view": present.evaluation(found.result)},
     )
+
+
+@org_page("agency.view")
+@require_GET
+def evaluation_export(
+    request: HttpRequest, org: Organization, member: Membership, pk: int, fmt: str
+) -> HttpResponse:
+    from securable.web.agency.downloads import evaluation_file
+
+    try:
+        found = evaluation_file(actor_of(request), org, pk, fmt)
+    except SecurableError as err:
+        return _failed(request, org, err)
+    response = HttpResponse(found.data, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response

@@ -15,6 +15,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from securable.errors import NotFoundError, SecurableError
+from securable.web.api import agency, devices, maker
+from securable.web.api.common import ERRORS
 from securable.web.api.errors import error_response, from_securable
 from securable.web.api.models import ApiToken
 from securable.web.api.tokens import actor_for, check_bearer
@@ -35,24 +37,20 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=Bearer(),
     docs_url=None,  # the interactive docs page loads scripts from a CDN; the document is at /openapi.json
-    description="Products and audit trail of one organization, for CI and auditors. Errors always have "
+    description="One organization's products, questionnaire, releases, requirement sets, vendor packages, "
+    "evaluations, devices and audit trail, for CI and auditors. Errors always have "
     'the shape {"error": {"code", "message", "hint"}}.',
 )
+# The maker's questionnaire, diff and releases; the agency's requirements, vendor packages,
+# evaluations and devices: each in its own module, all under /api/v1 with the same token.
+api.add_router("", maker.router)
+api.add_router("", agency.router)
+api.add_router("", devices.router)
 
 
 def _actor(request: HttpRequest) -> tuple[Actor, ApiToken]:
     token: ApiToken = request.auth
     return actor_for(token, getattr(request, "request_id", "")), token
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    hint: str | None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class VersionOut(Schema):
@@ -75,9 +73,6 @@ class ProductDetailOut(ProductOut):
 class ProductPage(Schema):
     items: list[ProductOut]
     next_cursor: str | None
-
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @api.exception_handler(SecurableError)
