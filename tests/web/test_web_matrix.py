@@ -97,6 +97,7 @@ ENDPOINTS = (
     Endpoint("api yaml", "product.view", "get", "/api/v1/products/{product}/securable.yaml", api=True),
     Endpoint("api upload", "product.edit", "post", "/api/v1/products/{product}/versions", api=True),
     Endpoint("api audit", "audit.view", "get", "/api/v1/audit", api=True),
+    Endpoint("api audit checkpoints", "audit.view", "get", "/api/v1/audit/checkpoints", api=True),
 )
 
 
