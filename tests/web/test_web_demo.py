@@ -14,10 +14,11 @@ from django.test import Client
 
 from securable.cli import main
 from securable.product import parse_product
+from securable.web import jobs
 from securable.web.agency.models import Evaluation, RequirementVersion, VendorPackage
 from securable.web.audit.models import AuditEvent
 from securable.web.operations.models import Authorization, Device, Maintenance, PolicyVersion, Tool
-from securable.web.orgs.demo import AGENCY, EMAIL, MAKER, REVIEWER, load
+from securable.web.orgs.demo import AGENCY, ANSWERED, EMAIL, MAKER, REVIEWER, load
 from securable.web.orgs.demo_agency import VENDORS
 from securable.web.orgs.models import Membership, Organization
 from securable.web.products.models import Product, Release
@@ -45,14 +46,20 @@ def test_demo_fills_both_sides_through_the_services_once(tmp_path: Path) -> None
     for org in (maker, agency):
         assert {(org.pk, EMAIL, "owner"), (org.pk, REVIEWER, "reviewer")} <= roles
 
-    # Maker: one release, approved by the reviewer (not its requester), built, and shared.
+    # Maker: one question answered in the workspace (a second version for the diff), one release
+    # approved by the reviewer (not its requester), built and shared.
+    answered = Product.objects.for_org(maker).get(slug=ANSWERED[0])
+    assert answered.latest_number == 2
     (release,) = Release.objects.for_org(maker)
-    assert release.state == Release.State.BUILT
     assert release.approved_by != release.requested_by
-    assert first.share.startswith("/share/")
-    shared = Client().get(first.share + "package.zip")
-    assert shared.status_code == 200
-    assert shared.content[:2] == b"PK"
+    if jobs.uses_queue():  # PostgreSQL: the build waits for a worker, so no link is made yet
+        assert (release.state, first.share) == (Release.State.BUILDING, "")
+    else:
+        assert release.state == Release.State.BUILT
+        assert first.share.startswith("/share/")
+        shared = Client().get(first.share + "package.zip")
+        assert shared.status_code == 200
+        assert shared.content[:2] == b"PK"
 
     # Agency: MODERATE, tailored once with a reason, approved by the second person.
     versions = list(RequirementVersion.objects.for_org(agency).order_by("number"))
@@ -104,6 +111,8 @@ def test_demo_fills_both_sides_through_the_services_once(tmp_path: Path) -> None
     assert "Acme HomeCam 2" in page
     devices = client.get(f"/o/{agency.slug}/devices/").content.decode()
     assert "restricted" in devices
+    diff = client.get(f"/o/{maker.slug}/products/{ANSWERED[0]}/diff").content.decode()
+    assert ANSWERED[3] in diff
 
 
 def test_demo_script_starts_the_server_and_stops_it_when_not_on_a_terminal(tmp_path: Path) -> None:

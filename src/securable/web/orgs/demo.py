@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.services import AddMember, CreateOrganization, add_member, create_organization
 from securable.web.products.models import Product, Release
+from securable.web.products.questionnaire import AnswerQuestion, answer_question
 from securable.web.products.releases import (
     ApproveRelease,
     CreateShare,
@@ -34,6 +35,12 @@ REVIEWER = "reviewer@securable.example"
 MAKER = ("example-maker", "Example Maker", "maker")
 AGENCY = ("example-agency", "Example Agency", "agency")
 RELEASED = "federal-env-sensor"  # the product the demo releases and shares
+ANSWERED = (
+    "vendor-b",
+    "Q3.1-9",
+    "use_cases[0].other_aspects",
+    "Sensors sit in public lobbies, where anyone can reach them; the housing is tamper-evident.",
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ def load(examples: Path, out: Path | None = None) -> DemoSignIn:
         slug = path.parent.name
         if not Product.objects.for_org(maker).filter(slug=slug).exists():
             import_product(owner, maker, ImportProduct(path.read_bytes(), slug=slug, why="make demo"))
+    _answer(owner, maker)
     share = _release(owner, second, maker, examples / RELEASED / "sbom.cdx.json")
     demo_agency.fill(owner, second, orgs[AGENCY[0]], examples, out)
     return DemoSignIn(
@@ -102,6 +110,19 @@ def load(examples: Path, out: Path | None = None) -> DemoSignIn:
         reviewer_password=reviewer_password,
         share=share,
     )
+
+
+def _answer(owner: Actor, maker: Organization) -> None:
+    """One open question of the Northwind sensor answered in the workspace: a second version, so the
+    posture diff has something to show (its other open questions stay for visitors to try)."""
+    product = Product.objects.for_org(maker).filter(slug=ANSWERED[0]).first()
+    if product is None or product.latest_number != 1:
+        return
+    question, place, text = ANSWERED[1:]
+    command = AnswerQuestion(
+        ANSWERED[0], 1, question, place, text, why="make demo: answered in the workspace"
+    )
+    answer_question(owner, maker, command)
 
 
 def _release(owner: Actor, reviewer: Actor, maker: Organization, sbom: Path) -> str:
