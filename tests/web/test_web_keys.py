@@ -121,3 +121,17 @@ def test_a_key_address_that_is_no_fingerprint_is_not_found(
     for bad in ("0" * 64, "xyz", "A" * 64, "0" * 65):
         path = reverse("signing_key_pem", kwargs={"org": org.slug, "fingerprint": bad})
         assert client.get(path).status_code == 404
+
+
+def test_the_releases_page_lists_any_number_of_keys_in_one_query(
+    org: Organization, owner: Any, client_of: Callable[[Any], Client], django_assert_max_num_queries: Any
+) -> None:
+    client = client_of(owner)
+    client.get("/")  # the session's first request stamps it
+    for n in range(5):
+        keys.rotate_key(actor(owner), org, keys.RotateKey(f"rotation {n}"))
+    # Session, user, organization, membership, switcher; releases, shares, the member, the keys.
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("releases", kwargs={"org": org.slug})).content.decode()
+    assert page.count("signing-keys/") == 5
+    assert page.count("<strong>current</strong>") == 1
