@@ -75,10 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         return done.stdout.strip()
 
     manage("migrate", "--no-input", "--verbosity", "0")
-    signin = manage("load_demo", str(ROOT / "examples"))
+    started = time.monotonic()
+    signin = manage("load_demo", str(ROOT / "examples"), "--out", str(ROOT / "out"))
+    took = time.monotonic() - started
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    print(f"== Workspace at {base}/ (SQLite in {data}) ==\n{signin}", flush=True)
+    signin = signin.replace(" /share/", f" {base}/share/")  # the loader knows paths, not the address
+    print(f"== Workspace at {base}/ (SQLite in {data}, loaded in {took:.0f} s) ==\n{signin}", flush=True)
     command = [args.securable, "serve", "--no-migrate", "--addr", f"127.0.0.1:{port}"]
     if args.serve:
         try:

@@ -48,6 +48,7 @@ API = {
     "api product": ("/products/acme-homecam-2", 2),
     "api yaml": ("/products/acme-homecam-2/securable.yaml", 2),
     "api audit": ("/audit", 1),
+    "api audit checkpoints": ("/audit/checkpoints", 1),
 }
 
 

@@ -16,7 +16,7 @@ from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
 from securable.web.products import keys
-from securable.web.products.models import Product, Release, ShareLink
+from securable.web.products.models import Product, Release, ShareLink, SigningKey
 from securable.web.products.releases import (
     CreateShare,
     RequestRelease,
@@ -57,6 +57,8 @@ class Endpoint:
             return {"product": "ours", "version": "1"}
         if self.name == "share create":
             return {"days": "7"}
+        if self.name == "signing key rotate":
+            return {"why": "yearly rotation"}
         if self.name == "mfa setting":  # turning it off: turning it on needs the actor's own factor
             return {"required": "0"}
         if self.name == "token create":  # a role every role that may create tokens can grant
@@ -84,6 +86,8 @@ ENDPOINTS = (
     Endpoint("share create", "package.sign", "post", "/o/{org}/releases/{built}/share"),
     Endpoint("share revoke", "package.sign", "post", "/o/{org}/shares/{share}/revoke"),
     Endpoint("signing key", "product.view", "get", "/o/{org}/signing-key.pem"),
+    Endpoint("signing key by fingerprint", "product.view", "get", "/o/{org}/signing-keys/{key}.pem"),
+    Endpoint("signing key rotate", "key.rotate", "post", "/o/{org}/signing-key/rotate"),
     Endpoint("members", "product.view", "get", "/o/{org}/members/"),
     Endpoint("member add", "member.manage", "post", "/o/{org}/members/change"),
     Endpoint("mfa setting", "member.manage", "post", "/o/{org}/settings/mfa"),
@@ -97,6 +101,7 @@ ENDPOINTS = (
     Endpoint("api yaml", "product.view", "get", "/api/v1/products/{product}/securable.yaml", api=True),
     Endpoint("api upload", "product.edit", "post", "/api/v1/products/{product}/versions", api=True),
     Endpoint("api audit", "audit.view", "get", "/api/v1/audit", api=True),
+    Endpoint("api audit checkpoints", "audit.view", "get", "/api/v1/audit/checkpoints", api=True),
 )
 
 
@@ -111,7 +116,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered |= {"product_questions", "product_answer", "product_comment", "product_assign", "my_questions"}
     covered |= {"product_coverage", "product_findings"}
     covered |= {"product_diff", "releases", "release_request", "release_approve", "release_zip"}
-    covered |= {"share_create", "share_revoke", "signing_key"}
+    covered |= {"share_create", "share_revoke", "signing_key", "signing_key_pem", "signing_key_rotate"}
     covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases
     covered |= OPERATIONS_URLS  # their own matrix, generated from the same role table
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
@@ -148,7 +153,8 @@ def _releases(founder: Any, org: Organization, product: str) -> None:
 def _ids(org: Organization) -> dict[str, int]:
     made = Release.objects.for_org(org).order_by("pk")
     share = ShareLink.objects.for_org(org).get()
-    return {"release": made[0].pk, "built": made[1].pk, "share": share.pk}
+    key = SigningKey.objects.for_org(org).get()
+    return {"release": made[0].pk, "built": made[1].pk, "share": share.pk, "key": key.fingerprint[7:]}
 
 
 def _request(

@@ -47,6 +47,12 @@ urlpatterns = [
     path("o/<slug:org>/releases/<str:release>/share", release_views.share_create, name="share_create"),
     path("o/<slug:org>/shares/<str:share>/revoke", release_views.share_revoke, name="share_revoke"),
     path("o/<slug:org>/signing-key.pem", release_views.signing_key, name="signing_key"),
+    path(
+        "o/<slug:org>/signing-keys/<str:fingerprint>.pem",
+        release_views.signing_key_by_fingerprint,
+        name="signing_key_pem",
+    ),
+    path("o/<slug:org>/signing-key/rotate", release_views.signing_key_rotate, name="signing_key_rotate"),
     path("share/<str:token>/", release_views.shared_file, name="shared_index"),
     path("share/<str:token>/package.zip", release_views.shared_zip, name="shared_zip"),
     path("share/<str:token>/<path:path>", release_views.shared_file, name="shared_file"),

@@ -203,3 +203,9 @@ def export_audit(request: HttpRequest) -> StreamingHttpResponse:
     actor, token = _actor(request)
     authorize(actor, token.organization, "audit.view")
     return StreamingHttpResponse(export_lines(token.organization), content_type="application/jsonl")
+
+
+# Routers kept in modules of their own, mounted last: they use the schemas and helpers above.
+from securable.web.api.audit_api import router as _audit_router  # noqa: E402
+
+api.add_router("/audit", _audit_router)

@@ -10,6 +10,7 @@ PERMISSIONS: dict[str, str] = {
     "product.edit": "import product descriptions and answer their questions (new versions)",
     "product.comment": "comment on a product's questions",
     "package.sign": "approve releases another member requested, signed with the organization's key",
+    "key.rotate": "replace the organization's package-signing key (old public keys stay published)",
     "agency.view": "see requirement sets, vendor packages and evaluations",
     "requirements.edit": "derive and tailor requirement sets (each change is a new draft version)",
     "requirements.approve": "approve tailored requirement sets (never one's own version)",

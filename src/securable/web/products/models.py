@@ -87,16 +87,29 @@ class QuestionAssignment(models.Model):
 
 
 class SigningKey(models.Model):
-    """The organization's Ed25519 package-signing key. The private key is sealed (AES-256-GCM, see
-    ``securable.web.products.keys``) and never leaves the server; the public key is for customers."""
+    """An Ed25519 package-signing key of the organization. The private key is sealed (AES-256-GCM, see
+    ``securable.web.products.keys``) and never leaves the server; the public key is for customers.
 
-    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="+")
+    One key is current (``retired`` empty) and signs new builds; a rotated key is retired, never
+    deleted, so its public key stays downloadable and packages it signed still verify."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     public_pem = models.TextField()
     fingerprint = models.CharField(max_length=80)
     sealed_private = models.BinaryField()
     created = models.DateTimeField(default=timezone.now)
+    retired = models.DateTimeField(null=True)
 
     objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(retired=None), name="one_current_signing_key"
+            ),
+            # Also the index of the public-key download by fingerprint.
+            models.UniqueConstraint(fields=["organization", "fingerprint"], name="signing_key_fingerprint"),
+        ]
 
 
 class Release(models.Model):

@@ -16,6 +16,7 @@ from securable.web.audit.record import person_for
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import allows
 from securable.web.pages import actor_of, org_page
+from securable.web.products import keys
 from securable.web.products import releases as services
 from securable.web.products.models import Release, ShareLink, SigningKey
 from securable.web.service import Forbidden
@@ -47,13 +48,18 @@ def releases(request: HttpRequest, org: Organization, member: Membership) -> Htt
     for link in ShareLink.objects.for_org(org).filter(release__in=rows, revoked=None).order_by("id"):
         shares.setdefault(link.release_id, []).append(link)
     me = person_for(request.user).pk
-    key = SigningKey.objects.for_org(org).values("fingerprint").first()
+    signing_keys = list(
+        SigningKey.objects.for_org(org)
+        .order_by("-created", "-id")
+        .values("fingerprint", "created", "retired")
+    )
     context = {
         "org": org,
         "rows": [(r, shares.get(r.pk, []), r.requested_by_id != me) for r in rows],
         "next": rows[-1].pk if more else None,
         "can_sign": allows(member.role, "package.sign"),
-        "key": key,
+        "signing_keys": [k | {"hex": _hex(k["fingerprint"])} for k in signing_keys],
+        "can_rotate": allows(member.role, "key.rotate"),
         "secret": request.session.pop("share_secret", ""),
     }
     response = render(request, "products/releases.html", context)
@@ -148,15 +154,46 @@ def share_revoke(request: HttpRequest, org: Organization, member: Membership, sh
     return redirect("releases", org=org.slug)
 
 
+def _hex(fingerprint: str) -> str:
+    """The fingerprint as it appears in a key's download address (``sha256:`` left out)."""
+    return fingerprint.removeprefix("sha256:")
+
+
+def _pem(org: Organization, key: SigningKey | None, name: str) -> HttpResponse:
+    if key is None:
+        raise Http404("no such signing key (the first is made when the first release is approved)")
+    response = HttpResponse(key.public_pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-{name}.pub.pem"'
+    return response
+
+
 @org_page("product.view")
 @require_GET
 def signing_key(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
-    key = SigningKey.objects.for_org(org).first()
-    if key is None:
-        raise Http404("no signing key yet: it is made when the first release is approved")
-    response = HttpResponse(key.public_pem, content_type="application/x-pem-file")
-    response["Content-Disposition"] = f'attachment; filename="{org.slug}-signing-key.pub.pem"'
-    return response
+    """The current key's public half."""
+    return _pem(org, keys.current_key(org), "signing-key")
+
+
+@org_page("product.view")
+@require_GET
+def signing_key_by_fingerprint(
+    request: HttpRequest, org: Organization, member: Membership, fingerprint: str
+) -> HttpResponse:
+    """Any key's public half, retired ones too: packages they signed must still verify."""
+    if len(fingerprint) != 64 or not all(c in "0123456789abcdef" for c in fingerprint):
+        raise Http404("no such signing key")
+    key = SigningKey.objects.for_org(org).filter(fingerprint=f"sha256:{fingerprint}").first()
+    return _pem(org, key, f"signing-key-{fingerprint[:12]}")
+
+
+@org_page("key.rotate")
+@require_POST
+def signing_key_rotate(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    try:
+        keys.rotate_key(actor_of(request), org, keys.RotateKey(request.POST.get("why", "")[:500]))
+    except SecurableError as err:
+        return _problem(request, org, err)
+    return redirect("releases", org=org.slug)
 
 
 # ---- public share links: no sign-in, read-only ---------------------------------------------------

@@ -30,7 +30,7 @@ from securable.web import jobs
 from securable.web.audit.record import append, person_for
 from securable.web.orgs.models import Organization
 from securable.web.products import keys
-from securable.web.products.models import Product, ProductVersion, Release, ShareLink, SigningKey
+from securable.web.products.models import Product, ProductVersion, Release, ShareLink
 from securable.web.service import Actor, Conflict, Forbidden, authorize
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def approve_release(actor: Actor, organization: Organization, command: ApproveRe
             raise Conflict(f"the release is {release.state}, not waiting for approval")
         # One key per organization: approvals of two releases at once must not both make one.
         Organization.objects.select_for_update().filter(pk=organization.pk).exists()
-        if not SigningKey.objects.for_org(organization).exists():
+        if keys.current_key(organization) is None:
             key = keys.make_key(organization)
             key.save(force_insert=True)
             append(
@@ -171,7 +171,9 @@ def _build(organization: Organization, release: Release) -> tuple[bytes, str]:
     from securable import api
     from securable.product import parse_product
 
-    key = SigningKey.objects.for_org(organization).get()
+    key = keys.current_key(organization)  # the one current when the build runs: it records which
+    if key is None:
+        raise SecurableError("the organization has no current signing key")
     work = Path(tempfile.mkdtemp(prefix="securable-release-"))
     try:
         folder = work / "product"
