@@ -22,6 +22,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from advisories import csaf
 from securable.cli import main
 from securable.operations import policy
 from securable.operations.register import DeviceRow
@@ -34,7 +35,6 @@ from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
 from securable.web.service import Conflict, Forbidden
 
-from .advisories import csaf
 from .conftest import actor
 from .test_web_operations import stock
 from .test_web_pages import assert_csp_clean
