@@ -183,6 +183,10 @@ def test_an_advisory_opens_a_review_per_affected_device(
     assert all(r.kind == "advisory" and "CVE-2026-0001 (affected)" in r.subject for r in opened)
     assert {r.assignee.user for r in opened} == {reviewer}  # the one member who may complete reviews
     assert all(r.due == r.opened + timedelta(days=14) for r in opened)
+    detail = client.get(reverse("review", kwargs={"org": org.slug, "number": opened[0].number}))
+    assert opened[0].advisory is not None
+    assert opened[0].advisory.sha256 in detail.content.decode()
+    assert_csp_clean(detail.content.decode())
     (upload,) = events(org, "advisory.upload")
     assert upload["after"]["devices"] == ["CAM-21", "CAM-X"]
     assert [e["after"]["device"] for e in events(org, "review.open")] == ["CAM-21", "CAM-X"]

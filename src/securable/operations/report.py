@@ -73,9 +73,9 @@ def _in(scope: Scope, when: datetime) -> bool:
     return (scope.start is None or when >= scope.start) and (scope.end is None or when < scope.end)
 
 
-def build(records: Iterable[dict[str, Any]], scope: Scope, names: dict[str, str]) -> Report:
-    """The report over ``records`` (in chain order); ``names``: actor id -> name (kept outside the
-    chain so it can be erased: an erased person shows as their id)."""
+def build(records: Iterable[dict[str, Any]], scope: Scope) -> Report:
+    """The report over ``records`` (in chain order, read once: a long chain is streamed, not held);
+    lines name actors by their id in the chain until :func:`named`."""
     sections: dict[str, list[Line]] = {key: [] for key, _ in SECTIONS}
     organization = ""
     first: tuple[int, str] | None = None
@@ -97,7 +97,7 @@ def build(records: Iterable[dict[str, Any]], scope: Scope, names: dict[str, str]
         if scope.devices is not None and device not in scope.devices and action != "policy.acknowledge":
             continue
         actor = event.get("actor")
-        who = names.get(str(actor), str(actor)) if actor else "workspace"
+        who = str(actor) if actor else "workspace"
         note = str(after.get("note") or after.get("outcome") or "") if isinstance(after, dict) else ""
         line = Line(seq, str(event.get("time", ""))[:19], action, subject, device, who, note[:300])
         shown = _in(scope, _time(str(event.get("time"))))
@@ -132,6 +132,20 @@ def build(records: Iterable[dict[str, Any]], scope: Scope, names: dict[str, str]
         if now not in FINAL and now != "completed"
     ]
     return Report(organization, scope, first, last, sections)
+
+
+def actors(report: Report) -> set[str]:
+    return {line.who for lines in report.sections.values() for line in lines} - {"workspace"}
+
+
+def named(report: Report, names: dict[str, str]) -> Report:
+    """``report`` with actor ids replaced by ``names`` (kept outside the chain so they can be
+    erased: an erased person stays an id)."""
+    sections = {
+        key: [Line(**{**x.__dict__, "who": names.get(x.who, x.who)}) for x in lines]
+        for key, lines in report.sections.items()
+    }
+    return Report(report.organization, report.scope, report.first, report.last, sections)
 
 
 def _range(report: Report) -> str:

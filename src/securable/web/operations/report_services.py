@@ -16,12 +16,11 @@ def build_report(actor: Actor, organization: Organization, scope: rp.Scope) -> r
     authorize(actor, organization, "audit.view")
     # The very lines an auditor gets from `audit-export`, so the range the report states is the
     # range `securable audit verify` checks.
-    records = [json.loads(line) for line in export_lines(organization)]
-    ids = {str(r["event"].get("actor")) for r in records if r["event"].get("actor")}
+    built = rp.build((json.loads(line) for line in export_lines(organization)), scope)
     names = {
         str(public_id): name or str(public_id)
-        for public_id, name in Person.objects.filter(public_id__in=ids, erased=None).values_list(
+        for public_id, name in Person.objects.filter(public_id__in=rp.actors(built), erased=None).values_list(
             "public_id", "name"
         )
     }
-    return rp.build(records, scope, names)
+    return rp.named(built, names)

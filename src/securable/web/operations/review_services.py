@@ -68,6 +68,9 @@ def _open(
     incident: Incident | None = None,
 ) -> Review:
     """A new open review and its event; runs inside the caller's transaction."""
+    # Numbers are per organization: take the organization's row lock first (as the audit append
+    # does), so two reviews opened at once on PostgreSQL wait instead of taking the same number.
+    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
     last = Review.objects.for_org(organization).aggregate(n=Max("number"))["n"] or 0
     person = assignee(organization)
     review = Review(
