@@ -248,7 +248,7 @@ def complete_review(actor: Actor, organization: Organization, number: int, outco
         member = authorize(actor, organization, "review.complete")
         review = (
             Review.objects.for_org(organization)
-            .select_for_update()
+            .select_for_update(of=("self",))  # PostgreSQL locks no nullable side of a join
             .select_related("device")
             .filter(number=number)
             .first()
@@ -316,7 +316,7 @@ def send_reminders(organization: Organization, today: date) -> list[Review]:
     e-mail when a mail server is configured (sent once the transaction commits)."""
     overdue = list(
         Review.objects.for_org(organization)
-        .select_for_update()
+        .select_for_update(of=("self",))  # the review rows only: assignee and device may be null
         .filter(state="open", due__lt=today)
         .exclude(reminded=today)
         .select_related("assignee", "device")
