@@ -443,3 +443,15 @@ def test_review_pages_stay_within_a_query_budget(
     assert ">R-11<" not in first
     assert ">R-11<" in second
     assert ">R-61<" not in second
+
+
+def test_the_reminder_command_refuses_bad_arguments(org: Organization) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("operations_reminders", "--today", "31/12/2026", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no organization"):
+        call_command("operations_reminders", "nobody", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("operations_reminders", org.slug, stdout=out)
+    assert out.getvalue() == "reminders: 1 organization\n"

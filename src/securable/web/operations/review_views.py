@@ -35,7 +35,7 @@ STATES = ("open", "completed")
 @require_GET
 def reviews(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
     query = Review.objects.for_org(org).select_related("device", "assignee")
-    state = request.GET.get("state", "open")
+    state = request.GET.get("state", "open")[:20]
     if state in STATES:
         query = query.filter(state=state)
     cursor = request.GET.get("cursor")
