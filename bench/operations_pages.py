@@ -1,4 +1,5 @@
-"""Page timings of agency operations with 10,000 devices and 100,000 maintenance records.
+"""Page timings of agency operations with 10,000 devices, 100,000 maintenance records and 20,000
+reviews.
 
     .venv/bin/python bench/operations_pages.py            # SQLite in a temporary folder
     SECURABLE_DB_ENGINE=postgresql SECURABLE_DB_NAME=... .venv/bin/python bench/operations_pages.py
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 DEVICES = int(os.environ.get("BENCH_DEVICES", "10000"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
+REVIEWS = int(os.environ.get("BENCH_REVIEWS", "20000"))
 ROUNDS = 60
 
 
@@ -100,11 +102,33 @@ def main() -> int:
                 for n in range(start, min(start + 5000, RECORDS))
             ]
         )
+    from securable.web.operations.review_models import Review
+
+    opened = now.date() - timedelta(days=60)
+    for start in range(0, REVIEWS, 5000):
+        Review.objects.for_org(org).bulk_create(
+            [
+                Review(
+                    organization=org,
+                    number=n + 1,
+                    kind="incident",
+                    subject=f"incident {n}",
+                    device_id=device_ids[n % len(device_ids)],
+                    opened=opened,
+                    due=opened + timedelta(days=7 + n % 90),
+                    state="completed" if n % 3 else "open",
+                )
+                for n in range(start, min(start + 5000, REVIEWS))
+            ]
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seconds = time.perf_counter() - started
-    print(f"{connection.vendor}: seeded {DEVICES} devices, {RECORDS} maintenance records in {seconds:.0f} s")
+    print(
+        f"{connection.vendor}: seeded {DEVICES} devices, {RECORDS} maintenance records,"
+        f" {REVIEWS} reviews in {seconds:.0f} s"
+    )
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
@@ -124,6 +148,10 @@ def main() -> int:
         "personnel": "/o/bench/personnel/",
         "tools": "/o/bench/tools/",
         "policies": "/o/bench/policies/",
+        "reviews (open, first page)": "/o/bench/reviews/",
+        "reviews (all, page in the middle)": f"/o/bench/reviews/?state=all&cursor={encode('', REVIEWS // 2)}",
+        "review detail": f"/o/bench/reviews/{REVIEWS // 2}/",
+        "reports": "/o/bench/reports/",
     }
     worst = 0.0
     for name, url in pages.items():

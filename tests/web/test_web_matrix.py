@@ -30,6 +30,7 @@ from .conftest import CAMERA, actor
 from .test_web_matrix_agency import NAMES as AGENCY_PAGES
 from .test_web_operations import URL_NAMES as OPERATIONS_URLS
 from .test_web_questions import open_product
+from .test_web_reviews import URL_NAMES as REVIEW_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,7 @@ def test_every_url_of_the_workspace_is_in_the_matrix() -> None:
     covered |= {"share_create", "share_revoke", "signing_key", "signing_key_pem", "signing_key_rotate"}
     covered |= {"shared_index", "shared_zip", "shared_file"}  # public pages: test_web_releases
     covered |= OPERATIONS_URLS  # their own matrix, generated from the same role table
+    covered |= REVIEW_URLS  # test_web_reviews.py, likewise
     assert org_pages == covered  # a new page must be added to ENDPOINTS above
 
 

@@ -17,6 +17,8 @@ REMOVAL = "offsite repair: data-removal attestation"
 PERSONNEL = "maintenance personnel and authorizations"
 TOOLS = "approved diagnostic tools"
 VERIFICATION = "post-maintenance verification and alerts"
+REVIEWS = "reviews: scheduled by the policy, and opened by advisories, incidents and failed checks"
+REPORTS = "maintenance records, and auditor reports built from the audit chain"
 
 _OUT_PROCUREMENT = (
     "out of scope: procurement and contracts (securable requirements/evaluate draft the clauses)"
@@ -30,7 +32,7 @@ BY_CAPABILITY: dict[str, str] = {
     "FPN-SEED-3": MAINTENANCE,
     "FPN-SEED-4": PERSONNEL,
     "FPN-SEED-5": PERSONNEL,
-    "FPN-SEED-6": _OUT_PLANNED,
+    "FPN-SEED-6": REVIEWS,
     "FPN-SEED-7": TOOLS,
     "FPN-SEED-8": PERSONNEL,
     "FPN-SEED-9": _OUT_PROCUREMENT,
@@ -54,6 +56,8 @@ EXCEPTIONS: dict[str, str] = {
     # Telling the manufacturer is a contract matter, not a record the workspace keeps.
     "FPN-SEED-1.A2": _OUT_PROCUREMENT,
     "FPN-SEED-1.A3": "out of scope: the agency's own procurement and monitoring systems",
+    # Auditor reports put the maintenance records into the agency's audit work.
+    "FPN-SEED-3.A2": REPORTS,
     "FPN-SEED-4.A2": _OUT_PROCUREMENT,
     "FPN-SEED-5.A2": _OUT_PLANNED,
     "FPN-SEED-5.A3": "out of scope: training is run outside the workspace",

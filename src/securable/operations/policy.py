@@ -199,6 +199,14 @@ def to_html(documents: Sequence[Document], issue: Issue) -> str:
     return "\n".join(parts)
 
 
+def to_pdf(documents: Sequence[Document], issue: Issue) -> bytes:
+    """The HTML export laid out by WeasyPrint, as the package documents are; dated by the approval
+    (or the draft), never the clock, so one version always gives the same bytes."""
+    from securable.package.documents.pdfrender import html_to_pdf
+
+    return html_to_pdf(to_html(documents, issue), (issue.approved or issue.drafted).date())
+
+
 def to_docx(documents: Sequence[Document], issue: Issue) -> bytes:
     import docx  # only this export needs it
 

@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 # Job name -> the function that does it (imported when the job runs: no import cycle, no cost).
 JOBS: dict[str, str] = {
     "release.build": "securable.web.products.releases.build_release",
+    "operations.reminders": "securable.web.operations.review_services.run_reminders",
 }
 TASK = "securable.job"  # the one procrastinate task; it runs the named job (securable.web.queue)
 QUEUE = "securable"

@@ -9,6 +9,7 @@ from securable.web.api import views as api_views
 from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
+from securable.web.operations import review_views as ops_reviews
 from securable.web.operations import views as ops
 from securable.web.orgs import views as org_views
 from securable.web.products import assessment_views, diff_views, questionnaire_views, release_views
@@ -85,8 +86,15 @@ urlpatterns = [
     path("o/<slug:org>/policies/draft", ops.policy_draft, name="policy_draft"),
     path("o/<slug:org>/policies/approve", ops.policy_approve, name="policy_approve"),
     path("o/<slug:org>/policies/acknowledge", ops.policy_acknowledge, name="policy_acknowledge"),
+    path("o/<slug:org>/reviews/", ops_reviews.reviews, name="reviews"),
+    path("o/<slug:org>/reviews/incident", ops_reviews.incident_record, name="incident_record"),
+    path("o/<slug:org>/reviews/advisory", ops_reviews.advisory_upload, name="advisory_upload"),
+    path("o/<slug:org>/reviews/<int:number>/", ops_reviews.review, name="review"),
+    path("o/<slug:org>/reviews/<int:number>/complete", ops_reviews.review_complete, name="review_complete"),
+    path("o/<slug:org>/reports/", ops_reviews.reports, name="reports"),
+    re_path(r"^o/(?P<org>[-\w]+)/reports/report\.(?P<fmt>html|pdf|csv)$", ops_reviews.report, name="report"),
     re_path(
-        r"^o/(?P<org>[-\w]+)/policies/v(?P<number>[0-9]+)\.(?P<fmt>html|docx|oscal\.json)$",
+        r"^o/(?P<org>[-\w]+)/policies/v(?P<number>[0-9]+)\.(?P<fmt>html|pdf|docx|oscal\.json)$",
         ops.policy_export,
         name="policy_export",
     ),

@@ -218,3 +218,7 @@ class Acknowledgement(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "person"], name="one_ack_per_person")]
+
+
+# Reviews and their trigger events live in their own module; imported here so Django registers them.
+from .review_models import Advisory, Incident, Review  # noqa: E402, F401

@@ -460,6 +460,10 @@ def step(actor: Actor, organization: Organization, number: int, command: StepCom
                 "note": after.history[-1].note[:500],
             },
         )
+        if after.state is m.State.FAILED:  # besides the alert, someone looks at why (FPN-SEED-6.A2)
+            from .review_services import open_for_failure
+
+            open_for_failure(actor, organization, row, now.date())
     return row
 
 

@@ -591,7 +591,12 @@ def policy_acknowledge(request: HttpRequest, org: Organization, member: Membersh
     )
 
 
-EXPORTS = {"html": "text/html; charset=utf-8", "docx": DOCX, "oscal.json": "application/json"}
+EXPORTS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": DOCX,
+    "oscal.json": "application/json",
+}
 
 
 @org_page("device.view")
@@ -619,6 +624,8 @@ def policy_export(
     body: str | bytes
     if fmt == "html":
         body = policy.to_html(documents, issue)
+    elif fmt == "pdf":
+        body = policy.to_pdf(documents, issue)
     elif fmt == "docx":
         body = policy.to_docx(documents, issue)
     else:

@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, str] = {
     "personnel.manage": "add maintenance organizations and people and their authorizations",
     "policy.edit": "draft new versions of the agency's IoT device policies",
     "policy.approve": "approve a policy version (never one's own draft)",
+    "review.trigger": "record incidents and upload manufacturer advisories, which open device reviews",
+    "review.complete": "complete device reviews with an outcome (a completed review never changes)",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -38,12 +40,14 @@ ROLES: dict[str, frozenset[str]] = {
         {"product.view", "product.edit", "product.comment", "vendor.evaluate", "token.manage"}
         | {"agency.view", "requirements.edit", "vendor.upload"}
         | {"device.view", "device.manage", "maintenance.request", "maintenance.perform", "policy.edit"}
+        | {"review.trigger"}
     ),
     # Reviewers approve and verify what editors request and record: the separation of duties the
     # maintenance rules also enforce per person.
     "reviewer": frozenset(
         {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
         | {"agency.view", "device.view", "maintenance.approve", "tools.approve", "policy.approve"}
+        | {"review.complete"}
     ),
     "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view"}),  # read-only
 }
@@ -54,7 +58,10 @@ ROLE_HELP: dict[str, str] = {
         "imports products, drafts requirement sets, uploads vendor packages, makes CI tokens,"
         " keeps the device register, requests and does maintenance"
     ),
-    "reviewer": ("signs packages; approves requirements, maintenance and diagnostic tools; edits nothing"),
+    "reviewer": (
+        "signs packages; approves requirements, maintenance and diagnostic tools; completes reviews;"
+        " edits nothing"
+    ),
     "auditor": "reads products, agency records, devices, maintenance and the audit log; changes nothing",
 }
 
