@@ -218,3 +218,13 @@ class Acknowledgement(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "person"], name="one_ack_per_person")]
+
+
+# Vendor documentation, requests to manufacturers and third-party oversight live in their own module.
+from .vendor_models import (  # noqa: E402, F401
+    DocumentRequest,
+    Provider,
+    ProviderAudit,
+    RequestEntry,
+    VendorDocument,
+)

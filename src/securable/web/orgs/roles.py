@@ -27,6 +27,12 @@ PERMISSIONS: dict[str, str] = {
     "personnel.manage": "add maintenance organizations and people and their authorizations",
     "policy.edit": "draft new versions of the agency's IoT device policies",
     "policy.approve": "approve a policy version (never one's own draft)",
+    "docs.view": (
+        "open vendor documentation, when the approved policy names one's role among those that see it"
+        " (every view is logged)"
+    ),
+    "docs.manage": "add vendor documentation to the vault; draft and follow up requests to manufacturers",
+    "oversight.manage": "record contractors and service providers, their obligations and audits",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -37,14 +43,16 @@ ROLES: dict[str, frozenset[str]] = {
         {"product.view", "product.edit", "product.comment", "vendor.evaluate", "token.manage"}
         | {"agency.view", "requirements.edit", "vendor.upload"}
         | {"device.view", "device.manage", "maintenance.request", "maintenance.perform", "policy.edit"}
+        | {"docs.view", "docs.manage", "oversight.manage"}
     ),
     # Reviewers approve and verify what editors request and record: the separation of duties the
     # maintenance rules also enforce per person.
     "reviewer": frozenset(
         {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
         | {"agency.view", "device.view", "maintenance.approve", "tools.approve", "policy.approve"}
+        | {"docs.view"}
     ),
-    "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view"}),  # read-only
+    "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view", "docs.view"}),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {
