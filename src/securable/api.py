@@ -542,11 +542,13 @@ def package_product(package_dir: str | os.PathLike[str]) -> PackageProduct:
             hint="ask the vendor for a package made by `securable package`",
         )
     data = read_json(path, 16 * 2**20, what="product description")
-    doc = parse(data, PRODUCT)
-    body = doc.get("product") if isinstance(doc, dict) else None
-    body = body if isinstance(body, dict) else {}
-    about = body.get("product") if isinstance(body.get("product"), dict) else {}
-    support = body.get("support") if isinstance(body.get("support"), dict) else {}
+
+    def part(value: object, key: str) -> dict[str, object]:
+        found = value.get(key) if isinstance(value, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    body = part(parse(data, PRODUCT), "product")
+    about, support = part(body, "product"), part(body, "support")
 
     def text(value: object) -> str:
         return " ".join(str(value).split())[:200] if isinstance(value, str | int | float) else ""

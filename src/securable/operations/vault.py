@@ -40,9 +40,9 @@ def safe_name(raw: str) -> str:
     header and into pages: only the base name survives, and nothing in it can end a header or a quote.
     """
     base = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    kept = "".join(
-        c for c in base if unicodedata.category(c)[0] not in ("C", "Z") or c == " "
-    ).replace('"', "")
+    kept = "".join(c for c in base if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").replace(
+        '"', ""
+    )
     kept = kept.strip(" .")[:MAX_NAME]
     return kept or "document"
 

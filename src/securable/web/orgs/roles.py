@@ -52,7 +52,9 @@ ROLES: dict[str, frozenset[str]] = {
         | {"agency.view", "device.view", "maintenance.approve", "tools.approve", "policy.approve"}
         | {"docs.view"}
     ),
-    "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view", "docs.view"}),  # read-only
+    "auditor": frozenset(
+        {"product.view", "audit.view", "agency.view", "device.view", "docs.view"}
+    ),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {

@@ -6,112 +6,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agency', '0001_initial'),
-        ('audit', '0002_checkpoint'),
-        ('operations', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("agency", "0001_initial"),
+        ("audit", "0002_checkpoint"),
+        ("operations", "0001_initial"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentRequest',
+            name="DocumentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('vendor', models.CharField(max_length=200)),
-                ('product', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('asked', models.TextField()),
-                ('asked_on', models.DateField()),
-                ('status', models.CharField(default='open', max_length=20)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audit.person')),
-                ('evaluation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agency.evaluation')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("vendor", models.CharField(max_length=200)),
+                ("product", models.CharField(blank=True, max_length=200)),
+                ("kind", models.CharField(max_length=20)),
+                ("subject", models.CharField(max_length=200)),
+                ("asked", models.TextField()),
+                ("asked_on", models.DateField()),
+                ("status", models.CharField(default="open", max_length=20)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="audit.person"
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agency.evaluation",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=20)),
-                ('services', models.CharField(blank=True, max_length=500)),
-                ('obligations', models.TextField()),
-                ('audit_months', models.PositiveSmallIntegerField()),
-                ('since', models.DateField()),
-                ('last_audit', models.DateField(null=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=20)),
+                ("services", models.CharField(blank=True, max_length=500)),
+                ("obligations", models.TextField()),
+                ("audit_months", models.PositiveSmallIntegerField()),
+                ("since", models.DateField()),
+                ("last_audit", models.DateField(null=True)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProviderAudit',
+            name="ProviderAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('done', models.DateField()),
-                ('outcome', models.CharField(max_length=20)),
-                ('findings', models.TextField(blank=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='operations.provider')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audit.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("done", models.DateField()),
+                ("outcome", models.CharField(max_length=20)),
+                ("findings", models.TextField(blank=True)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="operations.provider",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="audit.person"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestEntry',
+            name="RequestEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=20)),
-                ('text', models.TextField()),
-                ('on', models.DateField()),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audit.person')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='operations.documentrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.CharField(max_length=20)),
+                ("text", models.TextField()),
+                ("on", models.DateField()),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="audit.person"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="operations.documentrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VendorDocument',
+            name="VendorDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vendor', models.CharField(max_length=200)),
-                ('product', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=200)),
-                ('filename', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('content', models.BinaryField()),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audit.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("vendor", models.CharField(max_length=200)),
+                ("product", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=200)),
+                ("filename", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("content", models.BinaryField()),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="audit.person"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='documentrequest',
-            index=models.Index(fields=['organization', '-number'], name='docrequest_org_number'),
+            model_name="documentrequest",
+            index=models.Index(fields=["organization", "-number"], name="docrequest_org_number"),
         ),
         migrations.AddIndex(
-            model_name='documentrequest',
-            index=models.Index(fields=['organization', 'status', '-number'], name='docrequest_org_status'),
+            model_name="documentrequest",
+            index=models.Index(fields=["organization", "status", "-number"], name="docrequest_org_status"),
         ),
         migrations.AddConstraint(
-            model_name='documentrequest',
-            constraint=models.UniqueConstraint(fields=('organization', 'number'), name='docrequest_number_per_org'),
+            model_name="documentrequest",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "number"), name="docrequest_number_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provider',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='provider_name_per_org'),
+            model_name="provider",
+            constraint=models.UniqueConstraint(fields=("organization", "name"), name="provider_name_per_org"),
         ),
         migrations.AddIndex(
-            model_name='vendordocument',
-            index=models.Index(fields=['organization', 'vendor', 'product', '-id'], name='vendordoc_org_product'),
+            model_name="vendordocument",
+            index=models.Index(
+                fields=["organization", "vendor", "product", "-id"], name="vendordoc_org_product"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vendordocument',
-            index=models.Index(fields=['organization', '-id'], name='vendordoc_org_id'),
+            model_name="vendordocument",
+            index=models.Index(fields=["organization", "-id"], name="vendordoc_org_id"),
         ),
     ]
