@@ -17,6 +17,9 @@ REMOVAL = "offsite repair: data-removal attestation"
 PERSONNEL = "maintenance personnel and authorizations"
 TOOLS = "approved diagnostic tools"
 VERIFICATION = "post-maintenance verification and alerts"
+VAULT = "vendor documentation vault (opened only by the policy's roles, every view logged)"
+REQUESTS = "documentation and parts requests to manufacturers"
+OVERSIGHT = "third-party oversight: obligations and audits"
 
 _OUT_PROCUREMENT = (
     "out of scope: procurement and contracts (securable requirements/evaluate draft the clauses)"
@@ -40,11 +43,11 @@ BY_CAPABILITY: dict[str, str] = {
     "FPN-SEED-13": _OUT_PROCUREMENT,
     "FPN-SEED-14": _OUT_PLANNED,
     "FPN-SEED-15": _OUT_PROCUREMENT,
-    "FPN-SEED-16": _OUT_PLANNED,
+    "FPN-SEED-16": VAULT,
     "FPN-SEED-17": "not yet: a configuration check before a device joins a system",
-    "FPN-SEED-18": _OUT_PLANNED,
-    "FPN-SEED-19": _OUT_PLANNED,
-    "FPN-SEED-20": _OUT_PLANNED,
+    "FPN-SEED-18": VAULT,
+    "FPN-SEED-19": REQUESTS,
+    "FPN-SEED-20": VAULT,
     "FPN-SEED-21": _OUT_PLANNED,
     "FPN-SEED-22": VERIFICATION,
     "FPN-SEED-23": _OUT_PROCUREMENT,
@@ -59,6 +62,9 @@ EXCEPTIONS: dict[str, str] = {
     "FPN-SEED-5.A3": "out of scope: training is run outside the workspace",
     "FPN-SEED-8.A2": PERSONNEL,
     "FPN-SEED-17.A1": "out of scope: the agency's risk assessment process",
+    "FPN-SEED-18.A2": REQUESTS,
+    "FPN-SEED-23.A1": OVERSIGHT,
+    "FPN-SEED-23.A2": REQUESTS,  # the deficiencies are sent to the manufacturer as a request
 }
 
 

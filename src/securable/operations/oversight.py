@@ -1,8 +1,7 @@
 """Oversight of contractors and service providers: their obligations, audits done and due.
 
 FPN-SEED-23.A1 asks the agency to make sure devices are used as the external service providers'
-procedures require, and FPN-SEED-21.A1 to govern the roles devices support; the workspace keeps
-each provider's obligations and the audits of them, and says when the next audit is due: the
+procedures require; the workspace keeps each provider's obligations and the audits of them, and says when the next audit is due: the
 provider's interval after the last audit, or after the provider was taken on when none was done.
 """
 
@@ -16,7 +15,7 @@ from securable.errors import InputError
 
 KINDS = ("contractor", "service provider", "manufacturer")
 OUTCOMES = ("satisfactory", "findings", "failed")
-ACTIONS = ("FPN-SEED-21.A1", "FPN-SEED-23.A1")
+ACTIONS = ("FPN-SEED-23.A1",)
 
 
 def add_months(day: date, months: int) -> date:

@@ -16,7 +16,7 @@ from securable.errors import InputError, UsageError
 
 KINDS = ("documentation", "parts")
 STATUSES = ("open", "answered", "closed")
-ACTIONS = ("FPN-SEED-18.A2", "FPN-SEED-19.A1", "FPN-SEED-19.A2")
+ACTIONS = ("FPN-SEED-18.A2", "FPN-SEED-19.A1", "FPN-SEED-19.A2", "FPN-SEED-23.A2")
 MAX_TEXT = 200_000  # a draft lists every question an evaluation found (tens, with their text)
 
 # Event -> the statuses it may follow and the status it leaves.
