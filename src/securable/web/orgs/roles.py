@@ -61,7 +61,8 @@ ROLE_HELP: dict[str, str] = {
     "owner": "everything, including members and API tokens",
     "editor": (
         "imports products, drafts requirement sets, uploads vendor packages, makes CI tokens,"
-        " keeps the device register, requests and does maintenance"
+        " keeps the device register, requests and does maintenance, keeps vendor documents, requests to"
+        " manufacturers and third-party oversight"
     ),
     "reviewer": ("signs packages; approves requirements, maintenance and diagnostic tools; edits nothing"),
     "auditor": "reads products, agency records, devices, maintenance and the audit log; changes nothing",
