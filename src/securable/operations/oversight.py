@@ -1,8 +1,9 @@
 """Oversight of contractors and service providers: their obligations, audits done and due.
 
 FPN-SEED-23.A1 asks the agency to make sure devices are used as the external service providers'
-procedures require; the workspace keeps each provider's obligations and the audits of them, and says when the next audit is due: the
-provider's interval after the last audit, or after the provider was taken on when none was done.
+procedures require; the workspace keeps each provider's obligations and the audits of them, and
+says when the next audit is due: the provider's interval after the last audit, or after the
+provider was taken on when none was done.
 """
 
 from __future__ import annotations
