@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -282,6 +283,8 @@ def test_a_request_drafted_from_a_real_evaluation_then_followed_up_answered_and_
     others = [q["text"] for q in evaluation.result["questions"] if q["vendor"] != vendor]
 
     client = client_of(owner)
+    listing = client.get(reverse("requests", kwargs={"org": agency.slug})).content.decode()
+    assert f"?evaluation={evaluation.pk}&amp;vendor={quote(vendor)}" in listing
     page = client.get(
         reverse("request_draft", kwargs={"org": agency.slug}), {"evaluation": evaluation.pk, "vendor": vendor}
     )
