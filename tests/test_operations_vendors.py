@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from securable import api
 from securable.errors import InputError
 from securable.operations import oversight, requests, vault
 
@@ -121,3 +124,36 @@ def test_an_audit_is_due_after_the_last_one_or_after_taking_the_provider_on() ->
         oversight.check_interval(0)
     with pytest.raises(InputError):
         oversight.check_interval(61)
+
+
+def test_a_packages_product_facts_are_the_descriptions_own(tmp_path: Path) -> None:
+    from securable.package.keys import keygen
+    from securable.product import load_product
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "federal-env-sensor" / "securable.yaml"
+    keygen(tmp_path / "key.pem", tmp_path / "key.pub")
+    api.package(example, tmp_path / "pkg", today=date(2026, 12, 4), key=tmp_path / "key.pem", pdf=False)
+    described = load_product(example)
+    found = api.package_product(tmp_path / "pkg")
+    assert described.product is not None
+    assert described.support is not None
+    assert (found.name, found.manufacturer, found.version) == (
+        described.product.name,
+        described.product.manufacturer,
+        described.product.version,
+    )
+    assert (found.support_end, found.end_of_life) == (
+        described.support.support_end,
+        described.support.end_of_life,
+    )
+    assert found.reads[0].sha256
+
+    product_json = tmp_path / "pkg" / "machine" / "product.json"
+    doc = json.loads(product_json.read_text(encoding="utf-8"))
+    doc["product"]["support"]["end_of_life"] = "soon"
+    product_json.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="not a date"):
+        api.package_product(tmp_path / "pkg")
+    product_json.unlink()
+    with pytest.raises(InputError, match="no product description"):
+        api.package_product(tmp_path / "pkg")

@@ -3,6 +3,7 @@ and third-party oversight. Views parse the form, call one service and render."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,7 +38,7 @@ def _int(request: HttpRequest, name: str, what: str) -> int:
         raise NotFoundError(f"no such {what}") from err
 
 
-def _on(request: HttpRequest, name: str) -> Any:
+def _on(request: HttpRequest, name: str) -> date:
     return _day(_text(request, name, 20), name.replace("_", " ")) or timezone.now().date()
 
 
