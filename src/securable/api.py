@@ -511,3 +511,62 @@ def diff(old: Source, new: Source, *, today: date, baselines: Sequence[str] = ()
     before = check(old, today=today, baselines=baselines)
     after = check(new, today=today, baselines=baselines)
     return DiffResult(compare(before.assessment, after.assessment), (*before.reads, *after.reads))
+
+
+@dataclass(frozen=True, slots=True)
+class PackageProduct:
+    """What a vendor package's product description says the product is (the vendor's own words)."""
+
+    name: str
+    manufacturer: str
+    version: str
+    support_end: date | None
+    end_of_life: date | None
+    reads: tuple[Read, ...]
+
+
+def package_product(package_dir: str | os.PathLike[str]) -> PackageProduct:
+    """The product, vendor, version and support dates in a package folder's ``machine/product.json``.
+
+    The caller verifies the package first (:func:`verify`); a missing description or a date that is
+    not ``YYYY-MM-DD`` is an :class:`InputError` rather than a guess.
+    """
+    from securable.agency.evaluation.facts import PRODUCT
+    from securable.jsonread import parse
+    from securable.jsonread import read as read_json
+
+    path = Path(package_dir) / PRODUCT
+    if not path.is_file():
+        raise InputError(
+            "the package has no product description (machine/product.json)",
+            hint="ask the vendor for a package made by `securable package`",
+        )
+    data = read_json(path, 16 * 2**20, what="product description")
+
+    def part(value: object, key: str) -> dict[str, object]:
+        found = value.get(key) if isinstance(value, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    body = part(parse(data, PRODUCT), "product")
+    about, support = part(body, "product"), part(body, "support")
+
+    def text(value: object) -> str:
+        return " ".join(str(value).split())[:200] if isinstance(value, str | int | float) else ""
+
+    def day(key: str) -> date | None:
+        value = support.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(value)[:20])
+        except ValueError as err:
+            raise InputError(f"{PRODUCT}: support.{key} {str(value)[:40]!r} is not a date") from err
+
+    return PackageProduct(
+        name=text(about.get("name")),
+        manufacturer=text(about.get("manufacturer")),
+        version=text(about.get("version")),
+        support_end=day("support_end"),
+        end_of_life=day("end_of_life"),
+        reads=(_read(data, str(path)),),
+    )

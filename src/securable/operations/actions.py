@@ -19,12 +19,15 @@ TOOLS = "approved diagnostic tools"
 VERIFICATION = "post-maintenance verification and alerts"
 REVIEWS = "reviews: scheduled by the policy, and opened by advisories, incidents and failed checks"
 REPORTS = "maintenance records, and auditor reports built from the audit chain"
+VAULT = "vendor documentation vault (opened only by the policy's roles, every view logged)"
+REQUESTS = "documentation and parts requests to manufacturers"
+OVERSIGHT = "third-party oversight: obligations and audits"
+POLICIES = "policy documents: drafted from these actions, approved by a second person, acknowledged"
 
 _OUT_PROCUREMENT = (
     "out of scope: procurement and contracts (securable requirements/evaluate draft the clauses)"
 )
 _OUT_BUDGET = "out of scope: budgeting (CPIC) is outside a device workspace"
-_OUT_PLANNED = "not yet: needs policy documents, the vendor documentation vault or oversight records"
 
 BY_CAPABILITY: dict[str, str] = {
     "FPN-SEED-1": MAINTENANCE,
@@ -40,14 +43,15 @@ BY_CAPABILITY: dict[str, str] = {
     "FPN-SEED-11": _OUT_PROCUREMENT,
     "FPN-SEED-12": _OUT_BUDGET,
     "FPN-SEED-13": _OUT_PROCUREMENT,
-    "FPN-SEED-14": _OUT_PLANNED,
+    "FPN-SEED-14": POLICIES,
     "FPN-SEED-15": _OUT_PROCUREMENT,
-    "FPN-SEED-16": _OUT_PLANNED,
-    "FPN-SEED-17": "not yet: a configuration check before a device joins a system",
-    "FPN-SEED-18": _OUT_PLANNED,
-    "FPN-SEED-19": _OUT_PLANNED,
-    "FPN-SEED-20": _OUT_PLANNED,
-    "FPN-SEED-21": _OUT_PLANNED,
+    "FPN-SEED-16": VAULT,
+    # The register holds no device configuration to check; the oversight policy states the rule.
+    "FPN-SEED-17": "out of scope: configuration checks run in the system's own configuration tools",
+    "FPN-SEED-18": VAULT,
+    "FPN-SEED-19": REQUESTS,
+    "FPN-SEED-20": VAULT,
+    "FPN-SEED-21": POLICIES,
     "FPN-SEED-22": VERIFICATION,
     "FPN-SEED-23": _OUT_PROCUREMENT,
 }
@@ -59,10 +63,13 @@ EXCEPTIONS: dict[str, str] = {
     # Auditor reports put the maintenance records into the agency's audit work.
     "FPN-SEED-3.A2": REPORTS,
     "FPN-SEED-4.A2": _OUT_PROCUREMENT,
-    "FPN-SEED-5.A2": _OUT_PLANNED,
+    "FPN-SEED-5.A2": POLICIES,  # distributed as a policy version every member acknowledges
     "FPN-SEED-5.A3": "out of scope: training is run outside the workspace",
     "FPN-SEED-8.A2": PERSONNEL,
     "FPN-SEED-17.A1": "out of scope: the agency's risk assessment process",
+    "FPN-SEED-18.A2": REQUESTS,
+    "FPN-SEED-23.A1": OVERSIGHT,
+    "FPN-SEED-23.A2": REQUESTS,  # the deficiencies are sent to the manufacturer as a request
 }
 
 

@@ -10,6 +10,7 @@ from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
 from securable.web.operations import review_views as ops_reviews
+from securable.web.operations import vendor_views as vendors
 from securable.web.operations import views as ops
 from securable.web.orgs import views as org_views
 from securable.web.products import assessment_views, diff_views, questionnaire_views, release_views
@@ -98,4 +99,19 @@ urlpatterns = [
         ops.policy_export,
         name="policy_export",
     ),
+    # Vendor documentation, devices from vendor packages, requests to manufacturers, oversight.
+    path("o/<slug:org>/vault/", vendors.vault_list, name="vault"),
+    path("o/<slug:org>/vault/add", vendors.vault_add, name="vault_add"),
+    path("o/<slug:org>/vault/<int:pk>/download", vendors.vault_document, name="vault_document"),
+    path("o/<slug:org>/vendor-devices/", vendors.device_from_package_form, name="vendor_devices"),
+    path("o/<slug:org>/vendor-devices/add", vendors.device_from_package, name="vendor_device_add"),
+    path("o/<slug:org>/requests/", vendors.request_list, name="requests"),
+    path("o/<slug:org>/requests/draft", vendors.request_draft, name="request_draft"),
+    path("o/<slug:org>/requests/new", vendors.request_make, name="request_make"),
+    path("o/<slug:org>/requests/<int:number>/", vendors.request_detail, name="request"),
+    path("o/<slug:org>/requests/<int:number>/entry", vendors.request_entry, name="request_entry"),
+    path("o/<slug:org>/oversight/", vendors.providers, name="oversight"),
+    path("o/<slug:org>/oversight/add", vendors.provider_add, name="provider_add"),
+    path("o/<slug:org>/oversight/<int:pk>/", vendors.provider, name="provider"),
+    path("o/<slug:org>/oversight/<int:pk>/audit", vendors.provider_audit, name="provider_audit"),
 ]

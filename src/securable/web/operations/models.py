@@ -222,3 +222,12 @@ class Acknowledgement(models.Model):
 
 # Reviews and their trigger events live in their own module; imported here so Django registers them.
 from .review_models import Advisory, Incident, Review  # noqa: E402, F401
+
+# Vendor documentation, requests to manufacturers and third-party oversight live in their own module.
+from .vendor_models import (  # noqa: E402, F401
+    DocumentRequest,
+    Provider,
+    ProviderAudit,
+    RequestEntry,
+    VendorDocument,
+)

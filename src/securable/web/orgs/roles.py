@@ -30,6 +30,12 @@ PERMISSIONS: dict[str, str] = {
     "policy.approve": "approve a policy version (never one's own draft)",
     "review.trigger": "record incidents and upload manufacturer advisories, which open device reviews",
     "review.complete": "complete device reviews with an outcome (a completed review never changes)",
+    "docs.view": (
+        "open vendor documentation, when the approved policy names one's role among those that see it"
+        " (every view is logged)"
+    ),
+    "docs.manage": "add vendor documentation to the vault; draft and follow up requests to manufacturers",
+    "oversight.manage": "record contractors and service providers, their obligations and audits",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -41,6 +47,7 @@ ROLES: dict[str, frozenset[str]] = {
         | {"agency.view", "requirements.edit", "vendor.upload"}
         | {"device.view", "device.manage", "maintenance.request", "maintenance.perform", "policy.edit"}
         | {"review.trigger"}
+        | {"docs.view", "docs.manage", "oversight.manage"}
     ),
     # Reviewers approve and verify what editors request and record: the separation of duties the
     # maintenance rules also enforce per person.
@@ -48,15 +55,19 @@ ROLES: dict[str, frozenset[str]] = {
         {"product.view", "product.comment", "package.sign", "requirements.approve", "vendor.evaluate"}
         | {"agency.view", "device.view", "maintenance.approve", "tools.approve", "policy.approve"}
         | {"review.complete"}
+        | {"docs.view"}
     ),
-    "auditor": frozenset({"product.view", "audit.view", "agency.view", "device.view"}),  # read-only
+    "auditor": frozenset(
+        {"product.view", "audit.view", "agency.view", "device.view", "docs.view"}
+    ),  # read-only
 }
 
 ROLE_HELP: dict[str, str] = {
     "owner": "everything, including members and API tokens",
     "editor": (
         "imports products, drafts requirement sets, uploads vendor packages, makes CI tokens,"
-        " keeps the device register, requests and does maintenance"
+        " keeps the device register, requests and does maintenance, keeps vendor documents, requests to"
+        " manufacturers and third-party oversight"
     ),
     "reviewer": (
         "signs packages; approves requirements, maintenance and diagnostic tools; completes reviews;"
