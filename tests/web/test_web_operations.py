@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from securable.errors import InputError
 from securable.operations import maintenance as m
-from securable.operations import policy
+from securable.operations import policy, register
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
 from securable.web.operations import services as s
@@ -136,6 +136,7 @@ class Endpoint:
 ENDPOINTS = (
     Endpoint("devices", "device.view", "get", "/o/{org}/devices/"),
     Endpoint("devices csv", "device.view", "get", "/o/{org}/devices.csv"),
+    Endpoint("devices xlsx", "device.view", "get", "/o/{org}/devices.xlsx"),
     Endpoint("device", "device.view", "get", "/o/{org}/devices/CAM-1/"),
     Endpoint("device add", "device.manage", "post", "/o/{org}/devices/add"),
     Endpoint("devices import", "device.manage", "post", "/o/{org}/devices/import"),
@@ -180,6 +181,7 @@ DOCUMENT_ROLES = policy.Parameters("agency").documentation_roles
 URL_NAMES = {
     "devices",
     "devices_csv",
+    "devices_xlsx",
     "device",
     "device_add",
     "devices_import",
@@ -322,6 +324,24 @@ def test_export_is_csv_with_formulas_defused(
     assert rows[0][0] == "asset_tag"
     assert rows[1][0] == "'=1+1"
     assert rows[1][2] == "Room, 2"
+
+
+def test_xlsx_export_holds_the_csv_cells_and_imports_back(
+    org: Organization, owner: Any, client_of: Callable[[Any], Client]
+) -> None:
+    s.add_device(actor(owner), org, DeviceRow("=1+1", "SN", location="Room, 2", device_type="camera"))
+    s.add_device(
+        actor(owner), org, DeviceRow("CAM-2", "SN2", device_type="camera", support_end=date(2031, 8, 31))
+    )
+    client = client_of(owner)
+    xlsx = client.get(reverse("devices_xlsx", kwargs={"org": org.slug}))
+    assert xlsx["Content-Disposition"].endswith('-devices.xlsx"')
+    body = client.get(reverse("devices_csv", kwargs={"org": org.slug})).content.decode()
+    assert register.read_table(xlsx.content, "d.xlsx") == list(csv.reader(io.StringIO(body)))
+    rows, errors = register.check_rows(register.read_table(xlsx.content, "d.xlsx"))
+    assert not errors
+    assert {r.asset_tag for r in rows} == {"'=1+1", "CAM-2"}  # the formula stays text
+    assert next(r for r in rows if r.asset_tag == "CAM-2").support_end == date(2031, 8, 31)
 
 
 def test_register_warns_ahead_of_support_end(

@@ -221,11 +221,10 @@ def _check(number: int, values: dict[str, str], seen: dict[str, int]) -> DeviceR
     )
 
 
-def to_csv(rows: Iterable[DeviceRow]) -> str:
-    """The register as CSV in the import's columns (a cell a spreadsheet would run gets a leading ')."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+def table(rows: Iterable[DeviceRow]) -> list[list[str]]:
+    """The register in the import's columns, header first; each cell formula-safe (a cell a
+    spreadsheet would run gets a leading ')."""
+    out = [list(COLUMNS)]
     for row in rows:
         cells = [
             row.asset_tag,
@@ -241,5 +240,19 @@ def to_csv(rows: Iterable[DeviceRow]) -> str:
             row.support_end.isoformat() if row.support_end else "",
             row.end_of_life.isoformat() if row.end_of_life else "",
         ]
-        writer.writerow([csv_cell(c) for c in cells])
+        out.append([csv_cell(c) for c in cells])
+    return out
+
+
+def to_csv(rows: Iterable[DeviceRow]) -> str:
+    """The register as CSV, in the columns the import reads."""
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(table(rows))
     return out.getvalue()
+
+
+def to_xlsx(rows: Iterable[DeviceRow]) -> bytes:
+    """The register as an XLSX workbook with the same cells as :func:`to_csv`; the import reads it."""
+    from securable.rendering.spreadsheet import to_xlsx as workbook
+
+    return workbook("Devices", table(rows), freeze="B2")  # the asset tag stays in view

@@ -71,6 +71,7 @@ urlpatterns = [
     path("o/<slug:org>/devices/add", ops.device_add, name="device_add"),
     path("o/<slug:org>/devices/import", ops.devices_import, name="devices_import"),
     path("o/<slug:org>/devices.csv", ops.devices_csv, name="devices_csv"),
+    path("o/<slug:org>/devices.xlsx", ops.devices_xlsx, name="devices_xlsx"),
     path("o/<slug:org>/devices/<str:tag>/", ops.device, name="device"),
     path("o/<slug:org>/devices/<str:tag>/status", ops.device_status, name="device_status"),
     path("o/<slug:org>/maintenance/", ops.maintenance_list, name="maintenance_list"),

@@ -53,53 +53,6 @@ def to_csv(ev: Evaluation, options: RenderOptions) -> str:
 
 
 def to_xlsx(ev: Evaluation) -> bytes:
-    import io
+    from securable.rendering.spreadsheet import to_xlsx as workbook
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = SHEET_TITLE
-    for line in rows(ev):
-        sheet.append(line)
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-    sheet.freeze_panes = "C2"  # priority and ID stay in view while scrolling
-    for column in sheet.columns:
-        letter = column[0].column_letter
-        longest = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[letter].width = min(60, max(10, longest + 2))
-        for c in column[1:]:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-    from datetime import datetime
-
-    book.properties.created = datetime(2000, 1, 1)  # not the clock: see _fixed_times
-    book.properties.creator = "securable"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_times(buffer.getvalue())
-
-
-def _fixed_times(data: bytes) -> bytes:
-    """The same ZIP with every entry dated 1980-01-01 and the workbook's modified time fixed: the zip
-    module and openpyxl's save both stamp the current time, and the same evaluation should give the
-    same bytes."""
-    import io
-    import re
-    import zipfile
-
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            body = source.read(entry)
-            if entry.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
-            target.writestr(fixed, body)
-    return out.getvalue()
+    return workbook(SHEET_TITLE, rows(ev), freeze="C2")  # priority and ID stay in view while scrolling

@@ -31,6 +31,7 @@ from .models import Acknowledgement, Alert, Device, Maintenance, PolicyVersion, 
 
 MAX_FIELD = 2000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _text(request: HttpRequest, name: str, limit: int = 500) -> str:
@@ -164,6 +165,15 @@ def devices_csv(request: HttpRequest, org: Organization, member: Membership) -> 
     rows = (d.row() for d in Device.objects.for_org(org).order_by("asset_tag").iterator(chunk_size=2000))
     response = HttpResponse(register.to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{org.slug}-devices.csv"'
+    return response
+
+
+@org_page("device.view")
+@require_GET
+def devices_xlsx(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
+    rows = (d.row() for d in Device.objects.for_org(org).order_by("asset_tag").iterator(chunk_size=2000))
+    response = HttpResponse(register.to_xlsx(rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-devices.xlsx"'
     return response
 
 
