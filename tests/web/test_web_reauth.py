@@ -247,3 +247,15 @@ def test_an_account_with_a_second_factor_may_give_its_code_instead(
     done = client.post(by_code, {"code": code})
     assert done.status_code == 302
     assert action.happened()
+
+
+def test_an_account_without_password_or_second_factor_is_refused(
+    org: Organization, actions: dict[str, Action], member_of: Callable[[Organization, str], Any]
+) -> None:
+    """Single sign-on only: nothing to re-authenticate with, so the action is refused, not done."""
+    sso_owner = member_of(org, "owner")
+    sso_owner.set_unusable_password()
+    sso_owner.save(update_fields=["password"])
+    action = actions["key rotation"]
+    assert signed_in(sso_owner, reauthenticated_ago=None).post(action.url, action.data).status_code == 403
+    assert not action.happened()
