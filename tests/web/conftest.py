@@ -57,14 +57,28 @@ def member_of(make_user: Callable[[str], Any], owner: Any) -> Callable[[Organiza
     return make
 
 
+def signed_in(user: Any, *, reauthenticated_ago: float | None = 0.0) -> Client:
+    """A client signed in as ``user``; unless ``reauthenticated_ago`` is None, with a password
+    re-authentication that many seconds ago, recorded by allauth's own function so sensitive
+    actions (securable.web.reauth) see it exactly as after /accounts/reauthenticate/."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY, record_authentication
+    from django.test import RequestFactory
+
+    client = Client()
+    client.force_login(user)
+    if reauthenticated_ago is not None:
+        request = RequestFactory().get("/")
+        request.session = client.session
+        record_authentication(request, user, method="password", reauthenticated=True)
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY][-1]["at"] -= reauthenticated_ago
+        request.session.save()
+    return client
+
+
 @pytest.fixture
 def client_of() -> Callable[[Any], Client]:
-    def make(user: Any) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    """Clients count as freshly re-authenticated, so pages with sensitive actions test the action."""
+    return signed_in
 
 
 @pytest.fixture

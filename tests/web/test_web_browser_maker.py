@@ -86,6 +86,11 @@ def test_answer_in_place_see_coverage_release_and_download(
             second = _sign_in(browser, base, reviewer.email, problems)
             second.goto(f"{base}/o/maker/releases/")
             second.get_by_role("button", name="Approve and sign").click()
+            # Approving signs with the organization's key: the password is asked again, and the
+            # approval kept meanwhile is carried out once it is given.
+            second.wait_for_url(f"{base}/accounts/reauthenticate/**")
+            second.fill("input[name=password]", PASSWORD)
+            second.locator("main form button[type=submit]").first.click()
             second.wait_for_url(f"{base}/o/maker/releases/")
             if jobs.uses_queue():  # PostgreSQL: the build waits in the queue for a worker
                 # In a thread of its own: Playwright's sync API holds this thread's event loop.

@@ -26,7 +26,7 @@ from securable.web.products.releases import (
 )
 from securable.web.products.services import ImportProduct, import_product
 
-from .conftest import CAMERA, actor
+from .conftest import CAMERA, actor, signed_in
 from .test_web_matrix_agency import NAMES as AGENCY_PAGES
 from .test_web_operations import URL_NAMES as OPERATIONS_URLS
 from .test_web_questions import open_product
@@ -169,8 +169,7 @@ def _request(
         if endpoint.method == "post":
             return client.post(path, CAMERA.read_bytes(), content_type="application/yaml", headers=headers)
         return client.get(path, headers=headers)
-    client = Client()
-    client.force_login(who)
+    client = signed_in(who)  # freshly re-authenticated: sensitive actions are tested, not deferred
     if endpoint.method == "post":
         return client.post(path, endpoint.data(target))
     return client.get(path)

@@ -117,6 +117,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # allauth's defaults already limit failed sign-ins; stated here so the policy is visible.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
+# Sensitive actions (securable.web.reauth) ask again for the password or the second factor when the
+# last re-authentication is older than this many seconds. Not a code by mail: a mailbox is a weaker
+# proof than either, and an address may be unverified.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # Second factor: time-based one-time passwords or security keys (WebAuthn), with recovery codes (at
 # /accounts/2fa/). Security keys need HTTPS, except on localhost (the demo and the browser tests).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

@@ -12,10 +12,12 @@ from securable.web.api.tokens import CreateToken, RevokeToken, create_token, rev
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import ROLES
 from securable.web.pages import actor_of, org_page
+from securable.web.reauth import sensitive
 
 
 @org_page("token.manage")
 @require_http_methods(["GET", "POST"])
+@sensitive(when=lambda request: request.POST.get("action") != "revoke")  # revoking only takes away
 def tokens(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
     secret = ""
     error = ""

@@ -12,6 +12,7 @@ from securable.web.orgs import services
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import PERMISSIONS, ROLE_HELP, ROLES, allows
 from securable.web.pages import actor_of, org_page
+from securable.web.reauth import sensitive
 
 
 @login_required
@@ -62,6 +63,7 @@ def members(request: HttpRequest, org: Organization, member: Membership) -> Http
 
 @org_page("member.manage")
 @require_POST
+@sensitive(when=lambda request: request.POST.get("action") in ("role", "remove"))
 def members_change(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
     actor = actor_of(request)
     action = request.POST.get("action", "")
@@ -85,6 +87,7 @@ def members_change(request: HttpRequest, org: Organization, member: Membership) 
 
 @org_page("member.manage")
 @require_POST
+@sensitive()
 def mfa_setting(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
     command = services.SetMfaRequired(request.POST.get("required") == "1", request.POST.get("why", "")[:500])
     try:

@@ -19,6 +19,7 @@ from securable.web.pages import actor_of, org_page
 from securable.web.products import keys
 from securable.web.products import releases as services
 from securable.web.products.models import Release, ShareLink, SigningKey
+from securable.web.reauth import sensitive
 from securable.web.service import Forbidden
 
 PAGE = 50
@@ -100,6 +101,7 @@ def _pk(text: str) -> int:
 
 @org_page("package.sign")
 @require_POST
+@sensitive()
 def release_approve(
     request: HttpRequest, org: Organization, member: Membership, release: str
 ) -> HttpResponse:
@@ -129,6 +131,7 @@ def _zip_response(release: Release) -> HttpResponse:
 
 @org_page("package.sign")
 @require_POST
+@sensitive()
 def share_create(request: HttpRequest, org: Organization, member: Membership, release: str) -> HttpResponse:
     try:
         days = int(request.POST.get("days", "30"))
@@ -188,6 +191,7 @@ def signing_key_by_fingerprint(
 
 @org_page("key.rotate")
 @require_POST
+@sensitive()
 def signing_key_rotate(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
     try:
         keys.rotate_key(actor_of(request), org, keys.RotateKey(request.POST.get("why", "")[:500]))
