@@ -25,7 +25,15 @@ from securable.operations import policy
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
 from securable.web.operations import services as s
-from securable.web.operations.models import Alert, Device, FinalRecord, Maintenance, Technician, Tool
+from securable.web.operations.models import (
+    Alert,
+    Device,
+    FinalRecord,
+    Maintenance,
+    PolicyVersion,
+    Technician,
+    Tool,
+)
 from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
@@ -558,3 +566,50 @@ def test_policy_versions_are_approved_by_a_second_person_and_acknowledged(
     assert "FPN-SEED-2.A1" in html.content.decode()
     events_ = [e["action"] for e in events(org) if e["object"]["type"] == "policy"]
     assert events_ == ["policy.draft", "policy.draft", "policy.approve", "policy.acknowledge"]
+
+
+def test_a_policy_version_is_acknowledged_by_the_roles_it_applies_to(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+) -> None:
+    reviewer, editor, auditor = (member_of(org, r) for r in ("reviewer", "editor", "auditor"))
+    with pytest.raises(InputError, match="unknown role"):
+        s.draft_policy(actor(owner), org, policy.Parameters(org.name), ["editor", "janitor"])
+    with pytest.raises(InputError, match="at least one role"):
+        s.draft_policy(actor(owner), org, policy.Parameters(org.name), [])
+    everyone = s.draft_policy(actor(owner), org, policy.Parameters(org.name))
+    assert everyone.roles() == tuple(ROLES)  # the default: every role
+    # Drafted through the page with two roles ticked (in any order: stored in the table's order).
+    client = client_of(owner)
+    form = {"agency": org.name, "removal_days": "2", "review_months": "12", "approver_role": "owner"}
+    form |= {"documentation_roles": ["owner"], "ack_roles": ["editor", "owner"]}
+    assert client.post(reverse("policy_draft", kwargs={"org": org.slug}), form).status_code == 302
+    version = PolicyVersion.objects.for_org(org).get(number=everyone.number + 1)
+    assert version.roles() == ("owner", "editor")
+    s.approve_policy(actor(reviewer), org, version.number)
+
+    page = client_of(auditor).get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (2)" in page  # the owner and the editor, not the auditor or reviewer
+    missing = page.split("Not acknowledged yet")[1].split("</ul>")[0]
+    assert editor.email in missing
+    assert owner.email in missing
+    assert auditor.email not in missing
+    assert reviewer.email not in missing
+    assert "you are not asked to acknowledge" in page
+    assert "I have read version" not in page
+    with pytest.raises(Forbidden, match="applies to the roles owner, editor"):
+        s.acknowledge(actor(auditor), org, version.number)
+    refused = client_of(auditor).post(
+        reverse("policy_acknowledge", kwargs={"org": org.slug}), {"number": version.number}
+    )
+    assert refused.status_code == 403
+    assert "not asked to acknowledge" in refused.content.decode()
+
+    s.acknowledge(actor(editor), org, version.number)
+    page = client.get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (1)" in page
+    assert "I have read version" in page
+    draft_event = next(e for e in events(org) if e["action"] == "policy.draft" and e["after"])
+    assert draft_event["after"]["acknowledged_by_roles"] == list(ROLES)
