@@ -24,10 +24,12 @@ from securable.operations import maintenance as m
 from securable.operations import policy
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
+from securable.web.operations import job_services as js
 from securable.web.operations import services as s
 from securable.web.operations.models import (
     Alert,
     Device,
+    DeviceJob,
     FinalRecord,
     Maintenance,
     PolicyVersion,
@@ -89,6 +91,8 @@ class Endpoint:
                 return {"file": SimpleUploadedFile("d.csv", content), "apply": "1"}
             case "device status":
                 return {"status": "offsite"}
+            case "devices status bulk":
+                return {"asset_tags": ["CAM-1"], "status": "in service"}
             case "maintenance request":
                 return {
                     "asset_tag": "CAM-1",
@@ -129,6 +133,8 @@ ENDPOINTS = (
     Endpoint("device add", "device.manage", "post", "/o/{org}/devices/add"),
     Endpoint("devices import", "device.manage", "post", "/o/{org}/devices/import"),
     Endpoint("device status", "device.manage", "post", "/o/{org}/devices/CAM-1/status"),
+    Endpoint("devices status bulk", "device.manage", "post", "/o/{org}/devices/bulk-status"),
+    Endpoint("device job", "device.view", "get", "/o/{org}/device-jobs/{job}"),
     Endpoint("maintenance list", "device.view", "get", "/o/{org}/maintenance/"),
     Endpoint("maintenance", "device.view", "get", "/o/{org}/maintenance/1/"),
     Endpoint("maintenance request", "maintenance.request", "post", "/o/{org}/maintenance/request"),
@@ -152,6 +158,8 @@ URL_NAMES = {
     "device_add",
     "devices_import",
     "device_status",
+    "devices_status_bulk",
+    "device_job",
     "maintenance_list",
     "maintenance",
     "maintenance_request",
@@ -186,6 +194,7 @@ def world(
     member_of: Callable[[Organization, str], Any],
 ) -> tuple[Organization, Organization, dict[str, int]]:
     ctx = stock(org, owner, member_of(org, "reviewer"))
+    ctx["job"] = js.queue_status(actor(owner), org, ["CAM-1"], "in service").pk
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
     stock(foreign, founder, member_of(foreign, "reviewer"))
@@ -207,7 +216,7 @@ def test_matrix(
     client.force_login(who)
 
     def go(org: Organization) -> Any:
-        path = endpoint.path.format(org=org.slug)
+        path = endpoint.path.format(org=org.slug, job=ctx["job"])
         return client.post(path, endpoint.data(ctx, role)) if endpoint.method == "post" else client.get(path)
 
     own = go(ours)
@@ -227,7 +236,12 @@ def events(org: Organization) -> list[dict[str, Any]]:
     ]
 
 
-def test_import_dry_run_then_apply(org: Organization, owner: Any, client_of: Callable[[Any], Client]) -> None:
+def test_import_dry_run_then_apply(
+    org: Organization,
+    owner: Any,
+    client_of: Callable[[Any], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     client = client_of(owner)
     url = reverse("devices_import", kwargs={"org": org.slug})
     good = f"{HEADER}\nA-1,S1,Lab,,,,camera,,,,2030-01-01,\nA-2,S2,,,,,thermostat,,,,,\n".encode()
@@ -235,16 +249,34 @@ def test_import_dry_run_then_apply(org: Organization, owner: Any, client_of: Cal
     assert dry.status_code == 200
     assert "Dry run: all 2 rows are fine" in dry.content.decode()
     assert not Device.objects.for_org(org).exists()
-    done = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1", "why": "inventory"})
-    assert "2 devices added" in done.content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        done = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1", "why": "inventory"})
+    assert done.status_code == 302  # to the job's page
+    job = DeviceJob.objects.for_org(org).get()
+    assert done["Location"] == reverse("device_job", kwargs={"org": org.slug, "job": job.pk})
+    waiting = client.get(done["Location"]).content.decode()
+    assert '<strong class="job-queued">queued</strong>' in waiting
+    assert 'hx-trigger="every 2s"' in waiting  # htmx polls; the link works without JavaScript
+    assert f'href="{done["Location"]}">Refresh</a>' in waiting
+    assert_csp_clean(waiting)
+    assert not Device.objects.for_org(org).exists()
+    for run in callbacks:  # on SQLite the job runs once the request's transaction commits
+        run()
+    page = client.get(done["Location"]).content.decode()
+    assert '<strong class="job-done">done</strong>' in page
+    assert "2 of 2 devices added" in page
+    assert "hx-trigger" not in page  # finished: the page stops polling
+    assert_csp_clean(page)
     assert set(Device.objects.for_org(org).values_list("asset_tag", flat=True)) == {"A-1", "A-2"}
     (event,) = [e for e in events(org) if e["action"] == "device.import"]
     assert event["after"]["devices"] == 2
     assert event["why"] == "inventory"
-    again = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1"})
-    assert again.status_code == 400
-    html = again.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1"})
+    html = client.get(again["Location"]).content.decode()
+    assert "job-failed" in html
     assert "already in the register" in html
+    assert "nothing was stored" in html
     assert Device.objects.for_org(org).count() == 2
     assert_csp_clean(html)
 
@@ -255,7 +287,7 @@ def test_import_reports_each_bad_row(
     bad = f"{HEADER}\nA-1,,,,,lost,camera,,,,31/12/2030,\n".encode()
     page = client_of(owner).post(
         reverse("devices_import", kwargs={"org": org.slug}),
-        {"file": SimpleUploadedFile("d.csv", bad), "apply": "1"},
+        {"file": SimpleUploadedFile("d.csv", bad)},
     )
     assert page.status_code == 400
     html = page.content.decode()
@@ -460,6 +492,9 @@ def test_pages_stay_within_a_query_budget(
 ) -> None:
     ctx = stock(org, owner)
     device = Device.objects.for_org(org).get(asset_tag="CAM-1")
+    # A finished status change with an error per device: the job page shows them all.
+    ctx["job"] = js.queue_status(actor(owner), org, [f"GONE-{i}" for i in range(300)], "retired").pk
+    js.run_device_job(ctx["job"])
     Device.objects.for_org(org).bulk_create(
         [
             Device(organization=org, asset_tag=f"D-{i:03}", serial="S", device_type="camera")
@@ -490,6 +525,7 @@ def test_pages_stay_within_a_query_budget(
         reverse("personnel", kwargs={"org": org.slug}),
         reverse("tools", kwargs={"org": org.slug}),
         reverse("policies", kwargs={"org": org.slug}),
+        reverse("device_job", kwargs={"org": org.slug, "job": ctx["job"]}),
     ]
     for url in pages:
         with django_assert_max_num_queries(12):
@@ -613,3 +649,62 @@ def test_a_policy_version_is_acknowledged_by_the_roles_it_applies_to(
     assert "I have read version" in page
     draft_event = next(e for e in events(org) if e["action"] == "policy.draft" and e["after"])
     assert draft_event["after"]["acknowledged_by_roles"] == list(ROLES)
+
+
+def test_bulk_status_change_runs_as_a_job_with_an_error_per_refused_device(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    editor = member_of(org, "editor")
+    for tag in ("B-1", "B-2"):
+        s.add_device(actor(owner), org, DeviceRow(tag, "S", device_type="camera"))
+    with pytest.raises(InputError, match="unknown status"):
+        js.queue_status(actor(editor), org, ["B-1"], "lost")
+    with pytest.raises(InputError, match="at least one"):
+        js.queue_status(actor(editor), org, [], "retired")
+    client = client_of(editor)
+    form = {"asset_tags": ["B-1", "NOPE", "B-2"], "status": "retired", "why": "decommissioned"}
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(reverse("devices_status_bulk", kwargs={"org": org.slug}), form)
+    assert posted.status_code == 302
+    page = client.get(posted["Location"]).content.decode()
+    assert "2 of 3 devices changed" in page
+    assert "NOPE" in page
+    assert "no device with asset tag" in page
+    statuses = dict(Device.objects.for_org(org).values_list("asset_tag", "status"))
+    assert statuses == {"B-1": "retired", "B-2": "retired"}
+    changed = [e for e in events(org) if e["action"] == "device.status"]
+    assert [e["object"]["id"] for e in changed] == ["B-1", "B-2"]
+    assert {e["why"] for e in changed} == {"decommissioned"}
+    (queued,) = [e for e in events(org) if e["action"] == "device.status.queue"]
+    assert queued["after"] == {"status": "retired", "devices": 3}
+
+
+def test_a_job_runs_with_the_permissions_of_its_requester_when_it_runs(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from securable.web.orgs.models import Membership
+
+    editor = member_of(org, "editor")
+    content = f"{HEADER}\nJ-1,S,,,,,camera,,,,,\n".encode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = js.queue_import(actor(editor), org, content, "d.csv", "why not")
+    Membership.objects.filter(organization=org, user=editor).update(role="auditor")  # demoted meanwhile
+    for run in callbacks:
+        run()
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.FAILED
+    assert "device.manage" in job.error_list()[0]["message"]
+    assert not Device.objects.for_org(org).exists()
+    assert [e["action"] for e in events(org) if e["action"].startswith("device.")] == ["device.import.queue"]
+    js.run_device_job(job.pk)  # a second delivery of the same job does nothing
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.FAILED
+    with pytest.raises(Forbidden):
+        js.queue_import(actor(editor), org, content, "d.csv")

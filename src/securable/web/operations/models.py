@@ -225,5 +225,7 @@ class Acknowledgement(models.Model):
         constraints = [models.UniqueConstraint(fields=["version", "person"], name="one_ack_per_person")]
 
 
-# Reviews and their trigger events live in their own module; imported here so Django registers them.
+# Reviews, their trigger events and device jobs live in modules of their own; imported here so Django
+# registers them.
+from .job_models import DeviceJob  # noqa: E402, F401
 from .review_models import Advisory, Incident, Review  # noqa: E402, F401

@@ -26,6 +26,7 @@ from securable.web.pages import actor_of, org_page
 from securable.web.paging import PAGE_SIZE, decode, encode
 from securable.web.service import Forbidden
 
+from . import job_services as js
 from . import services as s
 from .models import Acknowledgement, Alert, Device, Maintenance, PolicyVersion, Technician, Tool
 
@@ -145,6 +146,14 @@ def devices_import(request: HttpRequest, org: Organization, member: Membership) 
         dry_run=request.POST.get("apply") != "1",
         why=_text(request, "why"),
     )
+    if not command.dry_run:
+        # Stored and run as a background job (securable.web.jobs); its page shows the outcome.
+        return _run(
+            request,
+            org,
+            lambda: js.queue_import(actor_of(request), org, command.content, command.filename, command.why),
+            lambda job: redirect("device_job", org=org.slug, job=job.pk),
+        )
     return _run(
         request,
         org,
