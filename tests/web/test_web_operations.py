@@ -25,8 +25,8 @@ from securable.operations import policy
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
 from securable.web.operations import job_services as js
-from securable.web.operations.job_models import DeviceJob
 from securable.web.operations import services as s
+from securable.web.operations.job_models import DeviceJob
 from securable.web.operations.models import (
     Alert,
     Device,
