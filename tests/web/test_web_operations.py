@@ -240,7 +240,6 @@ def test_import_dry_run_then_apply(
     org: Organization,
     owner: Any,
     client_of: Callable[[Any], Client],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = client_of(owner)
     url = reverse("devices_import", kwargs={"org": org.slug})
@@ -249,8 +248,7 @@ def test_import_dry_run_then_apply(
     assert dry.status_code == 200
     assert "Dry run: all 2 rows are fine" in dry.content.decode()
     assert not Device.objects.for_org(org).exists()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        done = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1", "why": "inventory"})
+    done = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1", "why": "inventory"})
     assert done.status_code == 302  # to the job's page
     job = DeviceJob.objects.for_org(org).get()
     assert done["Location"] == reverse("device_job", kwargs={"org": org.slug, "job": job.pk})
@@ -260,8 +258,8 @@ def test_import_dry_run_then_apply(
     assert f'href="{done["Location"]}">Refresh</a>' in waiting
     assert_csp_clean(waiting)
     assert not Device.objects.for_org(org).exists()
-    for run in callbacks:  # on SQLite the job runs once the request's transaction commits
-        run()
+    # Run here as the inline path or a worker would (test_device_jobs_on_the_queue_path runs both).
+    js.run_device_job(job.pk)
     page = client.get(done["Location"]).content.decode()
     assert '<strong class="job-done">done</strong>' in page
     assert "2 of 2 devices added" in page
@@ -271,8 +269,8 @@ def test_import_dry_run_then_apply(
     (event,) = [e for e in events(org) if e["action"] == "device.import"]
     assert event["after"]["devices"] == 2
     assert event["why"] == "inventory"
-    with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1"})
+    again = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1"})
+    js.run_device_job(int(again["Location"].rsplit("/", 1)[1]))
     html = client.get(again["Location"]).content.decode()
     assert "job-failed" in html
     assert "already in the register" in html
@@ -656,7 +654,6 @@ def test_bulk_status_change_runs_as_a_job_with_an_error_per_refused_device(
     owner: Any,
     member_of: Callable[[Organization, str], Any],
     client_of: Callable[[Any], Client],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
     editor = member_of(org, "editor")
     for tag in ("B-1", "B-2"):
@@ -667,9 +664,9 @@ def test_bulk_status_change_runs_as_a_job_with_an_error_per_refused_device(
         js.queue_status(actor(editor), org, [], "retired")
     client = client_of(editor)
     form = {"asset_tags": ["B-1", "NOPE", "B-2"], "status": "retired", "why": "decommissioned"}
-    with django_capture_on_commit_callbacks(execute=True):
-        posted = client.post(reverse("devices_status_bulk", kwargs={"org": org.slug}), form)
+    posted = client.post(reverse("devices_status_bulk", kwargs={"org": org.slug}), form)
     assert posted.status_code == 302
+    js.run_device_job(int(posted["Location"].rsplit("/", 1)[1]))
     page = client.get(posted["Location"]).content.decode()
     assert "2 of 3 devices changed" in page
     assert "NOPE" in page
@@ -687,17 +684,14 @@ def test_a_job_runs_with_the_permissions_of_its_requester_when_it_runs(
     org: Organization,
     owner: Any,
     member_of: Callable[[Organization, str], Any],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from securable.web.orgs.models import Membership
 
     editor = member_of(org, "editor")
     content = f"{HEADER}\nJ-1,S,,,,,camera,,,,,\n".encode()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = js.queue_import(actor(editor), org, content, "d.csv", "why not")
+    job = js.queue_import(actor(editor), org, content, "d.csv", "why not")
     Membership.objects.filter(organization=org, user=editor).update(role="auditor")  # demoted meanwhile
-    for run in callbacks:
-        run()
+    js.run_device_job(job.pk)
     job.refresh_from_db()
     assert job.state == DeviceJob.State.FAILED
     assert "device.manage" in job.error_list()[0]["message"]
@@ -708,3 +702,29 @@ def test_a_job_runs_with_the_permissions_of_its_requester_when_it_runs(
     assert job.state == DeviceJob.State.FAILED
     with pytest.raises(Forbidden):
         js.queue_import(actor(editor), org, content, "d.csv")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_device_jobs_on_the_queue_path(
+    org: Organization, owner: Any, member_of: Callable[[Organization, str], Any]
+) -> None:
+    """On SQLite a job runs once the asking transaction commits; on PostgreSQL a worker runs it."""
+    from securable.web import jobs
+
+    content = f"{HEADER}\nQ-1,S,,,,,camera,,,,,\nQ-2,S,,,,,camera,,,,,\n".encode()
+    job = js.queue_import(actor(member_of(org, "editor")), org, content, "q.csv")
+    if jobs.uses_queue():
+        job.refresh_from_db()
+        assert job.state == DeviceJob.State.QUEUED  # nothing runs until a worker does
+        from .test_web_releases import run_worker
+
+        run_worker()
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.DONE, job.errors
+    assert job.changed == 2
+    status = js.queue_status(actor(owner), org, ["Q-1", "Q-2"], "restricted")
+    if jobs.uses_queue():
+        run_worker()
+    status.refresh_from_db()
+    assert (status.state, status.changed) == (DeviceJob.State.DONE, 2)
+    assert set(Device.objects.for_org(org).values_list("status", flat=True)) == {"restricted"}
