@@ -728,3 +728,16 @@ def test_device_jobs_on_the_queue_path(
     status.refresh_from_db()
     assert (status.state, status.changed) == (DeviceJob.State.DONE, 2)
     assert set(Device.objects.for_org(org).values_list("status", flat=True)) == {"restricted"}
+
+
+def test_versions_drafted_before_roles_were_named_ask_every_role(org: Organization, owner: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("securable.web.operations.migrations.0004_import_jobs_ack_roles")
+    old = s.draft_policy(actor(owner), org, policy.Parameters(org.name), ["owner"])
+    PolicyVersion.objects.for_org(org).filter(pk=old.pk).update(ack_roles="")  # as the column was added
+    migration.every_role(apps, None)
+    old.refresh_from_db()
+    assert old.roles() == tuple(ROLES)
