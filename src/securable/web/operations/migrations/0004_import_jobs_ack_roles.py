@@ -11,7 +11,8 @@ ALL_ROLES = "owner,editor,reviewer,auditor"
 
 
 def every_role(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("operations", "PolicyVersion").objects.update(ack_roles=ALL_ROLES)
+    # The base manager: every organization at once, as a migration must (the scoped one refuses).
+    apps.get_model("operations", "PolicyVersion")._base_manager.update(ack_roles=ALL_ROLES)
 
 
 class Migration(migrations.Migration):
