@@ -162,8 +162,11 @@ def _status(actor: Actor, organization: Organization, job: DeviceJob) -> None:
     for number, tag in enumerate(job.tags(), start=1):
         try:
             s.set_status(actor, organization, tag, job.status, job.why)
-        except Forbidden:
-            raise
+        except Forbidden as err:
+            # Revoked while the job ran: stop, and say how far it got (earlier devices are changed).
+            errors.append(_error(number, tag, err.message, err.hint or ""))
+            _finish(job, DeviceJob.State.FAILED, errors, changed=changed)
+            return
         except SecurableError as err:
             errors.append(_error(number, tag, err.message, err.hint or ""))
         else:
