@@ -24,8 +24,18 @@ from securable.operations import maintenance as m
 from securable.operations import policy, register
 from securable.operations.register import DeviceRow
 from securable.web.audit.models import AuditEvent
+from securable.web.operations import job_services as js
 from securable.web.operations import services as s
-from securable.web.operations.models import Alert, Device, FinalRecord, Maintenance, Technician, Tool
+from securable.web.operations.job_models import DeviceJob
+from securable.web.operations.models import (
+    Alert,
+    Device,
+    FinalRecord,
+    Maintenance,
+    PolicyVersion,
+    Technician,
+    Tool,
+)
 from securable.web.orgs.models import Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.orgs.services import CreateOrganization, create_organization
@@ -83,6 +93,8 @@ class Endpoint:
                 return {"file": SimpleUploadedFile("d.csv", content), "apply": "1"}
             case "device status":
                 return {"status": "offsite"}
+            case "devices status bulk":
+                return {"asset_tags": ["CAM-1"], "status": "in service"}
             case "maintenance request":
                 return {
                     "asset_tag": "CAM-1",
@@ -141,6 +153,8 @@ ENDPOINTS = (
     Endpoint("device add", "device.manage", "post", "/o/{org}/devices/add"),
     Endpoint("devices import", "device.manage", "post", "/o/{org}/devices/import"),
     Endpoint("device status", "device.manage", "post", "/o/{org}/devices/CAM-1/status"),
+    Endpoint("devices status bulk", "device.manage", "post", "/o/{org}/devices/bulk-status"),
+    Endpoint("device job", "device.view", "get", "/o/{org}/device-jobs/{job}"),
     Endpoint("maintenance list", "device.view", "get", "/o/{org}/maintenance/"),
     Endpoint("maintenance", "device.view", "get", "/o/{org}/maintenance/1/"),
     Endpoint("maintenance request", "maintenance.request", "post", "/o/{org}/maintenance/request"),
@@ -186,6 +200,8 @@ URL_NAMES = {
     "device_add",
     "devices_import",
     "device_status",
+    "devices_status_bulk",
+    "device_job",
     "maintenance_list",
     "maintenance",
     "maintenance_request",
@@ -236,6 +252,8 @@ def world(
 ) -> tuple[Organization, Organization, dict[str, int]]:
     ctx = stock(org, owner, member_of(org, "reviewer"))
     ctx |= vendor_stock(org, owner, packages.sensor, packages.public_key)
+    ctx["job"] = js.queue_status(actor(owner), org, ["CAM-1"], "in service").pk
+    ctx["job"] = js.queue_status(actor(owner), org, ["CAM-1"], "in service").pk
     founder = make_user("founder@foreign.example")
     foreign = create_organization(actor(founder), CreateOrganization("foreign", "Foreign", "agency"))
     stock(foreign, founder, member_of(foreign, "reviewer"))
@@ -278,7 +296,11 @@ def events(org: Organization) -> list[dict[str, Any]]:
     ]
 
 
-def test_import_dry_run_then_apply(org: Organization, owner: Any, client_of: Callable[[Any], Client]) -> None:
+def test_import_dry_run_then_apply(
+    org: Organization,
+    owner: Any,
+    client_of: Callable[[Any], Client],
+) -> None:
     client = client_of(owner)
     url = reverse("devices_import", kwargs={"org": org.slug})
     good = f"{HEADER}\nA-1,S1,Lab,,,,camera,,,,2030-01-01,\nA-2,S2,,,,,thermostat,,,,,\n".encode()
@@ -287,15 +309,32 @@ def test_import_dry_run_then_apply(org: Organization, owner: Any, client_of: Cal
     assert "Dry run: all 2 rows are fine" in dry.content.decode()
     assert not Device.objects.for_org(org).exists()
     done = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1", "why": "inventory"})
-    assert "2 devices added" in done.content.decode()
+    assert done.status_code == 302  # to the job's page
+    job = DeviceJob.objects.for_org(org).get()
+    assert done["Location"] == reverse("device_job", kwargs={"org": org.slug, "job": job.pk})
+    waiting = client.get(done["Location"]).content.decode()
+    assert '<strong class="job-queued">queued</strong>' in waiting
+    assert 'hx-trigger="every 2s"' in waiting  # htmx polls; the link works without JavaScript
+    assert f'href="{done["Location"]}">Refresh</a>' in waiting
+    assert_csp_clean(waiting)
+    assert not Device.objects.for_org(org).exists()
+    # Run here as the inline path or a worker would (test_device_jobs_on_the_queue_path runs both).
+    js.run_device_job(job.pk)
+    page = client.get(done["Location"]).content.decode()
+    assert '<strong class="job-done">done</strong>' in page
+    assert "2 of 2 devices added" in page
+    assert "hx-trigger" not in page  # finished: the page stops polling
+    assert_csp_clean(page)
     assert set(Device.objects.for_org(org).values_list("asset_tag", flat=True)) == {"A-1", "A-2"}
     (event,) = [e for e in events(org) if e["action"] == "device.import"]
     assert event["after"]["devices"] == 2
     assert event["why"] == "inventory"
     again = client.post(url, {"file": SimpleUploadedFile("d.csv", good), "apply": "1"})
-    assert again.status_code == 400
-    html = again.content.decode()
+    js.run_device_job(int(again["Location"].rsplit("/", 1)[1]))
+    html = client.get(again["Location"]).content.decode()
+    assert "job-failed" in html
     assert "already in the register" in html
+    assert "nothing was stored" in html
     assert Device.objects.for_org(org).count() == 2
     assert_csp_clean(html)
 
@@ -306,7 +345,7 @@ def test_import_reports_each_bad_row(
     bad = f"{HEADER}\nA-1,,,,,lost,camera,,,,31/12/2030,\n".encode()
     page = client_of(owner).post(
         reverse("devices_import", kwargs={"org": org.slug}),
-        {"file": SimpleUploadedFile("d.csv", bad), "apply": "1"},
+        {"file": SimpleUploadedFile("d.csv", bad)},
     )
     assert page.status_code == 400
     html = page.content.decode()
@@ -529,6 +568,9 @@ def test_pages_stay_within_a_query_budget(
 ) -> None:
     ctx = stock(org, owner)
     device = Device.objects.for_org(org).get(asset_tag="CAM-1")
+    # A finished status change with an error per device: the job page shows them all.
+    ctx["job"] = js.queue_status(actor(owner), org, [f"GONE-{i}" for i in range(300)], "retired").pk
+    js.run_device_job(ctx["job"])
     Device.objects.for_org(org).bulk_create(
         [
             Device(organization=org, asset_tag=f"D-{i:03}", serial="S", device_type="camera")
@@ -559,6 +601,7 @@ def test_pages_stay_within_a_query_budget(
         reverse("personnel", kwargs={"org": org.slug}),
         reverse("tools", kwargs={"org": org.slug}),
         reverse("policies", kwargs={"org": org.slug}),
+        reverse("device_job", kwargs={"org": org.slug, "job": ctx["job"]}),
     ]
     for url in pages:
         with django_assert_max_num_queries(12):
@@ -635,3 +678,144 @@ def test_policy_versions_are_approved_by_a_second_person_and_acknowledged(
     assert "FPN-SEED-2.A1" in html.content.decode()
     events_ = [e["action"] for e in events(org) if e["object"]["type"] == "policy"]
     assert events_ == ["policy.draft", "policy.draft", "policy.approve", "policy.acknowledge"]
+
+
+def test_a_policy_version_is_acknowledged_by_the_roles_it_applies_to(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+) -> None:
+    reviewer, editor, auditor = (member_of(org, r) for r in ("reviewer", "editor", "auditor"))
+    with pytest.raises(InputError, match="unknown role"):
+        s.draft_policy(actor(owner), org, policy.Parameters(org.name), ["editor", "janitor"])
+    with pytest.raises(InputError, match="at least one role"):
+        s.draft_policy(actor(owner), org, policy.Parameters(org.name), [])
+    everyone = s.draft_policy(actor(owner), org, policy.Parameters(org.name))
+    assert everyone.roles() == tuple(ROLES)  # the default: every role
+    # Drafted through the page with two roles ticked (in any order: stored in the table's order).
+    client = client_of(owner)
+    form = {"agency": org.name, "removal_days": "2", "review_months": "12", "approver_role": "owner"}
+    form |= {"documentation_roles": ["owner"], "ack_roles": ["editor", "owner"]}
+    assert client.post(reverse("policy_draft", kwargs={"org": org.slug}), form).status_code == 302
+    version = PolicyVersion.objects.for_org(org).get(number=everyone.number + 1)
+    assert version.roles() == ("owner", "editor")
+    s.approve_policy(actor(reviewer), org, version.number)
+
+    page = client_of(auditor).get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (2)" in page  # the owner and the editor, not the auditor or reviewer
+    missing = page.split("Not acknowledged yet")[1].split("</ul>")[0]
+    assert editor.email in missing
+    assert owner.email in missing
+    assert auditor.email not in missing
+    assert reviewer.email not in missing
+    assert "you are not asked to acknowledge" in page
+    assert "I have read version" not in page
+    with pytest.raises(Forbidden, match="applies to the roles owner, editor"):
+        s.acknowledge(actor(auditor), org, version.number)
+    refused = client_of(auditor).post(
+        reverse("policy_acknowledge", kwargs={"org": org.slug}), {"number": version.number}
+    )
+    assert refused.status_code == 403
+    assert "not asked to acknowledge" in refused.content.decode()
+
+    s.acknowledge(actor(editor), org, version.number)
+    page = client.get(reverse("policies", kwargs={"org": org.slug})).content.decode()
+    assert "Not acknowledged yet (1)" in page
+    assert "I have read version" in page
+    draft_event = next(e for e in events(org) if e["action"] == "policy.draft" and e["after"])
+    assert draft_event["after"]["acknowledged_by_roles"] == list(ROLES)
+
+
+def test_bulk_status_change_runs_as_a_job_with_an_error_per_refused_device(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+    client_of: Callable[[Any], Client],
+) -> None:
+    editor = member_of(org, "editor")
+    for tag in ("B-1", "B-2"):
+        s.add_device(actor(owner), org, DeviceRow(tag, "S", device_type="camera"))
+    with pytest.raises(InputError, match="unknown status"):
+        js.queue_status(actor(editor), org, ["B-1"], "lost")
+    with pytest.raises(InputError, match="at least one"):
+        js.queue_status(actor(editor), org, [], "retired")
+    client = client_of(editor)
+    form = {"asset_tags": ["B-1", "NOPE", "B-2"], "status": "retired", "why": "decommissioned"}
+    posted = client.post(reverse("devices_status_bulk", kwargs={"org": org.slug}), form)
+    assert posted.status_code == 302
+    js.run_device_job(int(posted["Location"].rsplit("/", 1)[1]))
+    page = client.get(posted["Location"]).content.decode()
+    assert "2 of 3 devices changed" in page
+    assert "NOPE" in page
+    assert "no device with asset tag" in page
+    statuses = dict(Device.objects.for_org(org).values_list("asset_tag", "status"))
+    assert statuses == {"B-1": "retired", "B-2": "retired"}
+    changed = [e for e in events(org) if e["action"] == "device.status"]
+    assert [e["object"]["id"] for e in changed] == ["B-1", "B-2"]
+    assert {e["why"] for e in changed} == {"decommissioned"}
+    (queued,) = [e for e in events(org) if e["action"] == "device.status.queue"]
+    assert queued["after"] == {"status": "retired", "devices": 3}
+
+
+def test_a_job_runs_with_the_permissions_of_its_requester_when_it_runs(
+    org: Organization,
+    owner: Any,
+    member_of: Callable[[Organization, str], Any],
+) -> None:
+    from securable.web.orgs.models import Membership
+
+    editor = member_of(org, "editor")
+    content = f"{HEADER}\nJ-1,S,,,,,camera,,,,,\n".encode()
+    job = js.queue_import(actor(editor), org, content, "d.csv", "why not")
+    Membership.objects.filter(organization=org, user=editor).update(role="auditor")  # demoted meanwhile
+    js.run_device_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.FAILED
+    assert "device.manage" in job.error_list()[0]["message"]
+    assert not Device.objects.for_org(org).exists()
+    assert [e["action"] for e in events(org) if e["action"].startswith("device.")] == ["device.import.queue"]
+    js.run_device_job(job.pk)  # a second delivery of the same job does nothing
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.FAILED
+    with pytest.raises(Forbidden):
+        js.queue_import(actor(editor), org, content, "d.csv")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_device_jobs_on_the_queue_path(
+    org: Organization, owner: Any, member_of: Callable[[Organization, str], Any]
+) -> None:
+    """On SQLite a job runs once the asking transaction commits; on PostgreSQL a worker runs it."""
+    from securable.web import jobs
+
+    content = f"{HEADER}\nQ-1,S,,,,,camera,,,,,\nQ-2,S,,,,,camera,,,,,\n".encode()
+    job = js.queue_import(actor(member_of(org, "editor")), org, content, "q.csv")
+    if jobs.uses_queue():
+        job.refresh_from_db()
+        assert job.state == DeviceJob.State.QUEUED  # nothing runs until a worker does
+        from .test_web_releases import run_worker
+
+        run_worker()
+    job.refresh_from_db()
+    assert job.state == DeviceJob.State.DONE, job.errors
+    assert job.changed == 2
+    status = js.queue_status(actor(owner), org, ["Q-1", "Q-2"], "restricted")
+    if jobs.uses_queue():
+        run_worker()
+    status.refresh_from_db()
+    assert (status.state, status.changed) == (DeviceJob.State.DONE, 2)
+    assert set(Device.objects.for_org(org).values_list("status", flat=True)) == {"restricted"}
+
+
+def test_versions_drafted_before_roles_were_named_ask_every_role(org: Organization, owner: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("securable.web.operations.migrations.0004_import_jobs_ack_roles")
+    old = s.draft_policy(actor(owner), org, policy.Parameters(org.name), ["owner"])
+    PolicyVersion.objects.for_org(org).filter(pk=old.pk).update(ack_roles="")  # as the column was added
+    migration.every_role(apps, None)
+    old.refresh_from_db()
+    assert old.roles() == tuple(ROLES)

@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 JOBS: dict[str, str] = {
     "release.build": "securable.web.products.releases.build_release",
     "operations.reminders": "securable.web.operations.review_services.run_reminders",
+    "operations.device_job": "securable.web.operations.job_services.run_device_job",
 }
 TASK = "securable.job"  # the one procrastinate task; it runs the named job (securable.web.queue)
 QUEUE = "securable"

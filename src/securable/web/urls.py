@@ -9,6 +9,7 @@ from securable.web.api import views as api_views
 from securable.web.api.errors import not_found as api_not_found
 from securable.web.api.v1 import api
 from securable.web.audit import views as audit_views
+from securable.web.operations import job_views as ops_jobs
 from securable.web.operations import review_views as ops_reviews
 from securable.web.operations import vendor_views as vendors
 from securable.web.operations import views as ops
@@ -70,6 +71,8 @@ urlpatterns = [
     path("o/<slug:org>/devices/", ops.devices, name="devices"),
     path("o/<slug:org>/devices/add", ops.device_add, name="device_add"),
     path("o/<slug:org>/devices/import", ops.devices_import, name="devices_import"),
+    path("o/<slug:org>/devices/bulk-status", ops_jobs.devices_status_bulk, name="devices_status_bulk"),
+    path("o/<slug:org>/device-jobs/<int:job>", ops_jobs.device_job, name="device_job"),
     path("o/<slug:org>/devices.csv", ops.devices_csv, name="devices_csv"),
     path("o/<slug:org>/devices.xlsx", ops.devices_xlsx, name="devices_xlsx"),
     path("o/<slug:org>/devices/<str:tag>/", ops.device, name="device"),

@@ -198,6 +198,8 @@ class PolicyVersion(models.Model):
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
     approved = models.DateTimeField(null=True)
+    # Comma-separated member roles asked to acknowledge this version (distribution by role).
+    ack_roles = models.CharField(max_length=200)
     created = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager()
@@ -206,6 +208,9 @@ class PolicyVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "number"], name="policy_number_per_org")
         ]
+
+    def roles(self) -> tuple[str, ...]:
+        return tuple(r for r in self.ack_roles.split(",") if r)
 
 
 class Acknowledgement(models.Model):
@@ -220,7 +225,9 @@ class Acknowledgement(models.Model):
         constraints = [models.UniqueConstraint(fields=["version", "person"], name="one_ack_per_person")]
 
 
-# Reviews and their trigger events live in their own module; imported here so Django registers them.
+# Reviews, their trigger events and device jobs live in modules of their own; imported here so Django
+# registers them.
+from .job_models import DeviceJob  # noqa: E402, F401
 from .review_models import Advisory, Incident, Review  # noqa: E402, F401
 
 # Vendor documentation, requests to manufacturers and third-party oversight live in their own module.

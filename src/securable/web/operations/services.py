@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -566,8 +567,28 @@ def parameters_of(version: PolicyVersion) -> policy.Parameters:
     )
 
 
-def draft_policy(actor: Actor, organization: Organization, parameters: policy.Parameters) -> PolicyVersion:
+def ack_roles(chosen: Sequence[str] | None) -> tuple[str, ...]:
+    """The roles asked to acknowledge a version, in the role table's order; ``None`` means all."""
+    if chosen is None:
+        return tuple(ROLES)
+    unknown = sorted(set(chosen) - set(ROLES))
+    if unknown:
+        raise InputError(
+            f"unknown role {unknown[0][:20]!r} to acknowledge the policy", hint="use: " + ", ".join(ROLES)
+        )
+    if not chosen:
+        raise InputError("a policy version applies to at least one role", hint="use: " + ", ".join(ROLES))
+    return tuple(r for r in ROLES if r in chosen)
+
+
+def draft_policy(
+    actor: Actor,
+    organization: Organization,
+    parameters: policy.Parameters,
+    applies_to: Sequence[str] | None = None,
+) -> PolicyVersion:
     documents = policy.generate(parameters)
+    roles = ack_roles(applies_to)
     with transaction.atomic():
         authorize(actor, organization, "policy.edit")
         last = PolicyVersion.objects.for_org(organization).aggregate(n=Max("number"))["n"] or 0
@@ -577,6 +598,7 @@ def draft_policy(actor: Actor, organization: Organization, parameters: policy.Pa
             parameters=json.dumps(dataclasses.asdict(parameters), sort_keys=True),
             documents=json.dumps(policy.to_json(documents), sort_keys=True),
             author=person_for(actor.user),
+            ack_roles=",".join(roles),
         )
         version.save(force_insert=True)
         append(
@@ -586,6 +608,7 @@ def draft_policy(actor: Actor, organization: Organization, parameters: policy.Pa
             target=("policy", str(version.number)),
             after={
                 "parameters": json.loads(version.parameters),
+                "acknowledged_by_roles": list(roles),
                 "actions": ["FPN-SEED-1.A1", "FPN-SEED-2.A1"],
             },
         )
@@ -620,12 +643,18 @@ def approve_policy(actor: Actor, organization: Organization, number: int) -> Pol
 def acknowledge(actor: Actor, organization: Organization, number: int) -> Acknowledgement:
     """The member has read this approved version (distribution, FPN-SEED-5.A2 and FPN-SEED-20.A1)."""
     with transaction.atomic():
-        authorize(actor, organization, "device.view")
+        member = authorize(actor, organization, "device.view")
         version = PolicyVersion.objects.for_org(organization).filter(number=number).first()
         if version is None:
             raise NotFoundError(f"no policy version {number}")
         if version.approved is None:
             raise Conflict("only an approved version can be acknowledged")
+        if member.role not in version.roles():
+            raise Forbidden(
+                f"version {number} applies to the roles {', '.join(version.roles())};"
+                f" as {member.role} you are not asked to acknowledge it",
+                hint="an owner can change your role, or a new version can include it",
+            )
         person = person_for(actor.user)
         if Acknowledgement.objects.for_org(organization).filter(version=version, person=person).exists():
             raise Conflict("you have acknowledged this version already")

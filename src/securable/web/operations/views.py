@@ -21,11 +21,12 @@ from securable.operations import policy, register
 from securable.operations.actions import seed_actions
 from securable.web.audit.record import person_for
 from securable.web.orgs.models import Membership, Organization
-from securable.web.orgs.roles import allows
+from securable.web.orgs.roles import ROLES, allows
 from securable.web.pages import actor_of, org_page
 from securable.web.paging import PAGE_SIZE, decode, encode
 from securable.web.service import Forbidden
 
+from . import job_services as js
 from . import services as s
 from .models import Acknowledgement, Alert, Device, Maintenance, PolicyVersion, Technician, Tool
 
@@ -146,6 +147,14 @@ def devices_import(request: HttpRequest, org: Organization, member: Membership) 
         dry_run=request.POST.get("apply") != "1",
         why=_text(request, "why"),
     )
+    if not command.dry_run:
+        # Stored and run as a background job (securable.web.jobs); its page shows the outcome.
+        return _run(
+            request,
+            org,
+            lambda: js.queue_import(actor_of(request), org, command.content, command.filename, command.why),
+            lambda job: redirect("device_job", org=org.slug, job=job.pk),
+        )
     return _run(
         request,
         org,
@@ -518,7 +527,7 @@ def policies(request: HttpRequest, org: Organization, member: Membership) -> Htt
     )
     current = next((v for v in versions if v.approved is not None), None)
     missing: list[Membership] = []
-    acknowledged = False
+    acknowledged = asked = False
     if current is not None:
         done = set(
             Acknowledgement.objects.for_org(org)
@@ -526,10 +535,13 @@ def policies(request: HttpRequest, org: Organization, member: Membership) -> Htt
             .values_list("person__user_id", flat=True)
         )
         members = (
-            Membership.objects.filter(organization=org).select_related("user").order_by("role", "user__email")
+            Membership.objects.filter(organization=org, role__in=current.roles())
+            .select_related("user")
+            .order_by("role", "user__email")
         )
         missing = [x for x in members if x.user_id not in done]
         acknowledged = member.user_id in done
+        asked = member.role in current.roles()
     latest = versions[0] if versions else None
     defaults = s.parameters_of(latest) if latest else policy.Parameters(agency=org.name)
     return render(
@@ -542,7 +554,10 @@ def policies(request: HttpRequest, org: Organization, member: Membership) -> Htt
             "documents": policy.from_json(json.loads(current.documents)) if current else (),
             "missing": missing,
             "acknowledged": acknowledged,
+            "asked": asked,
+            "member_role": member.role,
             "defaults": defaults,
+            "default_ack_roles": latest.roles() if latest else tuple(ROLES),
             "roles": policy.ROLE_NAMES,
             "can_edit": allows(member.role, "policy.edit"),
             "can_approve": allows(member.role, "policy.approve"),
@@ -567,7 +582,9 @@ def policy_draft(request: HttpRequest, org: Organization, member: Membership) ->
             approver_role=_text(request, "approver_role", 20),
             documentation_roles=tuple(r[:20] for r in request.POST.getlist("documentation_roles")[:10]),
         )
-        return s.draft_policy(actor_of(request), org, parameters)
+        # No role ticked keeps the default: every role is asked to acknowledge.
+        applies_to = [r[:20] for r in request.POST.getlist("ack_roles")[:10]] or None
+        return s.draft_policy(actor_of(request), org, parameters, applies_to)
 
     return _run(request, org, change, lambda _: redirect("policies", org=org.slug))
 
