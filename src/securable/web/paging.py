@@ -1,4 +1,5 @@
-"""Keyset pagination on (name, id): each page starts after the last row of the one before.
+"""Keyset pagination, on (a text column, id) or newest first on a growing number: each page
+starts after the last row of the one before.
 
 No OFFSET, so page 500 costs what page 1 costs; the cursor is opaque to clients (base64 JSON).
 """
@@ -40,13 +41,27 @@ def decode(cursor: str) -> tuple[str, int]:
     return name, pk
 
 
-def keyset(query: QuerySet[Any], cursor: str | None, size: int = PAGE_SIZE) -> Page:
-    """One page of ``query`` (a scoped queryset of a model with ``name``) ordered by name then id."""
+def keyset(query: QuerySet[Any], cursor: str | None, size: int = PAGE_SIZE, *, key: str = "name") -> Page:
+    """One page of ``query`` (a scoped queryset) ordered by its text column ``key`` then id."""
     if cursor:
-        name, pk = decode(cursor[:1000])
-        query = query.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
-    rows = list(query.order_by("name", "pk")[: size + 1])
+        value, pk = decode(cursor[:1000])
+        query = query.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+    rows = list(query.order_by(key, "pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     last: Model | None = rows[-1] if rows and more else None
-    return Page(rows, encode(last.name, last.pk) if last is not None else None)
+    return Page(rows, encode(getattr(last, key), last.pk) if last is not None else None)
+
+
+def newest_first(
+    query: QuerySet[Any], cursor: str | None, size: int = PAGE_SIZE, *, field: str = "pk"
+) -> Page:
+    """One page of ``query`` newest first by ``field``, a number that only grows (the id, or a
+    per-organization record number); the cursor is as opaque as :func:`keyset`'s."""
+    if cursor:
+        _, after = decode(cursor[:1000])
+        query = query.filter(**{f"{field}__lt": after})
+    rows = list(query.order_by(f"-{field}")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, encode("", getattr(rows[-1], field)) if rows and more else None)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from securable.errors import InputError, NotFoundError
-from securable.web.api.common import CHANGE_ERRORS, ERRORS, caller, newest_first
+from securable.web.api.common import CHANGE_ERRORS, ERRORS, caller
+from securable.web.paging import newest_first
 from securable.web.products.models import ProductVersion, Release
 from securable.web.products.views import version_of
 from securable.web.service import authorize

@@ -20,7 +20,7 @@ from securable.operations import reviews as rv
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import allows
 from securable.web.pages import actor_of, org_page
-from securable.web.paging import PAGE_SIZE, decode, encode
+from securable.web.paging import newest_first
 
 from . import report_services
 from . import review_services as rs
@@ -38,26 +38,20 @@ def reviews(request: HttpRequest, org: Organization, member: Membership) -> Http
     state = request.GET.get("state", "open")[:20]
     if state in STATES:
         query = query.filter(state=state)
-    cursor = request.GET.get("cursor")
-    if cursor:
-        try:
-            _, number = decode(cursor[:1000])
-        except InputError as err:
-            return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
-        query = query.filter(number__lt=number)
-    rows = list(query.order_by("-number")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    try:
+        page = newest_first(query, request.GET.get("cursor"), field="number")
+    except InputError as err:
+        return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
     return render(
         request,
         "operations/reviews.html",
         {
             "org": org,
-            "rows": rows,
+            "rows": page.rows,
             "state": state,
             "states": STATES,
             "today": timezone.now().date(),
-            "next_cursor": encode("", rows[-1].number) if more else None,
+            "next_cursor": page.next_cursor,
             "advisories": Advisory.objects.for_org(org)
             .defer("content", "findings")
             .order_by("-created")[:10],

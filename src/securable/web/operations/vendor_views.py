@@ -16,19 +16,11 @@ from securable.operations import oversight, requests, vault
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import allows
 from securable.web.pages import actor_of, org_page
-from securable.web.paging import PAGE_SIZE, decode, encode, keyset
+from securable.web.paging import keyset, newest_first
 
 from . import vendor_services as vs
 from .vendor_models import DocumentRequest, Provider, VendorDocument
 from .views import MAX_FIELD, _day, _run, _text
-
-
-def _cursor(request: HttpRequest) -> int | None:
-    cursor = request.GET.get("cursor")
-    if not cursor:
-        return None
-    _, pk = decode(cursor[:1000])
-    return pk
 
 
 def _int(request: HttpRequest, name: str, what: str) -> int:
@@ -54,17 +46,12 @@ def vault_list(request: HttpRequest, org: Organization, member: Membership) -> H
         product = request.GET.get("product", "")[:200]
         if product:
             query = query.filter(product=product)
-        after = _cursor(request)
-        if after is not None:
-            query = query.filter(pk__lt=after)
-        rows = list(query.order_by("-pk")[: PAGE_SIZE + 1])
-        more = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
+        found = newest_first(query, request.GET.get("cursor"))
         return {
             "org": org,
-            "rows": rows,
+            "rows": found.rows,
             "product": product,
-            "next_cursor": encode("", rows[-1].pk) if more else None,
+            "next_cursor": found.next_cursor,
             "can_manage": allows(member.role, "docs.manage"),
             "roles": vs.documentation_roles(org),
             "max_mib": vault.MAX_DOCUMENT // 2**20,
@@ -167,24 +154,19 @@ def request_list(request: HttpRequest, org: Organization, member: Membership) ->
     if status in requests.STATUSES:
         query = query.filter(status=status)
     try:
-        after = _cursor(request)
+        page = newest_first(query, request.GET.get("cursor"), field="number")
     except SecurableError as err:
         return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
-    if after is not None:
-        query = query.filter(number__lt=after)
-    rows = list(query.order_by("-number")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
     can_manage = allows(member.role, "docs.manage")
     return render(
         request,
         "operations/requests.html",
         {
             "org": org,
-            "rows": rows,
+            "rows": page.rows,
             "status": status,
             "statuses": requests.STATUSES,
-            "next_cursor": encode("", rows[-1].number) if more else None,
+            "next_cursor": page.next_cursor,
             "can_manage": can_manage,
             "actions": requests.ACTIONS,
         }

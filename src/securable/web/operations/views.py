@@ -23,7 +23,7 @@ from securable.web.audit.record import person_for
 from securable.web.orgs.models import Membership, Organization
 from securable.web.orgs.roles import ROLES, allows
 from securable.web.pages import actor_of, org_page
-from securable.web.paging import PAGE_SIZE, decode, encode
+from securable.web.paging import keyset, newest_first
 from securable.web.service import Forbidden
 
 from . import job_services as js
@@ -79,25 +79,18 @@ def _labels() -> dict[str, str]:
 @org_page("device.view")
 @require_GET
 def devices(request: HttpRequest, org: Organization, member: Membership) -> HttpResponse:
-    query = Device.objects.for_org(org)
-    cursor = request.GET.get("cursor")
-    if cursor:
-        try:
-            tag, pk = decode(cursor[:1000])
-        except SecurableError as err:
-            return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
-        query = query.filter(asset_tag__gt=tag) | query.filter(asset_tag=tag, pk__gt=pk)
-    rows = list(query.order_by("asset_tag", "pk")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    try:
+        page = keyset(Device.objects.for_org(org), request.GET.get("cursor"), key="asset_tag")
+    except SecurableError as err:
+        return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
     today = timezone.now().date()
     return render(
         request,
         "operations/devices.html",
         {
             "org": org,
-            "rows": [(d, register.warnings(d.row(), today)) for d in rows],
-            "next_cursor": encode(rows[-1].asset_tag, rows[-1].pk) if more else None,
+            "rows": [(d, register.warnings(d.row(), today)) for d in page.rows],
+            "next_cursor": page.next_cursor,
             "can_manage": allows(member.role, "device.manage"),
             "statuses": register.STATUSES,
             "columns": register.COLUMNS,
@@ -242,25 +235,19 @@ def maintenance_list(request: HttpRequest, org: Organization, member: Membership
     state = request.GET.get("state", "")
     if state in {x.value for x in m.State}:
         query = query.filter(state=state)
-    cursor = request.GET.get("cursor")
-    if cursor:
-        try:
-            _, number = decode(cursor[:1000])
-        except SecurableError as err:
-            return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
-        query = query.filter(number__lt=number)
-    rows = list(query.order_by("-number")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    try:
+        page = newest_first(query, request.GET.get("cursor"), field="number")
+    except SecurableError as err:
+        return render(request, "error.html", {"org": org, "message": err.render()}, status=400)
     return render(
         request,
         "operations/maintenance_list.html",
         {
             "org": org,
-            "rows": rows,
+            "rows": page.rows,
             "state": state,
             "states": [x.value for x in m.State],
-            "next_cursor": encode("", rows[-1].number) if more else None,
+            "next_cursor": page.next_cursor,
             "open_alerts": Alert.objects.for_org(org)
             .filter(resolved=None)
             .select_related("device", "maintenance")[:50],
