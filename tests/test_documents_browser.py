@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM
 from securable.agency.requirements import report
 from securable.agency.requirements.derive import derive, from_baseline
 from securable.package.build import build_package
@@ -23,16 +24,6 @@ from securable.package.build import build_package
 ROOT = Path(__file__).resolve().parents[1]
 CAMERA = ROOT / "examples" / "home-camera" / "securable.yaml"
 SENSOR = ROOT / "examples" / "federal-env-sensor" / "securable.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = (390, 1280)
 PAGES = (
     "camera/factsheet.html",

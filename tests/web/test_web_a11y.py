@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM
 from securable.web.agency.models import Evaluation, RequirementSet, VendorPackage
 from securable.web.operations.models import Maintenance
 from securable.web.orgs.demo import AGENCY, ANSWERED, MAKER, RELEASED, load
 from securable.web.orgs.models import Organization
 
 from .conftest import ROOT
-from .test_web_browser import ARGS, CHROMIUM
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}

@@ -7,23 +7,13 @@ Playwright's own browser downloads are never used (`playwright install` is not r
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import CAMERA, PASSWORD
+from chromium import ARGS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .conftest import CAMERA, PASSWORD
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from chromium import ARGS, CHROMIUM
+
 from .agency_world import Packages, packages_fixture  # noqa: F401  (the packages fixture)
 from .conftest import PASSWORD
-from .test_web_browser import ARGS, CHROMIUM
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

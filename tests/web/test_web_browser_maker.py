@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM
 from securable.web import jobs
 from securable.web.orgs.models import Organization
 from securable.web.products.services import ImportProduct, import_product
 
 from .conftest import CAMERA, PASSWORD, actor
-from .test_web_browser import ARGS, CHROMIUM
 from .test_web_questions import open_product
 from .test_web_releases import run_worker
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from chromium import ARGS, CHROMIUM
 from securable.operations.register import DeviceRow
 from securable.web.operations import services as s
 from securable.web.orgs.services import AddMember, CreateOrganization, add_member, create_organization
 
 from .conftest import PASSWORD, actor
-from .test_web_browser import ARGS, CHROMIUM
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

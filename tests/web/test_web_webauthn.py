@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM
+
 from .conftest import PASSWORD
-from .test_web_browser import ARGS, CHROMIUM
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
